@@ -1,0 +1,83 @@
+// Command gate is benchgate's command line: it compares Go benchmark results of two revisions
+// with benchstat's statistics and fails when a change is a significant regression past its
+// threshold. This file and its siblings only wire flags to the internal packages.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/benchgate/benchgate/internal/compare"
+)
+
+// Exit statuses, the same for every subcommand.
+const (
+	exitPass  = 0 // the gate passes
+	exitFail  = 1 // a regression past its threshold
+	exitError = 2 // bad usage, bad input or config, or nothing to compare
+)
+
+// gateFailed is returned by a command whose gate verdict is fail: not an error to print, only an
+// exit status.
+var gateFailed = errors.New("gate failed")
+
+// usageError marks errors in how the command was called, which get a pointer to --help.
+type usageError struct{ error }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteC()
+	switch {
+	case err == nil:
+		return exitPass
+	case errors.Is(err, gateFailed):
+		return exitFail
+	}
+	fmt.Fprintf(stderr, "gate: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return exitError
+}
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "gate",
+		Short: "A benchmark regression gate for Go",
+		Long: `gate runs a Go repository's benchmarks on two revisions, compares them with benchstat's
+statistics, and fails when a change is a statistically significant regression past the
+configured thresholds.
+
+Exit status: 0 when the gate passes, 1 when it fails (a regression past its threshold),
+2 for bad usage, unreadable input or config, or nothing to compare.`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newCompare())
+	return root
+}
+
+// version is the module version gate was built at, "devel" for a build from a checkout.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		compare.Tool.Version = bi.Main.Version
+	}
+	return compare.Tool.Version
+}

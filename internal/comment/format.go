@@ -1,0 +1,235 @@
+// Package comment renders a report for people: a benchstat-like text table for terminals, and
+// markdown for pull-request comments and job summaries.
+//
+// It reads nothing but the report, so what it shows can always be regenerated from the JSON,
+// and it treats every string in the report as untrusted: in markdown, names are escaped and
+// @mentions are broken, so that a benchmark named "<img onerror=...>" or "@org/team" shows as
+// text and pings nobody.
+package comment
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/perf/benchunit"
+
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// Cells are the printable parts of one comparison, formatted as benchstat formats them.
+type Cells struct {
+	Base, BaseRange string // "1.718µ", "1%"
+	Head, HeadRange string
+	Delta           string // "+6.12%", "~", "?" or "" when a side is missing
+	Stat            string // "p=0.000 n=10", "n=1", "n=7+10"
+}
+
+// Format returns the printable cells of c. Centers of one comparison share a scale, so they
+// can be read against each other.
+func Format(c *report.Comparison, alpha float64) Cells {
+	var centers []float64
+	for _, s := range []*report.Summary{c.Base, c.Head} {
+		if s != nil {
+			centers = append(centers, s.Center)
+		}
+	}
+	scaler := benchunit.CommonScale(centers, benchunit.ClassOf(c.Unit))
+	var out Cells
+	if c.Base != nil {
+		out.Base, out.BaseRange = scaler.Format(c.Base.Center), PctRange(c.Base)
+	}
+	if c.Head != nil {
+		out.Head, out.HeadRange = scaler.Format(c.Head.Center), PctRange(c.Head)
+	}
+	if c.Base == nil || c.Head == nil {
+		return out
+	}
+	out.Delta = Delta(c, alpha)
+	out.Stat = Stat(c)
+	return out
+}
+
+// PctRange is the half-width of a summary's confidence interval in percent of its center, as
+// benchstat prints it after "±": "∞" when the interval is unbounded, "?" when it crosses zero.
+func PctRange(s *report.Summary) string {
+	if s.Low == nil || s.High == nil {
+		return "∞"
+	}
+	sign := func(x float64) int {
+		switch {
+		case x > 0:
+			return 1
+		case x < 0:
+			return -1
+		}
+		return 0
+	}
+	if sign(s.Center) != sign(*s.Low) || sign(s.Center) != sign(*s.High) {
+		return "?"
+	}
+	if s.Center == 0 {
+		return "0%"
+	}
+	v := math.Max(*s.High/s.Center-1, 1-*s.Low/s.Center)
+	return fmt.Sprintf("%.0f%%", 100*v)
+}
+
+// Delta is the change from base to head as benchstat formats it, judged on the adjusted p-value:
+// "~" when it is not significant at alpha, "?" when the base is zero, otherwise a signed
+// percentage.
+func Delta(c *report.Comparison, alpha float64) string {
+	switch {
+	case c.PAdjusted == nil || *c.PAdjusted > alpha:
+		return "~"
+	case c.DeltaPercent == nil:
+		return "?"
+	case *c.DeltaPercent == 0:
+		return "0.00%"
+	}
+	return fmt.Sprintf("%+.2f%%", *c.DeltaPercent)
+}
+
+// Stat is the p-value and sample sizes, as benchstat prints them in parentheses. A p-value of
+// exactly 0 (exact units) is left out.
+func Stat(c *report.Comparison) string {
+	var s string
+	if c.P != nil && *c.P != 0 {
+		s = fmt.Sprintf("p=%0.3f ", *c.P)
+	}
+	n1, n2 := c.Base.N(), c.Head.N()
+	if n1 == n2 {
+		return s + fmt.Sprintf("n=%d", n1)
+	}
+	return s + fmt.Sprintf("n=%d+%d", n1, n2)
+}
+
+// GeomeanCells formats a geomean row: the two centers and the change.
+func GeomeanCells(g *report.Geomean) (base, head, delta string) {
+	class := benchunit.ClassOf(g.Unit)
+	if g.Base != nil {
+		base = benchunit.Scale(*g.Base, class)
+	}
+	if g.Head != nil {
+		head = benchunit.Scale(*g.Head, class)
+	}
+	delta = "?"
+	if g.DeltaPercent != nil {
+		delta = fmt.Sprintf("%+.2f%%", *g.DeltaPercent)
+	}
+	return base, head, delta
+}
+
+// Threshold formats a threshold percentage without needless decimals: "5%", "0.5%".
+func Threshold(pct float64) string {
+	return fmt.Sprintf("%s%%", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", pct), "0"), "."))
+}
+
+// Headline is the one-line verdict: the gate's outcome, then how many comparisons got each
+// verdict, most important first.
+func Headline(r *report.Report) string {
+	var parts []string
+	for _, v := range report.Verdicts {
+		n := r.Counts[v]
+		if n == 0 {
+			continue
+		}
+		parts = append(parts, countOf(n, v))
+	}
+	if len(parts) == 0 {
+		parts = []string{"no comparisons"}
+	}
+	if r.Verdict == report.Fail {
+		return "FAIL: " + strings.Join(parts, ", ")
+	}
+	return "PASS: " + strings.Join(parts, ", ")
+}
+
+func countOf(n int, v report.Verdict) string {
+	word := strings.ReplaceAll(string(v), "-", " ")
+	switch {
+	case v == report.Regression || v == report.Improvement:
+		if n != 1 {
+			word += "s"
+		}
+		word += " past threshold"
+	case v == report.New || v == report.Removed || v == report.Failed:
+		if n == 1 {
+			word = "benchmark " + word
+		} else {
+			word = "benchmarks " + word
+		}
+	}
+	return fmt.Sprintf("%d %s", n, word)
+}
+
+// group is the comparisons of one configuration and unit, with their geomean row.
+type group struct {
+	config  map[string]string
+	unit    string
+	cmps    []*report.Comparison
+	geomean *report.Geomean
+}
+
+// groups splits the comparisons into runs of one configuration and unit, in report order.
+func groups(cmps []*report.Comparison, geomeans []report.Geomean) []group {
+	var out []group
+	for _, c := range cmps {
+		if n := len(out); n > 0 && out[n-1].unit == c.Unit && sameConfig(out[n-1].config, c.Config) {
+			out[n-1].cmps = append(out[n-1].cmps, c)
+			continue
+		}
+		out = append(out, group{config: c.Config, unit: c.Unit, cmps: []*report.Comparison{c}})
+	}
+	for i := range out {
+		for j := range geomeans {
+			g := &geomeans[j]
+			if g.Unit == out[i].unit && sameConfig(g.Config, out[i].config) {
+				out[i].geomean = g
+				break
+			}
+		}
+	}
+	return out
+}
+
+func sameConfig(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if bv, ok := b[k]; !ok || bv != v {
+			return false
+		}
+	}
+	return true
+}
+
+// configKeys orders a configuration's keys as go test prints them, then the rest by name.
+func configKeys(cfg map[string]string) []string {
+	known := []string{"goos", "goarch", "pkg", "cpu"}
+	var keys []string
+	for _, k := range known {
+		if _, ok := cfg[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	var rest []string
+	for k := range cfg {
+		if !slices.Contains(known, k) {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	return append(keys, rest...)
+}
+
+func pointers(cmps []report.Comparison) []*report.Comparison {
+	out := make([]*report.Comparison, len(cmps))
+	for i := range cmps {
+		out[i] = &cmps[i]
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package comment
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// Text writes the report for a terminal: one benchstat-like table per configuration and unit,
+// with a verdict column and footnotes for warnings, then the headline.
+func Text(w io.Writer, r *report.Report) error {
+	bw := bufio.NewWriter(w)
+	var prev map[string]string
+	for i, g := range groups(pointers(r.Comparisons), r.Geomeans) {
+		if i > 0 {
+			bw.WriteString("\n")
+		}
+		// Like benchstat, print the configuration keys that changed since the last table.
+		for _, k := range configKeys(g.config) {
+			if prev == nil || prev[k] != g.config[k] {
+				fmt.Fprintf(bw, "%s: %s\n", k, g.config[k])
+			}
+		}
+		prev = g.config
+		textTable(bw, g, r.Settings.Alpha)
+	}
+	if len(r.Comparisons) > 0 {
+		bw.WriteString("\n")
+	}
+	fmt.Fprintln(bw, Headline(r))
+	return bw.Flush()
+}
+
+// The columns of a text table, and the margin printed before each.
+var textColumns = []struct {
+	margin string
+	right  bool
+}{
+	{"", false},   // benchmark
+	{"  ", true},  // base center
+	{" ± ", true}, // base range
+	{"   ", true}, // head center
+	{" ± ", true}, // head range
+	{"  ", true},  // delta
+	{" ", false},  // (p=… n=…)
+	{" ", false},  // footnote marks
+	{"  ", false}, // verdict
+}
+
+func textTable(w *bufio.Writer, g group, alpha float64) {
+	rows := [][]string{{g.unit, "base", "", "head", "", "vs base", "", "", ""}}
+	var notes footnotes
+	for _, c := range g.cmps {
+		cells := Format(c, alpha)
+		stat := ""
+		if cells.Stat != "" {
+			stat = "(" + cells.Stat + ")"
+		}
+		var msgs []string
+		msgs = append(msgs, c.Warnings...)
+		if c.Reason != "" {
+			msgs = append(msgs, c.Reason)
+		}
+		rows = append(rows, []string{c.Benchmark, cells.Base, cells.BaseRange, cells.Head, cells.HeadRange, cells.Delta, stat, notes.mark(msgs), verdictText(c)})
+	}
+	if gm := g.geomean; gm != nil {
+		base, head, delta := GeomeanCells(gm)
+		rows = append(rows, []string{"geomean", base, "", head, "", delta, "", notes.mark(gm.Warnings), ""})
+	}
+	align(w, rows)
+	notes.write(w)
+}
+
+func verdictText(c *report.Comparison) string {
+	switch c.Verdict {
+	case report.Regression, report.Improvement:
+		return fmt.Sprintf("%s (>%s)", c.Verdict, Threshold(c.ThresholdPercent))
+	case report.WithinThreshold:
+		return fmt.Sprintf("within threshold (≤%s)", Threshold(c.ThresholdPercent))
+	case report.Unchanged:
+		return ""
+	}
+	return string(c.Verdict)
+}
+
+// align writes rows as columns: each padded to its widest cell, with its margin before it where
+// the row has a cell there, and no trailing space.
+func align(w *bufio.Writer, rows [][]string) {
+	widths := make([]int, len(textColumns))
+	for _, row := range rows {
+		for j, cell := range row {
+			widths[j] = max(widths[j], utf8.RuneCountInString(cell))
+		}
+	}
+	var line strings.Builder
+	for _, row := range rows {
+		line.Reset()
+		for j, cell := range row {
+			col := textColumns[j]
+			margin := col.margin
+			if cell == "" {
+				margin = strings.Repeat(" ", utf8.RuneCountInString(margin))
+			}
+			pad := strings.Repeat(" ", widths[j]-utf8.RuneCountInString(cell))
+			line.WriteString(margin)
+			if col.right {
+				line.WriteString(pad + cell)
+			} else {
+				line.WriteString(cell + pad)
+			}
+		}
+		w.WriteString(strings.TrimRight(line.String(), " "))
+		w.WriteString("\n")
+	}
+}
+
+// footnotes numbers distinct messages in the order they are first marked.
+type footnotes struct {
+	msgs  []string
+	index map[string]int
+}
+
+func (f *footnotes) mark(msgs []string) string {
+	var marks []string
+	for _, m := range msgs {
+		if f.index == nil {
+			f.index = map[string]int{}
+		}
+		i, ok := f.index[m]
+		if !ok {
+			f.msgs = append(f.msgs, m)
+			i = len(f.msgs)
+			f.index[m] = i
+		}
+		marks = append(marks, superscript(i))
+	}
+	return strings.Join(marks, " ")
+}
+
+func (f *footnotes) write(w *bufio.Writer) {
+	for i, m := range f.msgs {
+		fmt.Fprintf(w, "%s %s\n", superscript(i+1), m)
+	}
+}
+
+func superscript(n int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	var out []rune
+	for _, d := range fmt.Sprint(n) {
+		out = append(out, []rune(digits)[d-'0'])
+	}
+	return string(out)
+}

@@ -1,0 +1,255 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"unicode/utf8"
+)
+
+// Limits a report must keep to be read. They are far above what a real run produces (5,000
+// benchmarks in 3 units is 15,000 comparisons and about 10 MiB) and low enough that a hostile
+// report cannot exhaust memory or flood a rendered comment.
+const (
+	MaxBytes       = 64 << 20
+	MaxComparisons = 50_000
+	MaxValues      = 10_000 // samples per side of one comparison
+	MaxNameLen     = 2_048  // benchmark names, units, config keys and values, paths
+	MaxTextLen     = 8_192  // warnings and reasons
+	MaxWarnings    = 1_000  // in the report, and per comparison
+	MaxConfigKeys  = 64
+	MaxInputs      = 10_000
+	MaxRules       = 1_000
+)
+
+// Write encodes r as indented JSON.
+func Write(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// WriteFile writes r to path atomically: a reader never sees half a report, and an existing
+// file is only replaced by a complete one.
+func WriteFile(path string, r *Report) error {
+	var buf bytes.Buffer
+	if err := Write(&buf, r); err != nil {
+		return fmt.Errorf("encoding report: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// ReadFile reads and validates the report at path.
+func ReadFile(path string) (*Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Read(f, path)
+}
+
+// Read decodes a report and validates it; name is used in error messages. Unknown fields are
+// errors: a report is either the version this program understands or it is refused.
+func Read(r io.Reader, name string) (*Report, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > MaxBytes {
+		return nil, fmt.Errorf("%s: report is larger than %d bytes", name, MaxBytes)
+	}
+	// Look at the version first, so that a report from another version gets that message
+	// rather than a complaint about a field it renamed.
+	var head struct {
+		SchemaVersion *int `json:"schema_version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("%s: not a benchgate report: %w", name, err)
+	}
+	if head.SchemaVersion == nil {
+		return nil, fmt.Errorf("%s: not a benchgate report: no schema_version", name)
+	}
+	if *head.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("%s: report schema_version is %d; this gate reads version %d", name, *head.SchemaVersion, SchemaVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var rep Report
+	if err := dec.Decode(&rep); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: unexpected data after the report", name)
+	}
+	if err := rep.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &rep, nil
+}
+
+// Validate checks that r is a report this program wrote or could have written: every field in
+// the vocabulary, every size within the limits, and counts and verdict consistent with the
+// comparisons.
+func (r *Report) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		if len(errs) < 10 {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	if r.SchemaVersion != SchemaVersion {
+		bad("schema_version: got %d, want %d", r.SchemaVersion, SchemaVersion)
+	}
+	checkName := func(field, s string, required bool) {
+		switch {
+		case required && s == "":
+			bad("%s: required", field)
+		case len(s) > MaxNameLen:
+			bad("%s: %d bytes long, limit %d", field, len(s), MaxNameLen)
+		case !utf8.ValidString(s):
+			bad("%s: not valid UTF-8", field)
+		}
+	}
+	checkTexts := func(field string, texts []string) {
+		if len(texts) > MaxWarnings {
+			bad("%s: %d entries, limit %d", field, len(texts), MaxWarnings)
+			return
+		}
+		for i, t := range texts {
+			if len(t) > MaxTextLen {
+				bad("%s[%d]: %d bytes long, limit %d", field, i, len(t), MaxTextLen)
+			}
+		}
+	}
+	checkConfig := func(field string, cfg map[string]string) {
+		if len(cfg) > MaxConfigKeys {
+			bad("%s: %d keys, limit %d", field, len(cfg), MaxConfigKeys)
+			return
+		}
+		for k, v := range cfg {
+			checkName(field+" key", k, true)
+			checkName(field+"."+k, v, false)
+		}
+	}
+
+	checkName("tool.name", r.Tool.Name, true)
+	checkName("tool.version", r.Tool.Version, false)
+	if len(r.Inputs) > MaxInputs {
+		bad("inputs: %d entries, limit %d", len(r.Inputs), MaxInputs)
+	}
+	for i, in := range r.Inputs {
+		checkName(fmt.Sprintf("inputs[%d].path", i), in.Path, true)
+		if in.Side != "" && in.Side != "base" && in.Side != "head" {
+			bad("inputs[%d].side: %q is not base or head", i, in.Side)
+		}
+	}
+	s := r.Settings
+	if !(s.Alpha > 0 && s.Alpha < 1) {
+		bad("settings.alpha: %v is not between 0 and 1", s.Alpha)
+	}
+	if !(s.Confidence > 0 && s.Confidence < 1) {
+		bad("settings.confidence: %v is not between 0 and 1", s.Confidence)
+	}
+	if s.FalseAlarmControl != "benjamini-hochberg" && s.FalseAlarmControl != "none" {
+		bad("settings.false_alarm_control: %q is not benjamini-hochberg or none", s.FalseAlarmControl)
+	}
+	checkName("settings.config_file", s.ConfigFile, false)
+	if len(s.Thresholds) > MaxRules {
+		bad("settings.thresholds: %d rules, limit %d", len(s.Thresholds), MaxRules)
+	}
+	for i, t := range s.Thresholds {
+		f := fmt.Sprintf("settings.thresholds[%d]", i)
+		checkName(f+".unit", t.Unit, false)
+		checkName(f+".benchmark", t.Benchmark, false)
+		checkName(f+".package", t.Package, false)
+		if t.MaxPercent < 0 {
+			bad("%s.max_percent: %v is negative", f, t.MaxPercent)
+		}
+	}
+
+	if len(r.Comparisons) > MaxComparisons {
+		bad("comparisons: %d entries, limit %d", len(r.Comparisons), MaxComparisons)
+		return errors.Join(errs...)
+	}
+	for i, c := range r.Comparisons {
+		f := fmt.Sprintf("comparisons[%d]", i)
+		checkConfig(f+".config", c.Config)
+		checkName(f+".benchmark", c.Benchmark, true)
+		checkName(f+".unit", c.Unit, true)
+		if c.Better != "lower" && c.Better != "higher" && c.Better != "unknown" {
+			bad("%s.better: %q is not lower, higher or unknown", f, c.Better)
+		}
+		if c.Assumption != "nothing" && c.Assumption != "exact" {
+			bad("%s.assumption: %q is not nothing or exact", f, c.Assumption)
+		}
+		if !slices.Contains(Verdicts, c.Verdict) {
+			bad("%s.verdict: %q is not a verdict", f, c.Verdict)
+		}
+		if c.Base == nil && c.Head == nil && c.Verdict != Failed {
+			bad("%s: neither base nor head", f)
+		}
+		for side, sum := range map[string]*Summary{"base": c.Base, "head": c.Head} {
+			if sum == nil {
+				continue
+			}
+			if len(sum.Values) == 0 || len(sum.Values) > MaxValues {
+				bad("%s.%s.values: %d values, want 1 to %d", f, side, len(sum.Values), MaxValues)
+			}
+		}
+		if c.ThresholdPercent < 0 {
+			bad("%s.threshold_percent: %v is negative", f, c.ThresholdPercent)
+		}
+		if len(c.Reason) > MaxTextLen {
+			bad("%s.reason: %d bytes long, limit %d", f, len(c.Reason), MaxTextLen)
+		}
+		checkTexts(f+".warnings", c.Warnings)
+	}
+	if len(r.Geomeans) > MaxComparisons {
+		bad("geomeans: %d entries, limit %d", len(r.Geomeans), MaxComparisons)
+	}
+	for i, g := range r.Geomeans {
+		f := fmt.Sprintf("geomeans[%d]", i)
+		checkConfig(f+".config", g.Config)
+		checkName(f+".unit", g.Unit, true)
+		checkTexts(f+".warnings", g.Warnings)
+	}
+	checkTexts("warnings", r.Warnings)
+
+	// The counts and the verdict must follow from the comparisons: a report that says "pass"
+	// over a regression is forged or broken either way.
+	claimed, verdict := r.Counts, r.Verdict
+	r.Tally()
+	for _, v := range Verdicts {
+		if claimed[v] != r.Counts[v] {
+			bad("counts.%s: says %d, the comparisons have %d", v, claimed[v], r.Counts[v])
+		}
+	}
+	for v := range claimed {
+		if !slices.Contains(Verdicts, v) {
+			bad("counts: %q is not a verdict", v)
+		}
+	}
+	if verdict != r.Verdict {
+		bad("verdict: says %q, the comparisons make it %q", verdict, r.Verdict)
+	}
+	return errors.Join(errs...)
+}
