@@ -11,10 +11,13 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -197,6 +200,7 @@ func Compare(inputs []Input, cfg *config.Config) (*report.Report, error) {
 		}
 	}
 	c.checkCPUs()
+	c.checkConfigs()
 
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
@@ -224,7 +228,8 @@ func Compare(inputs []Input, cfg *config.Config) (*report.Report, error) {
 	return rep, nil
 }
 
-// noResults explains why a side has nothing, naming the inputs it was looked for in.
+// noResults explains why a side has nothing, naming the inputs it was looked for in and the
+// first problems met in them.
 func (c *collector) noResults(side string) error {
 	var names []string
 	for _, in := range c.inputs {
@@ -232,13 +237,76 @@ func (c *collector) noResults(side string) error {
 			names = append(names, in.Path)
 		}
 	}
+	var msg string
 	switch {
 	case len(names) == 1:
-		return fmt.Errorf("%s: no benchmark results for %s (expected lines like \"BenchmarkName  1000  123 ns/op\")", names[0], side)
+		msg = fmt.Sprintf("%s: no benchmark results for %s (expected lines like \"BenchmarkName  1000  123 ns/op\")", names[0], side)
 	case len(names) > 1:
-		return fmt.Errorf("no benchmark results labelled %s: %s in %v", SideKey, side, names)
+		msg = fmt.Sprintf("no benchmark results labelled %s: %s in %v", SideKey, side, names)
+	default:
+		msg = "no benchmark results for " + side
 	}
-	return fmt.Errorf("no benchmark results for %s", side)
+	if n := len(c.warnings); n > 0 {
+		msg += fmt.Sprintf("; %d problems in the input, the first: %s", n, strings.Join(c.warnings[:min(n, 3)], "; "))
+	}
+	return errors.New(msg)
+}
+
+// checkConfigs warns when results of one side and of the other ran under configurations that
+// differ only in some keys: they land in different tables and are never compared, which is
+// otherwise easy to miss.
+func (c *collector) checkConfigs() {
+	keys := make([]benchproc.Key, 0, len(c.tables))
+	for k := range c.tables {
+		keys = append(keys, k)
+	}
+	benchproc.SortKeys(keys)
+	var baseOnly, headOnly []benchproc.Key
+	for _, k := range keys {
+		sides := map[string]bool{}
+		for ck := range c.tables[k].cells {
+			sides[ck.col.StringValues()] = true
+		}
+		switch {
+		case !sides[Head]:
+			baseOnly = append(baseOnly, k)
+		case !sides[Base]:
+			headOnly = append(headOnly, k)
+		}
+	}
+	said := map[string]bool{}
+	for _, b := range baseOnly {
+		for _, h := range headOnly {
+			if b.Get(c.unitF) != h.Get(c.unitF) {
+				continue
+			}
+			bc, hc := configMap(b), configMap(h)
+			var diffs []string
+			for _, k := range slices.Sorted(maps.Keys(union(bc, hc))) {
+				if bc[k] != hc[k] {
+					diffs = append(diffs, fmt.Sprintf("%s: %s on base, %s on head", k, quoteOrUnset(bc[k]), quoteOrUnset(hc[k])))
+				}
+			}
+			d := strings.Join(diffs, "; ")
+			if !said[d] {
+				said[d] = true
+				c.warn(fmt.Sprintf("base and head differ in configuration (%s), so the benchmarks that ran under each are not compared with each other", d))
+			}
+		}
+	}
+}
+
+func union(a, b map[string]string) map[string]string {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
+}
+
+func quoteOrUnset(s string) string {
+	if s == "" {
+		return "unset"
+	}
+	return fmt.Sprintf("%q", s)
 }
 
 // checkCPUs warns when base and head ran on different CPUs: their times are not comparable.

@@ -90,7 +90,11 @@ func checkValues(res *benchfmt.Result, warn func(string)) {
 	for _, v := range res.Values {
 		if math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
 			file, line := res.Pos()
-			warn(fmt.Sprintf("%s:%d: Benchmark%s: %v %s is not a finite number; value skipped", file, line, res.Name.Full(), v.Value, v.Unit))
+			value, unit := v.Value, v.Unit
+			if v.OrigUnit != "" { // show it as written, ns/op rather than sec/op
+				value, unit = v.OrigValue, v.OrigUnit
+			}
+			warn(fmt.Sprintf("%s:%d: Benchmark%s: %v %s is not a finite number; value skipped", file, line, res.Name.Full(), value, unit))
 			continue
 		}
 		kept = append(kept, v)

@@ -15,7 +15,8 @@ import (
 // p-value of the test ranked i (ascending) among m is min over j ≥ i of p_j·m/j. Declaring
 // significant the tests whose adjusted p-value is at most alpha keeps the expected share of
 // false alarms among the flagged comparisons at alpha, however many benchmarks there are.
-// Exact units are not tests (their p-value is 0 by construction) and stay out of the family.
+// Exact units are not tests (their p-value is 0 by construction) and stay out of the family, and
+// so do comparisons where every value on both sides is the same: no test can be run there.
 func adjust(cmps []report.Comparison, cfg *config.Config) {
 	var family []*report.Comparison
 	for i := range cmps {
@@ -25,7 +26,7 @@ func adjust(cmps []report.Comparison, cfg *config.Config) {
 		}
 		p := *c.P
 		c.PAdjusted = &p
-		if c.Assumption == "nothing" {
+		if c.Assumption == "nothing" && !allEqual(c) {
 			family = append(family, c)
 		}
 	}
@@ -40,6 +41,12 @@ func adjust(cmps []report.Comparison, cfg *config.Config) {
 		running = q
 		*family[i].PAdjusted = q
 	}
+}
+
+// allEqual reports whether both sides of c hold one and the same value throughout.
+func allEqual(c *report.Comparison) bool {
+	b, h := c.Base.Values, c.Head.Values
+	return b[0] == b[len(b)-1] && h[0] == h[len(h)-1] && b[0] == h[0]
 }
 
 // minP is the smallest two-sided p-value a Mann–Whitney U test can give for samples of n1 and n2
