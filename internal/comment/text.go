@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/benchgate/benchgate/internal/report"
@@ -22,7 +23,7 @@ func Text(w io.Writer, r *report.Report) error {
 		// Like benchstat, print the configuration keys that changed since the last table.
 		for _, k := range configKeys(g.config) {
 			if prev == nil || prev[k] != g.config[k] {
-				fmt.Fprintf(bw, "%s: %s\n", k, g.config[k])
+				fmt.Fprintf(bw, "%s: %s\n", printable(k), printable(g.config[k]))
 			}
 		}
 		prev = g.config
@@ -113,9 +114,20 @@ func align(w *bufio.Writer, rows [][]string) {
 				line.WriteString(cell + pad)
 			}
 		}
-		w.WriteString(strings.TrimRight(line.String(), " "))
+		w.WriteString(printable(strings.TrimRight(line.String(), " ")))
 		w.WriteString("\n")
 	}
+}
+
+// printable replaces control characters, which a report from elsewhere could use to break lines
+// or send escape sequences to the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
 
 // footnotes numbers distinct messages in the order they are first marked.
@@ -143,7 +155,7 @@ func (f *footnotes) mark(msgs []string) string {
 
 func (f *footnotes) write(w *bufio.Writer) {
 	for i, m := range f.msgs {
-		fmt.Fprintf(w, "%s %s\n", superscript(i+1), m)
+		fmt.Fprintf(w, "%s %s\n", superscript(i+1), printable(m))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -242,7 +243,7 @@ func (p *parser) percent(n *yaml.Node, key string) float64 {
 	}
 	num, ok := strings.CutSuffix(strings.TrimSpace(s), "%")
 	v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	if !ok || err != nil || v < 0 || v != v || v > 1e9 {
+	if !ok || err != nil || v < 0 || math.IsNaN(v) || v > 1e9 {
 		p.errorf(n, key, "expected %s, got %q", want, s)
 		return 0
 	}

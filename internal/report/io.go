@@ -27,10 +27,10 @@ const (
 	MaxRules       = 1_000
 )
 
-// Write encodes r as indented JSON.
+// Write encodes r as compact JSON on one line (a report of 5,000 benchmarks is a third of the
+// size it would be indented; "jq ." shows it indented).
 func Write(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
 }
@@ -78,7 +78,7 @@ func Read(r io.Reader, name string) (*Report, error) {
 		return nil, fmt.Errorf("%s: report is larger than %d bytes", name, MaxBytes)
 	}
 	// Look at the version first, so that a report from another version gets that message
-	// rather than a complaint about a field it renamed.
+	// rather than a complaint about a field it renamed. This also refuses data after the report.
 	var head struct {
 		SchemaVersion *int `json:"schema_version"`
 	}
@@ -96,9 +96,6 @@ func Read(r io.Reader, name string) (*Report, error) {
 	var rep Report
 	if err := dec.Decode(&rep); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%s: unexpected data after the report", name)
 	}
 	if err := rep.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

@@ -1,0 +1,149 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func ptr(f float64) *float64 { return &f }
+
+// sample is a small valid report: one regression, one unchanged benchmark.
+func sample() *Report {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "benchgate", Version: "v0.1.0"},
+		CreatedAt:     time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
+		Inputs:        []Input{{Path: "old.txt", Side: "base", Results: 20}, {Path: "new.txt", Side: "head", Results: 20}},
+		Settings: Settings{Alpha: 0.05, Confidence: 0.95, FalseAlarmControl: "benjamini-hochberg",
+			Thresholds: []ThresholdRule{{MaxPercent: 5}, {Unit: "allocs/op"}}},
+		Comparisons: []Comparison{
+			{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "Encode-8", Unit: "sec/op", Better: "lower", Assumption: "nothing",
+				Base:         &Summary{Center: 1e-6, Low: ptr(0.9e-6), High: ptr(1.1e-6), Confidence: 0.98, Values: []float64{0.9e-6, 1e-6, 1.1e-6, 1.1e-6}},
+				Head:         &Summary{Center: 2e-6, Confidence: 0.98, Values: []float64{2e-6, 2e-6, 2e-6, 2e-6}},
+				DeltaPercent: ptr(100), P: ptr(0.028), PAdjusted: ptr(0.028), ThresholdPercent: 5, Verdict: Regression},
+			{Benchmark: "Decode-8", Unit: "sec/op", Better: "lower", Assumption: "nothing",
+				Base: &Summary{Center: 1, Confidence: 0.9, Values: []float64{1}}, Verdict: Removed},
+		},
+		Warnings: []string{"old.txt:3: parsing iteration count: invalid syntax"},
+	}
+	r.Tally()
+	return r
+}
+
+func TestRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.json")
+	want := sample()
+	if err := WriteFile(path, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read back\n%+v\nwrote\n%+v", got, want)
+	}
+	if got.Verdict != Fail || got.Counts[Regression] != 1 || got.Counts[Removed] != 1 {
+		t.Errorf("verdict %s counts %v", got.Verdict, got.Counts)
+	}
+}
+
+// TestReadRefuses feeds Read reports that are broken or forged; each must be refused with a
+// message that names what is wrong.
+func TestReadRefuses(t *testing.T) {
+	encode := func(r *Report) string {
+		var b bytes.Buffer
+		if err := Write(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	modified := func(f func(r *Report)) string {
+		r := sample()
+		f(r)
+		return encode(r)
+	}
+	many := func(n int) string {
+		return modified(func(r *Report) {
+			c := r.Comparisons[1]
+			r.Comparisons = make([]Comparison, n)
+			for i := range r.Comparisons {
+				r.Comparisons[i] = c
+			}
+			r.Tally()
+		})
+	}
+	tests := []struct {
+		name, json, want string
+	}{
+		{"not JSON", "<html>", "not a benchgate report"},
+		{"no version", `{"tool":{"name":"x"}}`, "no schema_version"},
+		{"other version", `{"schema_version": 2, "renamed": true}`, "report schema_version is 2; this gate reads version 1"},
+		{"unknown field", strings.Replace(encode(sample()), `"tool"`, `"markdown": "<b>hi</b>", "tool"`, 1), `unknown field "markdown"`},
+		{"trailing data", encode(sample()) + "{}", "after top-level value"},
+		{"forged pass", modified(func(r *Report) { r.Verdict = Pass }), `verdict: says "pass", the comparisons make it "fail"`},
+		{"forged counts", modified(func(r *Report) { r.Counts[Regression] = 0 }), "counts.regression: says 0, the comparisons have 1"},
+		{"unknown verdict", modified(func(r *Report) { r.Comparisons[1].Verdict = "great" }), `comparisons[1].verdict: "great" is not a verdict`},
+		{"long name", modified(func(r *Report) { r.Comparisons[0].Benchmark = strings.Repeat("x", MaxNameLen+1) }), "comparisons[0].benchmark: 2049 bytes long, limit 2048"},
+		{"empty name", modified(func(r *Report) { r.Comparisons[0].Benchmark = "" }), "comparisons[0].benchmark: required"},
+		{"long warning", modified(func(r *Report) { r.Warnings = []string{strings.Repeat("w", MaxTextLen+1)} }), "warnings[0]: 8193 bytes long"},
+		{"no sides", modified(func(r *Report) { r.Comparisons[1].Base = nil }), "comparisons[1]: neither base nor head"},
+		{"empty sample", modified(func(r *Report) { r.Comparisons[1].Base.Values = nil }), "comparisons[1].base.values: 0 values"},
+		{"bad side", modified(func(r *Report) { r.Inputs[0].Side = "left" }), `inputs[0].side: "left" is not base or head`},
+		{"bad alpha", modified(func(r *Report) { r.Settings.Alpha = 2 }), "settings.alpha: 2 is not between 0 and 1"},
+		{"too many comparisons", many(MaxComparisons + 1), "comparisons: 50001 entries, limit 50000"},
+		{"too large", `{"schema_version": 1, "warnings": ["` + strings.Repeat("x", MaxBytes) + `"]}`, "report is larger than 67108864 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(tt.json), "report.json")
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "report.json: ") {
+				t.Errorf("error %q, want it to name report.json and say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSchemaDocumented keeps docs/report.md in step with the JSON field names.
+func TestSchemaDocumented(t *testing.T) {
+	var fields []string
+	var walk func(reflect.Type)
+	walk = func(ty reflect.Type) {
+		for ty.Kind() == reflect.Pointer || ty.Kind() == reflect.Slice || ty.Kind() == reflect.Map {
+			ty = ty.Elem()
+		}
+		if ty.Kind() != reflect.Struct || ty == reflect.TypeOf(time.Time{}) {
+			return
+		}
+		for i := range ty.NumField() {
+			f := ty.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			fields = append(fields, name)
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeOf(Report{}))
+	doc := readDoc(t)
+	for _, f := range fields {
+		if !strings.Contains(doc, "`"+f+"`") {
+			t.Errorf("docs/report.md does not document the field %q", f)
+		}
+	}
+}
+
+func readDoc(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
