@@ -11,13 +11,10 @@
 package compare
 
 import (
-	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -30,178 +27,20 @@ import (
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-// ignoredKeys are file configuration keys that must not split results into separate tables:
-// the side label, and the CPU, which differs when two machines are compared (that gets a
-// warning of its own instead of silently comparing nothing).
-const ignoredKeys = SideKey + ",cpu"
-
 // Tool is written into every report.
 var Tool = report.Tool{Name: "benchgate", Version: "devel"}
 
-// collector reads inputs and groups their values into tables of cells, as benchstat does.
-type collector struct {
-	cfg      *config.Config
-	reader   *benchfmt.Reader
-	tableBy  *benchproc.Projection
-	rowBy    *benchproc.Projection
-	colBy    *benchproc.Projection
-	unitF    *benchproc.Field
-	tables   map[benchproc.Key]*table
-	warnings []string
-	dropped  int // warnings past report.MaxWarnings
-	inputs   []report.Input
-	results  map[string]int      // per side
-	cpus     map[string][]seenAt // side → each cpu, where first seen
-
-	unitPos map[string]string // unit → first position
-}
-
-// seenAt is a value and the position of the first result that had it.
-type seenAt struct{ value, pos string }
-
-func (c *collector) sawCPU(side, cpu, pos string) {
-	for _, s := range c.cpus[side] {
-		if s.value == cpu {
-			return
-		}
-	}
-	c.cpus[side] = append(c.cpus[side], seenAt{cpu, pos})
-}
-
-type table struct {
-	rows  map[benchproc.Key]struct{}
-	cells map[cellKey][]float64
-}
-
-type cellKey struct{ row, col benchproc.Key }
-
-func newCollector(cfg *config.Config) *collector {
-	var p benchproc.ProjectionParser
-	filter, err := benchproc.NewFilter("*")
-	must(err)
-	tableBy, unitF, err := p.ParseWithUnit(".config", filter)
-	must(err)
-	rowBy, err := p.Parse(".fullname", filter)
-	must(err)
-	colBy, err := p.Parse(sideField+"@("+Base+" "+Head+")", filter)
-	must(err)
-	_, err = p.Parse(ignoredKeys, filter)
-	must(err)
-	return &collector{
-		cfg: cfg, tableBy: tableBy, rowBy: rowBy, colBy: colBy, unitF: unitF,
-		tables:  map[benchproc.Key]*table{},
-		results: map[string]int{},
-		cpus:    map[string][]seenAt{},
-		unitPos: map[string]string{},
-	}
-}
-
-// must panics on an error in a projection this package wrote itself.
-func must(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-func (c *collector) warn(msg string) {
-	if len(c.warnings) < report.MaxWarnings-1 {
-		c.warnings = append(c.warnings, msg)
-	} else {
-		c.dropped++
-	}
-}
-
-// read adds every result of in. Syntax errors are warnings, as in benchstat: one bad line must
-// not throw away a whole run.
-func (c *collector) read(in Input) error {
-	guard := newLineGuard(in.R, in.Name)
-	if c.reader == nil {
-		c.reader = benchfmt.NewReader(guard, in.Name)
-	} else {
-		c.reader.Reset(guard, in.Name) // unit metadata carries across files
-	}
-	info := report.Input{Path: in.Name, Side: in.Side}
-	for c.reader.Scan() {
-		switch rec := c.reader.Result().(type) {
-		case *benchfmt.SyntaxError:
-			c.warn(rec.Error())
-		case *benchfmt.Result:
-			if c.add(rec, in.Side) {
-				info.Results++
-			}
-		}
-	}
-	for _, w := range guard.long {
-		c.warn(w)
-	}
-	if err := c.reader.Err(); err != nil {
-		return err
-	}
-	c.inputs = append(c.inputs, info)
-	return nil
-}
-
-func (c *collector) add(res *benchfmt.Result, fileSide string) bool {
-	file, line := res.Pos()
-	pos := fmt.Sprintf("%s:%d", file, line)
-	side := fileSide
-	if s := res.GetConfig(SideKey); s != "" {
-		side = s
-	}
-	if side != Base && side != Head {
-		if side == "" {
-			c.warn(fmt.Sprintf("%s: Benchmark%s has no %s key, and its side cannot be told from its file (give exactly two files, OLD NEW); result skipped", pos, res.Name.Full(), SideKey))
-		} else {
-			c.warn(fmt.Sprintf("%s: %s is %q; expected base or head; result skipped", pos, SideKey, side))
-		}
-		return false
-	}
-	checkValues(res, c.warn)
-	if len(res.Values) == 0 {
-		return false
-	}
-	res.SetConfig(sideField, side)
-	c.results[side]++
-	if cpu := res.GetConfig("cpu"); cpu != "" {
-		c.sawCPU(side, cpu, pos)
-	}
-
-	row, col := c.rowBy.Project(res), c.colBy.Project(res)
-	for i, tk := range c.tableBy.ProjectValues(res) {
-		t := c.tables[tk]
-		if t == nil {
-			t = &table{rows: map[benchproc.Key]struct{}{}, cells: map[cellKey][]float64{}}
-			c.tables[tk] = t
-		}
-		t.rows[row] = struct{}{}
-		k := cellKey{row, col}
-		t.cells[k] = append(t.cells[k], res.Values[i].Value)
-		unit := res.Values[i].Unit
-		if _, ok := c.unitPos[unit]; !ok {
-			c.unitPos[unit] = pos
-		}
-	}
-	return true
-}
-
-// Compare reads the inputs and compares base against head under cfg. It fails only when
-// nothing can be compared: an input cannot be read, or a side has no results at all.
-// Everything else that is wrong with the input is a warning in the report.
+// Compare reads the inputs and compares base against head under cfg.
 func Compare(inputs []Input, cfg *config.Config) (*report.Report, error) {
-	c := newCollector(cfg)
-	for _, in := range inputs {
-		if err := c.read(in); err != nil {
-			return nil, err
-		}
+	res, err := Read(inputs)
+	if err != nil {
+		return nil, err
 	}
-	for _, side := range []string{Base, Head} {
-		if c.results[side] == 0 {
-			return nil, c.noResults(side)
-		}
-	}
-	c.checkCPUs()
-	c.checkConfigs()
+	return res.Compare(cfg), nil
+}
 
+// Compare compares base against head under cfg and gives every comparison its verdict.
+func (c *Results) Compare(cfg *config.Config) *report.Report {
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          Tool,
@@ -209,118 +48,24 @@ func Compare(inputs []Input, cfg *config.Config) (*report.Report, error) {
 		Inputs:        c.inputs,
 		Settings:      settings(cfg),
 	}
-	rep.Comparisons, rep.Geomeans = c.compare()
+	rep.Comparisons, rep.Geomeans = c.compare(cfg)
 	adjust(rep.Comparisons, cfg)
+	warnings := slices.Clone(c.warnings)
 	directionless := map[string]bool{}
 	for i := range rep.Comparisons {
 		cmp := &rep.Comparisons[i]
 		judge(cmp, cfg)
 		if cmp.Better == "unknown" && !directionless[cmp.Unit] {
 			directionless[cmp.Unit] = true
-			c.warn(fmt.Sprintf("%s: unit %s has no known direction, so its changes are never regressions or improvements; declare it in the input with a line `Unit %s better=lower` (or higher), or in the config under units", c.unitPos[cmp.Unit], cmp.Unit, cmp.Unit))
+			warnings = append(warnings, fmt.Sprintf("%s: unit %s has no known direction, so its changes are never regressions or improvements; declare it in the input with a line `Unit %s better=lower` (or higher), or in the config under units", c.unitPos[cmp.Unit], cmp.Unit, cmp.Unit))
 		}
 	}
 	if c.dropped > 0 {
-		c.warnings = append(c.warnings, fmt.Sprintf("%d more warnings not shown", c.dropped))
+		warnings = append(warnings, fmt.Sprintf("%d more warnings not shown", c.dropped))
 	}
-	rep.Warnings = c.warnings
+	rep.Warnings = warnings[:min(len(warnings), report.MaxWarnings)]
 	rep.Tally()
-	return rep, nil
-}
-
-// noResults explains why a side has nothing, naming the inputs it was looked for in and the
-// first problems met in them.
-func (c *collector) noResults(side string) error {
-	var names []string
-	for _, in := range c.inputs {
-		if in.Side == side || in.Side == "" {
-			names = append(names, in.Path)
-		}
-	}
-	var msg string
-	switch {
-	case len(names) == 1:
-		msg = fmt.Sprintf("%s: no benchmark results for %s (expected lines like \"BenchmarkName  1000  123 ns/op\")", names[0], side)
-	case len(names) > 1:
-		msg = fmt.Sprintf("no benchmark results labelled %s: %s in %v", SideKey, side, names)
-	default:
-		msg = "no benchmark results for " + side
-	}
-	if n := len(c.warnings); n > 0 {
-		msg += fmt.Sprintf("; %d problems in the input, the first: %s", n, strings.Join(c.warnings[:min(n, 3)], "; "))
-	}
-	return errors.New(msg)
-}
-
-// checkConfigs warns when results of one side and of the other ran under configurations that
-// differ only in some keys: they land in different tables and are never compared, which is
-// otherwise easy to miss.
-func (c *collector) checkConfigs() {
-	keys := make([]benchproc.Key, 0, len(c.tables))
-	for k := range c.tables {
-		keys = append(keys, k)
-	}
-	benchproc.SortKeys(keys)
-	var baseOnly, headOnly []benchproc.Key
-	for _, k := range keys {
-		sides := map[string]bool{}
-		for ck := range c.tables[k].cells {
-			sides[ck.col.StringValues()] = true
-		}
-		switch {
-		case !sides[Head]:
-			baseOnly = append(baseOnly, k)
-		case !sides[Base]:
-			headOnly = append(headOnly, k)
-		}
-	}
-	said := map[string]bool{}
-	for _, b := range baseOnly {
-		for _, h := range headOnly {
-			if b.Get(c.unitF) != h.Get(c.unitF) {
-				continue
-			}
-			bc, hc := configMap(b), configMap(h)
-			var diffs []string
-			for _, k := range slices.Sorted(maps.Keys(union(bc, hc))) {
-				if bc[k] != hc[k] {
-					diffs = append(diffs, fmt.Sprintf("%s: %s on base, %s on head", k, quoteOrUnset(bc[k]), quoteOrUnset(hc[k])))
-				}
-			}
-			d := strings.Join(diffs, "; ")
-			if !said[d] {
-				said[d] = true
-				c.warn(fmt.Sprintf("base and head differ in configuration (%s), so the benchmarks that ran under each are not compared with each other", d))
-			}
-		}
-	}
-}
-
-func union(a, b map[string]string) map[string]string {
-	out := maps.Clone(a)
-	maps.Copy(out, b)
-	return out
-}
-
-func quoteOrUnset(s string) string {
-	if s == "" {
-		return "unset"
-	}
-	return fmt.Sprintf("%q", s)
-}
-
-// checkCPUs warns when base and head ran on different CPUs: their times are not comparable.
-func (c *collector) checkCPUs() {
-	if len(c.cpus[Base]) == 0 {
-		return
-	}
-	base := c.cpus[Base][0]
-	for _, head := range c.cpus[Head] {
-		if slices.ContainsFunc(c.cpus[Base], func(s seenAt) bool { return s.value == head.value }) {
-			continue
-		}
-		c.warn(fmt.Sprintf("%s: head ran on cpu %q but base ran on cpu %q (%s); times from different machines are not comparable, compared anyway", head.pos, head.value, base.value, base.pos))
-	}
+	return rep
 }
 
 func settings(cfg *config.Config) report.Settings {
@@ -345,7 +90,7 @@ func settings(cfg *config.Config) report.Settings {
 
 // compare summarizes and compares every row of every table, in benchstat's order, and computes
 // each table's geomean row.
-func (c *collector) compare() ([]report.Comparison, []report.Geomean) {
+func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geomean) {
 	keys := make([]benchproc.Key, 0, len(c.tables))
 	for k := range c.tables {
 		keys = append(keys, k)
@@ -353,15 +98,19 @@ func (c *collector) compare() ([]report.Comparison, []report.Geomean) {
 	benchproc.SortKeys(keys)
 	baseCol, headCol := c.sideKeys()
 	units := c.reader.Units()
-	thresholds := &benchmath.Thresholds{CompareAlpha: c.cfg.Alpha}
+	thresholds := &benchmath.Thresholds{CompareAlpha: cfg.Alpha}
 
 	type job struct {
 		out        *report.Comparison
 		base, head []float64
 		assumption benchmath.Assumption
 	}
-	var cmps []report.Comparison
-	var jobs []job
+	n := 0
+	for _, t := range c.tables {
+		n += len(t.rows)
+	}
+	cmps := make([]report.Comparison, 0, n)
+	jobs := make([]job, 0, n)
 	var geoms []report.Geomean
 	var spans [][2]int // the comparisons of each geomean row
 	for _, tk := range keys {
@@ -369,7 +118,7 @@ func (c *collector) compare() ([]report.Comparison, []report.Geomean) {
 		unit := tk.Get(c.unitF)
 		cfgMap := configMap(tk)
 		assumption := units.GetAssumption(unit)
-		better := c.better(units, unit)
+		better := better(units, cfg, unit)
 		first := len(cmps)
 		rows := make([]benchproc.Key, 0, len(t.rows))
 		for r := range t.rows {
@@ -384,7 +133,7 @@ func (c *collector) compare() ([]report.Comparison, []report.Geomean) {
 				Unit:             unit,
 				Better:           better,
 				Assumption:       assumptionName(assumption),
-				ThresholdPercent: c.cfg.ThresholdFor(cfgMap["pkg"], name, unit),
+				ThresholdPercent: cfg.ThresholdFor(cfgMap["pkg"], name, unit),
 			})
 			jobs = append(jobs, job{base: t.cells[cellKey{row, baseCol}], head: t.cells[cellKey{row, headCol}], assumption: assumption})
 		}
@@ -408,7 +157,7 @@ func (c *collector) compare() ([]report.Comparison, []report.Geomean) {
 		wg.Go(func() {
 			for i := range next {
 				j := jobs[i]
-				summarize(j.out, j.base, j.head, j.assumption, c.cfg.Confidence, thresholds)
+				summarize(j.out, j.base, j.head, j.assumption, cfg.Confidence, thresholds)
 			}
 		})
 	}
@@ -422,7 +171,7 @@ func (c *collector) compare() ([]report.Comparison, []report.Geomean) {
 
 // sideKeys returns the column keys of the base and head sides. Both sides have results (Compare
 // checked), so both keys exist.
-func (c *collector) sideKeys() (base, head benchproc.Key) {
+func (c *Results) sideKeys() (base, head benchproc.Key) {
 	for _, t := range c.tables {
 		for k := range t.cells {
 			switch k.col.StringValues() {
@@ -441,10 +190,10 @@ func (c *collector) sideKeys() (base, head benchproc.Key) {
 
 // better gives a unit's direction: the input's unit metadata first, then the config, then the
 // built-in defaults for the testing package's units.
-func (c *collector) better(units benchfmt.UnitMetadataMap, unit string) string {
+func better(units benchfmt.UnitMetadataMap, cfg *config.Config, unit string) string {
 	b := units.GetBetter(unit)
 	if units.Get(unit, "better") == nil {
-		if cb, ok := c.cfg.Better[unit]; ok {
+		if cb, ok := cfg.Better[unit]; ok {
 			b = cb
 		}
 	}

@@ -5,9 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
+	"strings"
 
+	"github.com/benchgate/benchgate/internal/report"
 	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchproc"
 )
 
 // SideKey is the file-level configuration key that labels results with their side, so that any
@@ -32,6 +37,279 @@ type Input struct {
 	// Side is Base or Head when every result of the input is that side unless it says
 	// otherwise with a benchgate-side key, or "" when each result must carry the key.
 	Side string
+}
+
+// ignoredKeys are file configuration keys that must not split results into separate tables:
+// the side label, and the CPU, which differs when two machines are compared (that gets a
+// warning of its own instead of silently comparing nothing).
+const ignoredKeys = SideKey + ",cpu"
+
+// Results are benchmark results read from inputs and grouped into tables of cells, as benchstat
+// groups them, ready to be compared. Compare may be called more than once (with different
+// configs), but not concurrently.
+type Results struct {
+	reader   *benchfmt.Reader
+	tableBy  *benchproc.Projection
+	rowBy    *benchproc.Projection
+	colBy    *benchproc.Projection
+	unitF    *benchproc.Field
+	tables   map[benchproc.Key]*table
+	warnings []string
+	dropped  int // warnings past report.MaxWarnings
+	inputs   []report.Input
+	results  map[string]int      // per side
+	cpus     map[string][]seenAt // side → each cpu, where first seen
+
+	unitPos map[string]string // unit → first position
+}
+
+// seenAt is a value and the position of the first result that had it.
+type seenAt struct{ value, pos string }
+
+func (c *Results) sawCPU(side, cpu string, pos func() string) {
+	for _, s := range c.cpus[side] {
+		if s.value == cpu {
+			return
+		}
+	}
+	c.cpus[side] = append(c.cpus[side], seenAt{cpu, pos()})
+}
+
+type table struct {
+	rows  map[benchproc.Key]struct{}
+	cells map[cellKey][]float64
+}
+
+type cellKey struct{ row, col benchproc.Key }
+
+func newResults() *Results {
+	var p benchproc.ProjectionParser
+	filter, err := benchproc.NewFilter("*")
+	must(err)
+	tableBy, unitF, err := p.ParseWithUnit(".config", filter)
+	must(err)
+	rowBy, err := p.Parse(".fullname", filter)
+	must(err)
+	colBy, err := p.Parse(sideField+"@("+Base+" "+Head+")", filter)
+	must(err)
+	_, err = p.Parse(ignoredKeys, filter)
+	must(err)
+	return &Results{
+		tableBy: tableBy, rowBy: rowBy, colBy: colBy, unitF: unitF,
+		tables:  map[benchproc.Key]*table{},
+		results: map[string]int{},
+		cpus:    map[string][]seenAt{},
+		unitPos: map[string]string{},
+	}
+}
+
+// must panics on an error in a projection this package wrote itself.
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+func (c *Results) warn(msg string) {
+	if len(c.warnings) < report.MaxWarnings-1 {
+		c.warnings = append(c.warnings, msg)
+	} else {
+		c.dropped++
+	}
+}
+
+// read adds every result of in. Syntax errors are warnings, as in benchstat: one bad line must
+// not throw away a whole run.
+func (c *Results) read(in Input) error {
+	guard := newLineGuard(in.R, in.Name)
+	if c.reader == nil {
+		c.reader = benchfmt.NewReader(guard, in.Name)
+	} else {
+		c.reader.Reset(guard, in.Name) // unit metadata carries across files
+	}
+	info := report.Input{Path: in.Name, Side: in.Side}
+	for c.reader.Scan() {
+		switch rec := c.reader.Result().(type) {
+		case *benchfmt.SyntaxError:
+			c.warn(rec.Error())
+		case *benchfmt.Result:
+			if c.add(rec, in.Side) {
+				info.Results++
+			}
+		}
+	}
+	for _, w := range guard.long {
+		c.warn(w)
+	}
+	if err := c.reader.Err(); err != nil {
+		return err
+	}
+	c.inputs = append(c.inputs, info)
+	return nil
+}
+
+func (c *Results) add(res *benchfmt.Result, fileSide string) bool {
+	pos := func() string { // only for messages: most results never need it
+		file, line := res.Pos()
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	side := fileSide
+	if s := res.GetConfig(SideKey); s != "" {
+		side = s
+	}
+	if side != Base && side != Head {
+		if side == "" {
+			c.warn(fmt.Sprintf("%s: Benchmark%s has no %s key, and its side cannot be told from its file (give exactly two files, OLD NEW); result skipped", pos(), res.Name.Full(), SideKey))
+		} else {
+			c.warn(fmt.Sprintf("%s: %s is %q; expected base or head; result skipped", pos(), SideKey, side))
+		}
+		return false
+	}
+	checkValues(res, c.warn)
+	if len(res.Values) == 0 {
+		return false
+	}
+	res.SetConfig(sideField, side)
+	c.results[side]++
+	if cpu := res.GetConfig("cpu"); cpu != "" {
+		c.sawCPU(side, cpu, pos)
+	}
+
+	row, col := c.rowBy.Project(res), c.colBy.Project(res)
+	for i, tk := range c.tableBy.ProjectValues(res) {
+		t := c.tables[tk]
+		if t == nil {
+			t = &table{rows: map[benchproc.Key]struct{}{}, cells: map[cellKey][]float64{}}
+			c.tables[tk] = t
+		}
+		t.rows[row] = struct{}{}
+		k := cellKey{row, col}
+		values, ok := t.cells[k]
+		if !ok {
+			values = make([]float64, 0, 10) // the usual -count
+		}
+		t.cells[k] = append(values, res.Values[i].Value)
+		unit := res.Values[i].Unit
+		if _, ok := c.unitPos[unit]; !ok {
+			c.unitPos[unit] = pos()
+		}
+	}
+	return true
+}
+
+// Read reads and groups the inputs. It fails only when nothing can be compared: an input cannot
+// be read, or a side has no results at all. Everything else that is wrong with the input is a
+// warning.
+func Read(inputs []Input) (*Results, error) {
+	c := newResults()
+	for _, in := range inputs {
+		if err := c.read(in); err != nil {
+			return nil, err
+		}
+	}
+	for _, side := range []string{Base, Head} {
+		if c.results[side] == 0 {
+			return nil, c.noResults(side)
+		}
+	}
+	c.checkCPUs()
+	c.checkConfigs()
+	return c, nil
+}
+
+// noResults explains why a side has nothing, naming the inputs it was looked for in and the
+// first problems met in them.
+func (c *Results) noResults(side string) error {
+	var names []string
+	for _, in := range c.inputs {
+		if in.Side == side || in.Side == "" {
+			names = append(names, in.Path)
+		}
+	}
+	var msg string
+	switch {
+	case len(names) == 1:
+		msg = fmt.Sprintf("%s: no benchmark results for %s (expected lines like \"BenchmarkName  1000  123 ns/op\")", names[0], side)
+	case len(names) > 1:
+		msg = fmt.Sprintf("no benchmark results labelled %s: %s in %v", SideKey, side, names)
+	default:
+		msg = "no benchmark results for " + side
+	}
+	if n := len(c.warnings); n > 0 {
+		msg += fmt.Sprintf("; %d problems in the input, the first: %s", n, strings.Join(c.warnings[:min(n, 3)], "; "))
+	}
+	return errors.New(msg)
+}
+
+// checkConfigs warns when results of one side and of the other ran under configurations that
+// differ only in some keys: they land in different tables and are never compared, which is
+// otherwise easy to miss.
+func (c *Results) checkConfigs() {
+	keys := make([]benchproc.Key, 0, len(c.tables))
+	for k := range c.tables {
+		keys = append(keys, k)
+	}
+	benchproc.SortKeys(keys)
+	var baseOnly, headOnly []benchproc.Key
+	for _, k := range keys {
+		sides := map[string]bool{}
+		for ck := range c.tables[k].cells {
+			sides[ck.col.StringValues()] = true
+		}
+		switch {
+		case !sides[Head]:
+			baseOnly = append(baseOnly, k)
+		case !sides[Base]:
+			headOnly = append(headOnly, k)
+		}
+	}
+	said := map[string]bool{}
+	for _, b := range baseOnly {
+		for _, h := range headOnly {
+			if b.Get(c.unitF) != h.Get(c.unitF) {
+				continue
+			}
+			bc, hc := configMap(b), configMap(h)
+			var diffs []string
+			for _, k := range slices.Sorted(maps.Keys(union(bc, hc))) {
+				if bc[k] != hc[k] {
+					diffs = append(diffs, fmt.Sprintf("%s: %s on base, %s on head", k, quoteOrUnset(bc[k]), quoteOrUnset(hc[k])))
+				}
+			}
+			d := strings.Join(diffs, "; ")
+			if !said[d] {
+				said[d] = true
+				c.warn(fmt.Sprintf("base and head differ in configuration (%s), so the benchmarks that ran under each are not compared with each other", d))
+			}
+		}
+	}
+}
+
+func union(a, b map[string]string) map[string]string {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
+}
+
+func quoteOrUnset(s string) string {
+	if s == "" {
+		return "unset"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// checkCPUs warns when base and head ran on different CPUs: their times are not comparable.
+func (c *Results) checkCPUs() {
+	if len(c.cpus[Base]) == 0 {
+		return
+	}
+	base := c.cpus[Base][0]
+	for _, head := range c.cpus[Head] {
+		if slices.ContainsFunc(c.cpus[Base], func(s seenAt) bool { return s.value == head.value }) {
+			continue
+		}
+		c.warn(fmt.Sprintf("%s: head ran on cpu %q but base ran on cpu %q (%s); times from different machines are not comparable, compared anyway", head.pos, head.value, base.value, base.pos))
+	}
 }
 
 // maxLine is the longest line benchfmt can read: its bufio.Scanner stops at 64 KiB and drops

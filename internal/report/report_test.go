@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -50,6 +51,30 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if got.Verdict != Fail || got.Counts[Regression] != 1 || got.Counts[Removed] != 1 {
 		t.Errorf("verdict %s counts %v", got.Verdict, got.Counts)
+	}
+}
+
+// TestWriteIsEncodingJSON holds the streaming writer to the bytes encoding/json makes of the
+// whole report, for full and sparse reports, so the two can never drift apart.
+func TestWriteIsEncodingJSON(t *testing.T) {
+	sparse := sample()
+	sparse.Geomeans, sparse.Warnings, sparse.Comparisons = nil, nil, nil
+	sparse.Tally()
+	full := sample()
+	full.Geomeans = []Geomean{{Unit: "sec/op", Base: ptr(1), Head: ptr(2), DeltaPercent: ptr(100), Warnings: []string{"<b>&</b>"}}}
+	for _, r := range []*Report{full, sparse} {
+		var got, want bytes.Buffer
+		if err := Write(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("Write:\n%s\nencoding/json:\n%s", got.String(), want.String())
+		}
 	}
 }
 
