@@ -90,7 +90,7 @@ func TestHeadline(t *testing.T) {
 		{Verdict: report.New}, {Verdict: report.Unchanged}, {Verdict: report.WithinThreshold},
 	}}
 	r.Tally()
-	want := "FAIL: 2 regressions past threshold, 1 improvement past threshold, 1 benchmark new, 1 within threshold, 1 unchanged"
+	want := "FAIL: 2 regressions past threshold, 1 improvement, 1 new benchmark, 1 within threshold, 1 unchanged"
 	if got := comment.Headline(r); got != want {
 		t.Errorf("headline\n%s\nwant\n%s", got, want)
 	}

@@ -127,9 +127,16 @@ func Threshold(pct float64) string {
 	return fmt.Sprintf("%s%%", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", pct), "0"), "."))
 }
 
-// Headline is the one-line verdict: the gate's outcome, then how many comparisons got each
-// verdict, most important first.
+// Headline is the one-line verdict for a terminal: the gate's outcome, then the tally.
 func Headline(r *report.Report) string {
+	if r.Verdict == report.Fail {
+		return "FAIL: " + Tally(r, ", ")
+	}
+	return "PASS: " + Tally(r, ", ")
+}
+
+// Tally says how many comparisons got each verdict, most important first, joined by sep.
+func Tally(r *report.Report, sep string) string {
 	var parts []string
 	for _, v := range report.Verdicts {
 		n := r.Counts[v]
@@ -141,28 +148,25 @@ func Headline(r *report.Report) string {
 	if len(parts) == 0 {
 		parts = []string{"no comparisons"}
 	}
-	if r.Verdict == report.Fail {
-		return "FAIL: " + strings.Join(parts, ", ")
-	}
-	return "PASS: " + strings.Join(parts, ", ")
+	return strings.Join(parts, sep)
 }
 
 func countOf(n int, v report.Verdict) string {
-	word := strings.ReplaceAll(string(v), "-", " ")
-	switch {
-	case v == report.Regression || v == report.Improvement:
-		if n != 1 {
-			word += "s"
-		}
-		word += " past threshold"
-	case v == report.New || v == report.Removed || v == report.Failed:
+	plural := func(word string) string {
 		if n == 1 {
-			word = "benchmark " + word
-		} else {
-			word = "benchmarks " + word
+			return word
 		}
+		return word + "s"
 	}
-	return fmt.Sprintf("%d %s", n, word)
+	switch v {
+	case report.Regression:
+		return fmt.Sprintf("%d %s past threshold", n, plural("regression"))
+	case report.Improvement:
+		return fmt.Sprintf("%d %s", n, plural("improvement"))
+	case report.New, report.Removed, report.Failed:
+		return fmt.Sprintf("%d %s %s", n, v, plural("benchmark"))
+	}
+	return fmt.Sprintf("%d %s", n, strings.ReplaceAll(string(v), "-", " "))
 }
 
 // group is the comparisons of one configuration and unit, with their geomean row.

@@ -17,7 +17,7 @@ func Markdown(w io.Writer, r *report.Report) error {
 	if r.Verdict == report.Fail {
 		icon = "❌"
 	}
-	fmt.Fprintf(bw, "### %s benchgate: %s\n\n", icon, escape(Headline(r)))
+	fmt.Fprintf(bw, "### %s %s\n\n", icon, escape(Tally(r, " · ")))
 
 	var notable []*report.Comparison
 	for _, c := range pointers(r.Comparisons) {
