@@ -93,7 +93,7 @@ func runCompare(cmd *cobra.Command, f compareFlags, args []string) error {
 		return errors.New("nothing to compare: no benchmark has results on both base and head")
 	}
 	if rep.Verdict == report.Fail {
-		return gateFailed
+		return errGateFailed
 	}
 	return nil
 }

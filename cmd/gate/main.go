@@ -22,9 +22,9 @@ const (
 	exitError = 2 // bad usage, bad input or config, or nothing to compare
 )
 
-// gateFailed is returned by a command whose gate verdict is fail: not an error to print, only an
+// errGateFailed is returned by a command whose gate verdict is fail: not an error to print, only an
 // exit status.
-var gateFailed = errors.New("gate failed")
+var errGateFailed = errors.New("gate failed")
 
 // usageError marks errors in how the command was called, which get a pointer to --help.
 type usageError struct{ error }
@@ -41,7 +41,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitPass
-	case errors.Is(err, gateFailed):
+	case errors.Is(err, errGateFailed):
 		return exitFail
 	}
 	fmt.Fprintf(stderr, "gate: %v\n", err)

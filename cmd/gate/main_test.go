@@ -2,19 +2,17 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/golden"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden help texts in testdata")
-
-// golden is an input pair from the comparison engine's golden cases.
-func golden(name string) (old, new string) {
+// goldenPair is an input pair from the comparison engine's golden cases.
+func goldenPair(name string) (old, new string) {
 	dir := filepath.Join("..", "..", "internal", "compare", "testdata", "golden", name)
 	return filepath.Join(dir, "old.txt"), filepath.Join(dir, "new.txt")
 }
@@ -29,8 +27,8 @@ func write(t *testing.T, name, content string) string {
 }
 
 func TestCompare(t *testing.T) {
-	regOld, regNew := golden("units-and-zeros")
-	passOld, passNew := golden("one-side-only")
+	regOld, regNew := goldenPair("units-and-zeros")
+	passOld, passNew := goldenPair("one-side-only")
 	badConfig := write(t, "benchgate.yml", "thresholds:\n  - unit: sec/op\n    max: lots\n")
 	loose := write(t, "loose.yml", "thresholds:\n  - max: 1000%\n")
 	four := strings.Repeat("BenchmarkA 1 100 ns/op\n", 4)
@@ -97,7 +95,7 @@ func TestCompare(t *testing.T) {
 // TestCompareOut checks that --out writes a report that reads back valid, and that writing it
 // never leaves a partial file behind.
 func TestCompareOut(t *testing.T) {
-	old, new := golden("several-packages")
+	old, new := goldenPair("several-packages")
 	out := filepath.Join(t.TempDir(), "report.json")
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"compare", "--out", out, old, new}, nil, &stdout, &stderr); code != exitFail {
@@ -125,20 +123,7 @@ func TestHelp(t *testing.T) {
 			if code := run(args, nil, &stdout, &stderr); code != exitPass {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
-			path := filepath.Join("testdata", name)
-			if *update {
-				if err := os.WriteFile(path, stdout.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if stdout.String() != string(want) {
-				t.Errorf("help differs from %s (-update rewrites it):\n%s", path, stdout.String())
-			}
+			golden.Check(t, filepath.Join("testdata", name), stdout.Bytes())
 		})
 	}
 }

@@ -2,18 +2,15 @@ package comment_test
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/comment"
+	"github.com/benchgate/benchgate/internal/golden"
 	"github.com/benchgate/benchgate/internal/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestRender renders every report in testdata as text and markdown and compares the result with
 // the golden files beside it (-update rewrites them).
@@ -37,20 +34,7 @@ func TestRender(t *testing.T) {
 				if err := render(&got, r); err != nil {
 					t.Fatal(err)
 				}
-				golden := base + ext
-				if *update {
-					if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(got.Bytes(), want) {
-					t.Errorf("%s differs from the rendering; run go test ./internal/comment -update and review the diff\ngot:\n%s", golden, got.String())
-				}
+				golden.Check(t, base+ext, got.Bytes())
 			})
 		}
 	}

@@ -21,14 +21,6 @@ func results(name string, n int, center float64, unit string) string {
 	return b.String()
 }
 
-func compareStrings(t *testing.T, old, new string) (*report.Report, error) {
-	t.Helper()
-	return compare.Compare([]compare.Input{
-		{Name: "old.txt", R: strings.NewReader(old), Side: compare.Base},
-		{Name: "new.txt", R: strings.NewReader(new), Side: compare.Head},
-	}, config.Default())
-}
-
 func find(t *testing.T, r *report.Report, name, unit string) *report.Comparison {
 	t.Helper()
 	for i := range r.Comparisons {

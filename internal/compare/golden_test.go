@@ -3,7 +3,6 @@ package compare_test
 import (
 	"bytes"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,10 +13,9 @@ import (
 	"github.com/benchgate/benchgate/internal/comment"
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/golden"
 	"github.com/benchgate/benchgate/internal/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files: benchstat's output for testdata/golden, the rendered reports elsewhere")
 
 // goldenCases are the input pairs whose every number must equal benchstat's. Each directory
 // holds old.txt and new.txt, and benchstat.csv: the output of
@@ -60,21 +58,7 @@ func TestGoldensAreBenchstatOutput(t *testing.T) {
 	}
 	bin := benchstat(t)
 	for _, dir := range goldenCases(t) {
-		got := runBenchstat(t, bin, dir)
-		path := filepath.Join(dir, "benchstat.csv")
-		if *update {
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what benchstat prints now; run go test ./internal/compare -update", path)
-		}
+		golden.Check(t, filepath.Join(dir, "benchstat.csv"), runBenchstat(t, bin, dir))
 	}
 }
 
