@@ -113,7 +113,12 @@ func Parse(data []byte, name string) (*Config, error) {
 	c.File = name
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		// "yaml: line 3: did not find expected key" becomes "name:3: did not find expected key".
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			return nil, fmt.Errorf("%s:%s: %s", name, m[1], m[2])
+		}
+		return nil, fmt.Errorf("%s: %s", name, msg)
 	}
 	if len(doc.Content) == 0 {
 		return c, nil // an empty file: all defaults
@@ -143,6 +148,8 @@ func Parse(data []byte, name string) (*Config, error) {
 	}
 	return c, nil
 }
+
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 
 // parser walks the YAML tree and collects every error with its position.
 type parser struct {

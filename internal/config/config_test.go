@@ -66,7 +66,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad direction", "units:\n  score: {better: more}\n", []string{`benchgate.yml:2: units.score.better: expected higher or lower, got "more"`}},
 		{"duplicate key", "alpha: 0.05\nalpha: 0.01\n", []string{"benchgate.yml:2: alpha: set twice (first on line 1)"}},
 		{"not a mapping", "- alpha\n", []string{"benchgate.yml:1: expected a mapping of keys"}},
-		{"YAML syntax", "alpha: [\n", []string{"benchgate.yml: line"}},
+		{"YAML syntax", "alpha: 0.05\n  confidence: 0.9\n", []string{"benchgate.yml:2: mapping values are not allowed in this context"}},
 		{"several at once", "alpha: 2\nconfidence: 3\n", []string{"benchgate.yml:1: alpha", "benchgate.yml:2: confidence"}},
 	}
 	for _, tt := range tests {
