@@ -30,10 +30,14 @@ import (
 // Tool is written into every report.
 var Tool = report.Tool{Name: "benchgate", Version: "devel"}
 
-// Compare reads the inputs and compares base against head under cfg.
+// Compare reads the inputs and compares base against head under cfg. Both sides must have
+// results.
 func Compare(inputs []Input, cfg *config.Config) (*report.Report, error) {
 	res, err := Read(inputs)
 	if err != nil {
+		return nil, err
+	}
+	if err := res.Missing(); err != nil {
 		return nil, err
 	}
 	return res.Compare(cfg), nil

@@ -39,10 +39,14 @@ type Input struct {
 	Side string
 }
 
+// CommitKey labels results with the commit they measured.
+const CommitKey = "benchgate-commit"
+
 // ignoredKeys are file configuration keys that must not split results into separate tables:
-// the side label, and the CPU, which differs when two machines are compared (that gets a
-// warning of its own instead of silently comparing nothing).
-const ignoredKeys = SideKey + ",cpu"
+// the side and commit labels, which differ between the sides by design, and the CPU, which
+// differs when two machines are compared (that gets a warning of its own instead of silently
+// comparing nothing).
+const ignoredKeys = SideKey + "," + CommitKey + ",cpu"
 
 // Results are benchmark results read from inputs and grouped into tables of cells, as benchstat
 // groups them, ready to be compared. Compare may be called more than once (with different
@@ -197,9 +201,8 @@ func (c *Results) add(res *benchfmt.Result, fileSide string) bool {
 	return true
 }
 
-// Read reads and groups the inputs. It fails only when nothing can be compared: an input cannot
-// be read, or a side has no results at all. Everything else that is wrong with the input is a
-// warning.
+// Read reads and groups the inputs. It fails only when an input cannot be read; everything that
+// is wrong with what it holds is a warning. A side may be left with no results (see Missing).
 func Read(inputs []Input) (*Results, error) {
 	c := newResults()
 	for _, in := range inputs {
@@ -207,14 +210,20 @@ func Read(inputs []Input) (*Results, error) {
 			return nil, err
 		}
 	}
-	for _, side := range []string{Base, Head} {
-		if c.results[side] == 0 {
-			return nil, c.noResults(side)
-		}
-	}
 	c.checkCPUs()
 	c.checkConfigs()
 	return c, nil
+}
+
+// Missing returns an error naming the inputs when a side has no results at all: then nothing
+// can be compared, which for files given by hand is almost always a mistake.
+func (c *Results) Missing() error {
+	for _, side := range []string{Base, Head} {
+		if c.results[side] == 0 {
+			return c.noResults(side)
+		}
+	}
+	return nil
 }
 
 // noResults explains why a side has nothing, naming the inputs it was looked for in and the

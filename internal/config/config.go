@@ -61,6 +61,8 @@ type Threshold struct {
 // hundreds of benchmarks otherwise flags about 5% of the unchanged ones. 5% is past the
 // run-to-run noise of interleaved runs on a shared CI runner, so a change that large is worth a
 // reviewer's attention; allocs/op is a count with no noise, so any significant increase counts.
+// A benchmark process's peak RSS (gate run's peak-RSS-B) moves in pages and with the garbage
+// collector's timing, so only a change past 20% counts.
 func Default() *Config {
 	return &Config{
 		Alpha:             0.05,
@@ -70,6 +72,7 @@ func Default() *Config {
 		Thresholds: []Threshold{
 			{MaxPercent: 5},
 			{Unit: "allocs/op", MaxPercent: 0},
+			{Unit: "peak-RSS-B", MaxPercent: 20},
 		},
 	}
 }

@@ -59,6 +59,9 @@ func Write(w io.Writer, r *Report) error {
 	if len(r.Warnings) > 0 {
 		jw.field(",", "warnings", r.Warnings)
 	}
+	if r.Run != nil {
+		jw.field(",", "run", r.Run)
+	}
 	jw.field(",", "counts", r.Counts)
 	jw.field(",", "verdict", r.Verdict)
 	jw.raw("}\n")
@@ -292,6 +295,36 @@ func (r *Report) Validate() error {
 		checkTexts(f+".warnings", g.Warnings)
 	}
 	checkTexts("warnings", r.Warnings)
+	if run := r.Run; run != nil {
+		checkName("run.base.ref", run.Base.Ref, false)
+		checkName("run.head.ref", run.Head.Ref, false)
+		checkName("run.base.sha", run.Base.SHA, true)
+		checkName("run.head.sha", run.Head.SHA, true)
+		checkName("run.machine.cpu_model", run.Machine.CPUModel, false)
+		checkName("run.machine.go_version", run.Machine.GoVersion, false)
+		checkName("run.bench", run.Bench, false)
+		checkName("run.benchtime", run.Benchtime, false)
+		if len(run.Processes) > MaxInputs || len(run.Failures) > MaxInputs {
+			bad("run: %d processes and %d failures, limit %d each", len(run.Processes), len(run.Failures), MaxInputs)
+		}
+		for i, p := range run.Processes {
+			checkName(fmt.Sprintf("run.processes[%d].package", i), p.Package, true)
+			if p.Side != "base" && p.Side != "head" {
+				bad("run.processes[%d].side: %q is not base or head", i, p.Side)
+			}
+		}
+		for i, f := range run.Failures {
+			field := fmt.Sprintf("run.failures[%d]", i)
+			checkName(field+".package", f.Package, true)
+			checkName(field+".benchmark", f.Benchmark, false)
+			if f.Side != "base" && f.Side != "head" {
+				bad("%s.side: %q is not base or head", field, f.Side)
+			}
+			if len(f.Message) > MaxTextLen || len(f.Output) > MaxTextLen {
+				bad("%s: message or output longer than %d bytes", field, MaxTextLen)
+			}
+		}
+	}
 
 	// The counts and the verdict must follow from the comparisons: a report that says "pass"
 	// over a regression is forged or broken either way.
@@ -308,7 +341,7 @@ func (r *Report) Validate() error {
 		}
 	}
 	if verdict != r.Verdict {
-		bad("verdict: says %q, the comparisons make it %q", verdict, r.Verdict)
+		bad("verdict: says %q, its comparisons and failures make it %q", verdict, r.Verdict)
 	}
 	return errors.Join(errs...)
 }

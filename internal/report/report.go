@@ -15,6 +15,14 @@ import (
 // versions rather than guess: a field that changed meaning must not be rendered silently.
 const SchemaVersion = 1
 
+// The benchmark name and unit of the peak resident set size of each package's benchmark process,
+// which gate run adds to the results as if it were one more benchmark, so that it is compared
+// like any other (a name no Go benchmark function can have).
+const (
+	ProcessBenchmark = "[process]"
+	PeakRSSUnit      = "peak-RSS-B"
+)
+
 // Verdict is the outcome of one comparison, from DESIGN.md's vocabulary.
 type Verdict string
 
@@ -37,7 +45,8 @@ var Verdicts = []Verdict{Regression, Failed, Improvement, Inconclusive, New, Rem
 // GateVerdict is the outcome of the whole run.
 type GateVerdict string
 
-// The gate verdicts: fail when any comparison is a regression, pass otherwise.
+// The gate verdicts: fail when any comparison is a regression, or when a package's benchmarks
+// fail on head but not on base (the change broke them); pass otherwise.
 const (
 	Pass GateVerdict = "pass"
 	Fail GateVerdict = "fail"
@@ -58,9 +67,91 @@ type Report struct {
 	Geomeans []Geomean `json:"geomeans,omitempty"`
 	// Warnings are problems with the input or the run that did not stop it, each naming the file
 	// and line where it applies.
-	Warnings []string    `json:"warnings,omitempty"`
-	Counts   Counts      `json:"counts"`
-	Verdict  GateVerdict `json:"verdict"`
+	Warnings []string `json:"warnings,omitempty"`
+	// Run describes how gate run measured; absent when the results were read from files.
+	Run     *Run        `json:"run,omitempty"`
+	Counts  Counts      `json:"counts"`
+	Verdict GateVerdict `json:"verdict"`
+}
+
+// Run is how gate run measured: the revisions, the machine, the schedule and what each process
+// cost.
+type Run struct {
+	Base Revision `json:"base"`
+	Head Revision `json:"head"`
+	// Machine is the fingerprint of the machine both sides ran on.
+	Machine Machine `json:"machine"`
+	// Seed replays the shuffled order of the rounds (gate run --seed).
+	Seed uint64 `json:"seed"`
+	// Count is the number of rounds asked for; Rounds the number that ran (fewer when the budget
+	// ran out).
+	Count     int    `json:"count"`
+	Rounds    int    `json:"rounds"`
+	Benchtime string `json:"benchtime,omitempty"`
+	Bench     string `json:"bench"`
+	// Timings, in seconds: the whole run, building the test binaries, the rounds, and the
+	// benchmark processes within them (the rest of the rounds is gate's own overhead).
+	WallSeconds      float64 `json:"wall_seconds"`
+	BuildSeconds     float64 `json:"build_seconds"`
+	RoundsSeconds    float64 `json:"rounds_seconds"`
+	ProcessesSeconds float64 `json:"processes_seconds"`
+	// Processes is the resource usage of each package's benchmark process on each side, over
+	// the rounds.
+	Processes []Process `json:"processes"`
+	// Failures are the packages whose benchmarks failed on a side.
+	Failures []Failure `json:"failures,omitempty"`
+}
+
+// Revision is one side's revision.
+type Revision struct {
+	// Ref is what was asked for ("origin/main", "HEAD~1"); "" for the working tree.
+	Ref string `json:"ref,omitempty"`
+	// SHA is the commit; for the working tree, the commit it is based on.
+	SHA string `json:"sha"`
+	// Dirty is true when the side is a working tree with uncommitted changes.
+	Dirty bool `json:"dirty,omitempty"`
+}
+
+// Machine is the fingerprint of a machine.
+type Machine struct {
+	CPUModel     string `json:"cpu_model"`
+	LogicalCores int    `json:"logical_cores"`
+	MemoryBytes  uint64 `json:"memory_bytes"`
+	OS           string `json:"os"`
+	Arch         string `json:"arch"`
+	// GoVersion is the toolchain that built the benchmarks.
+	GoVersion string `json:"go_version"`
+	// CgroupCPULimit is the CPU quota, in cores, of the cgroup the run was in; 0 for none.
+	CgroupCPULimit float64 `json:"cgroup_cpu_limit,omitempty"`
+	// LoadBefore and LoadAfter are the 1, 5 and 15 minute load averages around the run.
+	LoadBefore []float64 `json:"load_before,omitempty"`
+	LoadAfter  []float64 `json:"load_after,omitempty"`
+}
+
+// Process is the resource usage of one package's benchmark binary on one side, as medians over
+// the rounds it ran in.
+type Process struct {
+	Package string `json:"package"`
+	Side    string `json:"side"`
+	Runs    int    `json:"runs"`
+	// WallSeconds and CPUSeconds (user + system) are medians per run.
+	WallSeconds float64 `json:"wall_seconds"`
+	CPUSeconds  float64 `json:"cpu_seconds"`
+	// PeakRSSBytes is the median of the process's peak resident set size.
+	PeakRSSBytes uint64 `json:"peak_rss_bytes"`
+}
+
+// Failure is a package whose benchmark binary failed (a panic, b.Fatal, a timeout) on a side.
+type Failure struct {
+	Package string `json:"package"`
+	Side    string `json:"side"`
+	// Benchmark is the benchmark that was running, when it could be told.
+	Benchmark string `json:"benchmark,omitempty"`
+	Round     int    `json:"round"`
+	// Message says what happened ("exit status 2", "killed after the 30s timeout").
+	Message string `json:"message"`
+	// Output is the tail of what the process printed.
+	Output string `json:"output"`
 }
 
 // Tool names the program that wrote the report.
@@ -168,7 +259,27 @@ func (r *Report) Tally() {
 		r.Counts[c.Verdict]++
 	}
 	r.Verdict = Pass
-	if r.Counts[Regression] > 0 {
+	if r.Counts[Regression] > 0 || len(r.HeadOnlyFailures()) > 0 {
 		r.Verdict = Fail
 	}
+}
+
+// HeadOnlyFailures returns the failures on head of packages that did not fail on base.
+func (r *Report) HeadOnlyFailures() []Failure {
+	if r.Run == nil {
+		return nil
+	}
+	onBase := map[string]bool{}
+	for _, f := range r.Run.Failures {
+		if f.Side == "base" {
+			onBase[f.Package] = true
+		}
+	}
+	var out []Failure
+	for _, f := range r.Run.Failures {
+		if f.Side == "head" && !onBase[f.Package] {
+			out = append(out, f)
+		}
+	}
+	return out
 }

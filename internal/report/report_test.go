@@ -62,6 +62,10 @@ func TestWriteIsEncodingJSON(t *testing.T) {
 	sparse.Tally()
 	full := sample()
 	full.Geomeans = []Geomean{{Unit: "sec/op", Base: ptr(1), Head: ptr(2), DeltaPercent: ptr(100), Warnings: []string{"<b>&</b>"}}}
+	full.Run = &Run{Base: Revision{Ref: "main", SHA: "abc"}, Head: Revision{SHA: "def", Dirty: true}, Count: 10, Rounds: 9,
+		Machine:   Machine{CPUModel: "x", LogicalCores: 2, LoadBefore: []float64{1, 2, 3}},
+		Processes: []Process{{Package: "p", Side: "head", Runs: 9, PeakRSSBytes: 1 << 20}},
+		Failures:  []Failure{{Package: "q", Side: "base", Round: 2, Message: "exit status 2", Output: "panic: <boom>"}}}
 	for _, r := range []*Report{full, sparse} {
 		var got, want bytes.Buffer
 		if err := Write(&got, r); err != nil {
@@ -111,7 +115,7 @@ func TestReadRefuses(t *testing.T) {
 		{"other version", `{"schema_version": 2, "renamed": true}`, "report schema_version is 2; this gate reads version 1"},
 		{"unknown field", strings.Replace(encode(sample()), `"tool"`, `"markdown": "<b>hi</b>", "tool"`, 1), `unknown field "markdown"`},
 		{"trailing data", encode(sample()) + "{}", "after top-level value"},
-		{"forged pass", modified(func(r *Report) { r.Verdict = Pass }), `verdict: says "pass", the comparisons make it "fail"`},
+		{"forged pass", modified(func(r *Report) { r.Verdict = Pass }), `verdict: says "pass", its comparisons and failures make it "fail"`},
 		{"forged counts", modified(func(r *Report) { r.Counts[Regression] = 0 }), "counts.regression: says 0, the comparisons have 1"},
 		{"unknown verdict", modified(func(r *Report) { r.Comparisons[1].Verdict = "great" }), `comparisons[1].verdict: "great" is not a verdict`},
 		{"long name", modified(func(r *Report) { r.Comparisons[0].Benchmark = strings.Repeat("x", MaxNameLen+1) }), "comparisons[0].benchmark: 2049 bytes long, limit 2048"},
@@ -120,6 +124,15 @@ func TestReadRefuses(t *testing.T) {
 		{"no sides", modified(func(r *Report) { r.Comparisons[1].Base = nil }), "comparisons[1]: neither base nor head"},
 		{"empty sample", modified(func(r *Report) { r.Comparisons[1].Base.Values = nil }), "comparisons[1].base.values: 0 values"},
 		{"bad side", modified(func(r *Report) { r.Inputs[0].Side = "left" }), `inputs[0].side: "left" is not base or head`},
+		{"bad failure side", modified(func(r *Report) {
+			r.Run = &Run{Base: Revision{SHA: "a"}, Head: Revision{SHA: "b"}, Failures: []Failure{{Package: "p", Side: "left"}}}
+		}), `run.failures[0].side: "left" is not base or head`},
+		{"forged pass over a head failure", modified(func(r *Report) {
+			r.Comparisons = r.Comparisons[1:]
+			r.Run = &Run{Base: Revision{SHA: "a"}, Head: Revision{SHA: "b"}, Failures: []Failure{{Package: "p", Side: "head"}}}
+			r.Tally()
+			r.Verdict = Pass
+		}), `verdict: says "pass", its comparisons and failures make it "fail"`},
 		{"bad alpha", modified(func(r *Report) { r.Settings.Alpha = 2 }), "settings.alpha: 2 is not between 0 and 1"},
 		{"too many comparisons", many(MaxComparisons + 1), "comparisons: 50001 entries, limit 50000"},
 		{"too large", `{"schema_version": 1, "warnings": ["` + strings.Repeat("x", MaxBytes) + `"]}`, "report is larger than 67108864 bytes"},

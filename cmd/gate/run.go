@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/benchgate/benchgate/internal/benchexec"
+	"github.com/benchgate/benchgate/internal/comment"
+	"github.com/benchgate/benchgate/internal/compare"
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+type runFlags struct {
+	compareFlags
+	base, head, bench, benchtime string
+	count                        int
+	timeout, budget              time.Duration
+	seed                         uint64
+}
+
+func newRun() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run [flags] [packages]",
+		Short: "Run the benchmarks on a base and a head revision and compare them",
+		Long: `Run measures the benchmarks of the Go module in the current directory on two revisions and
+compares them like "gate compare".
+
+Each revision that is a commit is checked out in a temporary git worktree; the head defaults
+to the working tree as it is, uncommitted changes included, so "did my change make it
+slower?" works before committing. Each package's test binary is built once per side, then
+the binaries run one at a time in --count rounds, each round in a new shuffled order, so that
+drift in the machine's speed falls on both sides alike. The seed of the order is printed and
+stored in the report; --seed replays it.
+
+Packages default to ./..., and only packages with benchmarks matching --bench on either side
+are built. A package that fails to build on head stops the run (exit 2); one that fails on
+base has its head benchmarks reported new. A benchmark that panics, fails or outlives
+--timeout marks its package failed on that side, and the run goes on. When --budget runs
+out, no new round starts, and what was measured is compared.
+
+Benchmark processes never see environment variables that look like credentials
+(GITHUB_TOKEN, ACTIONS_*, *_TOKEN, *_SECRET, *_KEY, *_PASSWORD).
+
+Exit status: 0 when the gate passes, 1 when a comparison is a regression or a package's
+benchmarks fail on head only, 2 for bad usage or config, a head that does not build, or
+nothing measured.`,
+		Example: `  gate run                              # merge-base with the default branch vs. the working tree
+  gate run --base HEAD~1 ./bench/...    # the previous commit vs. the working tree
+  gate run --base main --head feature --count 20 --benchtime 200ms --out results/`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRun(cmd, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.base, "base", "", "base `revision` (default: the merge-base of HEAD with origin/HEAD, main or master; else HEAD~1)")
+	fl.StringVar(&f.head, "head", "", "head `revision` (default: the working tree, uncommitted changes included)")
+	fl.StringVar(&f.bench, "bench", ".", "run only benchmarks matching `regexp`, as go test -bench")
+	fl.IntVar(&f.count, "count", 10, "`rounds`: samples per benchmark and side")
+	fl.StringVar(&f.benchtime, "benchtime", "", "run each benchmark for `d` (a duration, or Nx iterations), as go test -benchtime (default 1s)")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "kill a benchmark process (and all it started) after `d`; 0 for no limit")
+	fl.DurationVar(&f.budget, "budget", 0, "start no round that would end the run past `d`; 0 for no limit")
+	fl.Uint64Var(&f.seed, "seed", 0, "`seed` for the shuffled order of the rounds (default: a new one)")
+	fl.StringVar(&f.out, "out", "", "write base.txt, head.txt, report.json and report.md to `dir`")
+	fl.StringVar(&f.config, "config", config.DefaultPath, "config `file` with thresholds and statistics settings (the defaults apply when the default file is absent)")
+	fl.StringVar(&f.format, "format", "text", "output `format`: text, markdown or json")
+	return cmd
+}
+
+func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
+	render, err := renderer(f.format)
+	if err != nil {
+		return err
+	}
+	if f.count < 1 {
+		return usageError{fmt.Errorf("--count %d: expected at least 1", f.count)}
+	}
+	cfg, err := config.Load(f.config, cmd.Flags().Changed("config"))
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	stderr := cmd.ErrOrStderr()
+	res, err := benchexec.Run(ctx, benchexec.Options{
+		Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
+		Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
+		Env: os.Environ(), Progress: progressFor(stderr),
+	})
+	if err != nil {
+		return err
+	}
+	results, err := compare.Read([]compare.Input{
+		{Name: "base.txt", R: bytes.NewReader(res.Base), Side: compare.Base},
+		{Name: "head.txt", R: bytes.NewReader(res.Head), Side: compare.Head},
+	})
+	if err != nil {
+		return err
+	}
+	rep := results.Compare(cfg)
+	rep.Warnings = append(res.Warnings, rep.Warnings...)
+	compare.ApplyRun(rep, &res.Run)
+
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stderr, "gate: warning: %s\n", w)
+	}
+	for _, fail := range rep.Run.Failures {
+		fmt.Fprintf(stderr, "gate: %s failed on %s in round %d: %s\n%s\n", fail.Package, fail.Side, fail.Round, fail.Message, fail.Output)
+	}
+	run := rep.Run
+	fmt.Fprintf(stderr, "gate: built in %.1fs; %d rounds in %.1fs, of which benchmark processes %.1fs (gate's overhead %.1f%%); seed %d\n",
+		run.BuildSeconds, run.Rounds, run.RoundsSeconds, run.ProcessesSeconds, overhead(run), run.Seed)
+	if f.out != "" {
+		if err := writeOut(f.out, res, rep); err != nil {
+			return err
+		}
+	}
+	if err := render(cmd.OutOrStdout(), rep); err != nil {
+		return err
+	}
+	if rep.Verdict == report.Fail {
+		return errGateFailed
+	}
+	return nil
+}
+
+func overhead(run *report.Run) float64 {
+	if run.RoundsSeconds == 0 {
+		return 0
+	}
+	return 100 * (run.RoundsSeconds - run.ProcessesSeconds) / run.RoundsSeconds
+}
+
+// progressFor draws a progress bar on a terminal and writes a line per round elsewhere (CI logs).
+func progressFor(w io.Writer) benchexec.Progress {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return benchexec.BarProgress(w)
+	}
+	return benchexec.LineProgress(w)
+}
+
+// writeOut writes the raw results, the report and its markdown into dir.
+func writeOut(dir string, res *benchexec.Result, rep *report.Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var md bytes.Buffer
+	if err := comment.Markdown(&md, rep); err != nil {
+		return err
+	}
+	return errors.Join(
+		os.WriteFile(filepath.Join(dir, "base.txt"), res.Base, 0o644),
+		os.WriteFile(filepath.Join(dir, "head.txt"), res.Head, 0o644),
+		os.WriteFile(filepath.Join(dir, "report.md"), md.Bytes(), 0o644),
+		report.WriteFile(filepath.Join(dir, "report.json"), rep),
+	)
+}

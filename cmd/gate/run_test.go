@@ -1,0 +1,572 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// gitIn runs git in dir and returns its output.
+func gitIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=benchgate test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// newRepo makes an empty git repository and isolates the run from the machine: temporary
+// directories go where the test can see them, and the go command uses its own toolchain.
+func newRepo(t *testing.T) string {
+	t.Helper()
+	repo := t.TempDir()
+	gitIn(t, repo, "init", "-q")
+	t.Setenv("TMPDIR", t.TempDir())
+	t.Setenv("GOTOOLCHAIN", "local")
+	t.Setenv("GOFLAGS", "")
+	return repo
+}
+
+// writeFiles writes files (path → content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// copyTree copies the files under src over dir.
+func copyTree(t *testing.T, src, dir string) {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(src, path)
+		files[rel] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, files)
+}
+
+// commit commits everything in repo and returns the commit's SHA.
+func commit(t *testing.T, repo, msg string) string {
+	t.Helper()
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "commit", "-q", "-m", msg)
+	return gitIn(t, repo, "rev-parse", "HEAD")
+}
+
+// gate runs the command line in dir and returns the exit status and outputs.
+func gate(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Chdir(dir)
+	var out, errOut bytes.Buffer
+	code = run(args, nil, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// checkClean fails the test when a run left a worktree or a temporary directory behind.
+func checkClean(t *testing.T, repo string) {
+	t.Helper()
+	if wts := gitIn(t, repo, "worktree", "list"); strings.Count(wts, "\n") > 0 {
+		t.Errorf("worktrees left behind:\n%s", wts)
+	}
+	entries, err := os.ReadDir(os.Getenv("TMPDIR"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("temporary file left behind: %s", e.Name())
+	}
+}
+
+func readReport(t *testing.T, dir string) *report.Report {
+	t.Helper()
+	r, err := report.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// verdicts maps "pkg Benchmark unit" to the verdict, for the comparisons that are not unchanged.
+func verdicts(r *report.Report) map[string]report.Verdict {
+	out := map[string]report.Verdict{}
+	for _, c := range r.Comparisons {
+		if c.Verdict != report.Unchanged && c.Verdict != report.WithinThreshold {
+			pkg := c.Config["pkg"]
+			out[pkg[strings.LastIndex(pkg, "/")+1:]+" "+c.Benchmark+" "+c.Unit] = c.Verdict
+		}
+	}
+	return out
+}
+
+// TestRunEndToEnd runs gate run between two commits of a fixture module: the head makes one
+// benchmark twice as slow, one allocate one more buffer per operation, and one twice as fast.
+func TestRunEndToEnd(t *testing.T) {
+	repo := newRepo(t)
+	copyTree(t, "testdata/fixture/base", repo)
+	base := commit(t, repo, "base")
+	copyTree(t, "testdata/fixture/head", repo)
+	head := commit(t, repo, "head")
+	out := t.TempDir()
+
+	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "10", "--benchtime", "300x", "--out", out)
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
+	}
+	r := readReport(t, out)
+	got := verdicts(r)
+	sfx := "-" + suffix(r)
+	for key, want := range map[string]report.Verdict{
+		"cpu Slower" + sfx + " sec/op":   report.Regression,
+		"mem Alloc" + sfx + " allocs/op": report.Regression,
+		"cpu Faster" + sfx + " sec/op":   report.Improvement,
+	} {
+		if got[key] != want {
+			t.Errorf("%s: %q, want %s", key, got[key], want)
+		}
+	}
+	for key, v := range got {
+		if v == report.Regression && !strings.HasPrefix(key, "cpu Slower"+sfx+" ") && !strings.HasPrefix(key, "mem Alloc"+sfx+" ") {
+			t.Errorf("%s: unexpected regression", key)
+		}
+	}
+	if r.Run.Base.SHA != base || r.Run.Head.SHA != head || r.Run.Rounds != 10 || r.Run.Seed == 0 {
+		t.Errorf("run: %+v", r.Run)
+	}
+	if len(r.Run.Processes) != 6 {
+		t.Errorf("%d process summaries, want 3 packages × 2 sides", len(r.Run.Processes))
+	}
+	for _, name := range []string{"base.txt", "head.txt", "report.md"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	if !strings.Contains(stderr, "seed "+strconv.FormatUint(r.Run.Seed, 10)) {
+		t.Errorf("the seed is not printed:\n%s", stderr)
+	}
+	t.Logf("built in %.1fs; rounds %.2fs, processes %.2fs (overhead %.1f%%)", r.Run.BuildSeconds, r.Run.RoundsSeconds, r.Run.ProcessesSeconds, overhead(r.Run))
+	checkClean(t, repo)
+}
+
+// suffix is the -GOMAXPROCS suffix the benchmarks ran with.
+func suffix(r *report.Report) string {
+	for _, c := range r.Comparisons {
+		if i := strings.LastIndex(c.Benchmark, "-"); i > 0 {
+			return c.Benchmark[i+1:]
+		}
+	}
+	return ""
+}
+
+// TestRunIdenticalTrees compares two commits whose code is the same: nothing may fail the gate.
+func TestRunIdenticalTrees(t *testing.T) {
+	repo := newRepo(t)
+	copyTree(t, "testdata/fixture/base", repo)
+	base := commit(t, repo, "base")
+	writeFiles(t, repo, map[string]string{"README": "only the docs changed\n"})
+	head := commit(t, repo, "docs")
+	out := t.TempDir()
+	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "10", "--benchtime", "300x", "--out", out)
+	if code != exitPass {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitPass, stdout, stderr)
+	}
+	if n := readReport(t, out).Counts[report.Regression]; n != 0 {
+		t.Errorf("%d regressions between identical trees", n)
+	}
+	checkClean(t, repo)
+}
+
+// tiny is a one-package module whose BenchmarkA does work dependent multiply-adds per op.
+func tiny(work int, extra string) map[string]string {
+	return map[string]string{
+		"go.mod": "module example.com/tiny\n\ngo 1.26\n",
+		"tiny_test.go": fmt.Sprintf(`package tiny
+
+import "testing"
+
+var sink uint64
+
+func spin(n int) uint64 {
+	x := uint64(1)
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	return x
+}
+
+func BenchmarkA(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sink += spin(%d)
+	}
+}
+%s`, work, extra),
+	}
+}
+
+func TestRunWorkingTree(t *testing.T) {
+	repo := newRepo(t)
+	writeFiles(t, repo, tiny(20000, ""))
+	base := commit(t, repo, "base")
+	writeFiles(t, repo, tiny(60000, "")) // uncommitted: three times the work
+	out := t.TempDir()
+	code, stdout, stderr := gate(t, repo, "run", "--base", "HEAD", "--count", "6", "--benchtime", "200x", "--out", out)
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
+	}
+	r := readReport(t, out)
+	if !r.Run.Head.Dirty || r.Run.Head.SHA != base || r.Run.Base.SHA != base {
+		t.Errorf("head %+v, base %+v; want the dirty working tree on %s", r.Run.Head, r.Run.Base, base)
+	}
+	if v := verdicts(r)["tiny A-"+suffix(r)+" sec/op"]; v != report.Regression {
+		t.Errorf("verdict %s, want regression: the uncommitted change was not measured", v)
+	}
+	checkClean(t, repo)
+}
+
+func TestRunHeadDoesNotCompile(t *testing.T) {
+	repo := newRepo(t)
+	writeFiles(t, repo, tiny(1000, ""))
+	base := commit(t, repo, "base")
+	writeFiles(t, repo, tiny(1000, "func broken() { undefinedThing() }\n"))
+	head := commit(t, repo, "broken")
+	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "1x")
+	if code != exitError {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitError, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "head does not build") || !strings.Contains(stderr, "undefined: undefinedThing") {
+		t.Errorf("stderr lacks the compiler's message:\n%s", stderr)
+	}
+	checkClean(t, repo)
+}
+
+func TestRunBaseDoesNotCompile(t *testing.T) {
+	repo := newRepo(t)
+	writeFiles(t, repo, tiny(1000, "func broken() { undefinedThing() }\n"))
+	base := commit(t, repo, "broken")
+	writeFiles(t, repo, tiny(1000, ""))
+	head := commit(t, repo, "fixed")
+	out := t.TempDir()
+	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out)
+	if code != exitPass {
+		t.Fatalf("exit %d, want %d\n%s", code, exitPass, stderr)
+	}
+	r := readReport(t, out)
+	if v := verdicts(r)["tiny A-"+suffix(r)+" sec/op"]; v != report.New {
+		t.Errorf("verdict %s, want new", v)
+	}
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), "does not build on base") {
+		t.Errorf("no warning about the base build: %q", r.Warnings)
+	}
+}
+
+func TestRunNewBenchmark(t *testing.T) {
+	repo := newRepo(t)
+	writeFiles(t, repo, tiny(1000, ""))
+	base := commit(t, repo, "base")
+	writeFiles(t, repo, tiny(1000, "func BenchmarkB(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tsink += spin(10)\n\t}\n}\n"))
+	head := commit(t, repo, "add B")
+	out := t.TempDir()
+	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out)
+	if code != exitPass {
+		t.Fatalf("exit %d, want %d\n%s", code, exitPass, stderr)
+	}
+	r := readReport(t, out)
+	v := verdicts(r)
+	if v["tiny B-"+suffix(r)+" sec/op"] != report.New {
+		t.Errorf("B: %v, want new", v)
+	}
+	if v["tiny [process] peak-RSS-B"] != report.Inconclusive {
+		t.Errorf("the process row of a package that runs different benchmarks: %v, want inconclusive", v)
+	}
+}
+
+func TestRunPanic(t *testing.T) {
+	for _, side := range []string{"base", "head"} {
+		t.Run(side, func(t *testing.T) {
+			repo := newRepo(t)
+			panicky := "func BenchmarkBoom(b *testing.B) {\n\tif b.N > 1 {\n\t\tpanic(\"boom at N>1\")\n\t}\n}\n"
+			healthy := "func BenchmarkBoom(b *testing.B) {}\n"
+			first, second := healthy, panicky
+			if side == "base" {
+				first, second = panicky, healthy
+			}
+			writeFiles(t, repo, tiny(1000, first))
+			base := commit(t, repo, "base")
+			writeFiles(t, repo, tiny(1000, second))
+			head := commit(t, repo, "head")
+			out := t.TempDir()
+			code, _, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out)
+			want := exitFail // the change broke a benchmark
+			if side == "base" {
+				want = exitPass // the change fixed one
+			}
+			if code != want {
+				t.Fatalf("exit %d, want %d\n%s", code, want, stderr)
+			}
+			r := readReport(t, out)
+			if len(r.Run.Failures) != 1 {
+				t.Fatalf("failures %+v, want one", r.Run.Failures)
+			}
+			f := r.Run.Failures[0]
+			if f.Side != side || f.Round != 1 || !strings.HasPrefix(f.Benchmark, "Boom") || !strings.Contains(f.Output, "panic: boom at N>1") {
+				t.Errorf("failure %+v", f)
+			}
+			for _, c := range r.Comparisons {
+				if c.Verdict != report.Failed {
+					t.Errorf("%s %s: %s, want failed", c.Benchmark, c.Unit, c.Verdict)
+				}
+			}
+			if !strings.Contains(stderr, "panic: boom at N>1") {
+				t.Errorf("the panic is not shown:\n%s", stderr)
+			}
+			checkClean(t, repo)
+		})
+	}
+}
+
+// TestRunTimeout runs a benchmark that starts a child process and hangs: past --timeout both must
+// be killed, and the other package must still be measured.
+func TestRunTimeout(t *testing.T) {
+	repo := newRepo(t)
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	t.Setenv("BENCHGATE_TEST_PIDFILE", pidFile)
+	files := tiny(1000, "")
+	files["hang/hang_test.go"] = `package hang
+
+import (
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+)
+
+func BenchmarkHang(b *testing.B) {
+	cmd := exec.Command("sleep", "300")
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	os.WriteFile(os.Getenv("BENCHGATE_TEST_PIDFILE"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
+	time.Sleep(time.Hour) // a blocked select would be a deadlock the runtime reports
+}
+`
+	writeFiles(t, repo, files)
+	base := commit(t, repo, "base")
+	out := t.TempDir()
+	start := time.Now()
+	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "4", "--benchtime", "10x", "--timeout", "2s", "--out", out)
+	if took := time.Since(start); took > 60*time.Second {
+		t.Errorf("the run took %v; the timeout did not stop the hanging benchmark", took)
+	}
+	if code != exitPass { // it hangs on both sides: not the change's fault
+		t.Fatalf("exit %d, want %d\n%s", code, exitPass, stderr)
+	}
+	r := readReport(t, out)
+	var msgs []string
+	for _, f := range r.Run.Failures {
+		msgs = append(msgs, f.Side+": "+f.Message)
+		if !strings.HasSuffix(f.Package, "/hang") || !strings.Contains(f.Message, "killed after the 2s timeout") {
+			t.Errorf("failure %+v", f)
+		}
+	}
+	if len(msgs) != 2 {
+		t.Errorf("failures %v, want the hang on both sides", msgs)
+	}
+	if v := verdicts(r)["tiny A-"+suffix(r)+" sec/op"]; v != "" && v != report.Inconclusive {
+		t.Errorf("the other package: %s", v)
+	}
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(string(data))
+	deadline := time.Now().Add(5 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("the benchmark's child process %d outlived the timeout", pid)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	checkClean(t, repo)
+}
+
+// TestRunBudget gives a run of 1-second rounds a budget for about two of them: the run stops
+// there, and what it measured is still reported, with honest verdicts.
+func TestRunBudget(t *testing.T) {
+	repo := newRepo(t)
+	writeFiles(t, repo, map[string]string{
+		"go.mod": "module example.com/slow\n\ngo 1.26\n",
+		"slow_test.go": `package slow
+
+import (
+	"testing"
+	"time"
+)
+
+func BenchmarkSleep(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+`,
+	})
+	base := commit(t, repo, "base")
+	// Build once first, so that the budgeted run's build comes from the cache and takes little
+	// of the budget.
+	if code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "1", "--benchtime", "1x"); code != exitPass {
+		t.Fatalf("warm-up: exit %d\n%s", code, stderr)
+	}
+	out := t.TempDir()
+	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "10", "--benchtime", "1x", "--budget", "2600ms", "--out", out)
+	if code != exitPass {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	r := readReport(t, out)
+	if r.Run.Rounds != 2 || r.Run.Count != 10 {
+		t.Errorf("%d of %d rounds ran, want 2 of 10", r.Run.Rounds, r.Run.Count)
+	}
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), "budget (--budget) allowed 2 of 10 rounds") {
+		t.Errorf("no budget warning: %q", r.Warnings)
+	}
+	for _, c := range r.Comparisons {
+		if c.Verdict != report.Inconclusive && c.Verdict != report.Unchanged {
+			t.Errorf("%s %s: %s with 2 samples", c.Benchmark, c.Unit, c.Verdict)
+		}
+		if c.Base != nil && c.Base.N() != 2 {
+			t.Errorf("%s %s: %d samples, want 2", c.Benchmark, c.Unit, c.Base.N())
+		}
+	}
+	checkClean(t, repo)
+}
+
+// TestRunEnvironment checks that benchmark processes never see credentials.
+func TestRunEnvironment(t *testing.T) {
+	repo := newRepo(t)
+	envFile := filepath.Join(t.TempDir(), "env")
+	t.Setenv("BENCHGATE_TEST_ENVFILE", envFile)
+	secrets := map[string]string{
+		"GITHUB_TOKEN": "ghs_secret1", "INPUT_TOKEN": "secret2", "ACTIONS_RUNTIME_TOKEN": "secret3",
+		"ACTIONS_ID_TOKEN_REQUEST_URL": "https://secret4", "NPM_TOKEN": "secret5", "MY_SECRET": "secret6",
+		"AWS_SECRET_ACCESS_KEY": "secret7", "DB_PASSWORD": "secret8", "gh_token": "secret9",
+	}
+	for k, v := range secrets {
+		t.Setenv(k, v)
+	}
+	t.Setenv("HARMLESS_SETTING", "visible")
+	writeFiles(t, repo, map[string]string{
+		"go.mod": "module example.com/env\n\ngo 1.26\n",
+		"env_test.go": `package env
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func BenchmarkEnv(b *testing.B) {
+	os.WriteFile(os.Getenv("BENCHGATE_TEST_ENVFILE"), []byte(strings.Join(os.Environ(), "\n")), 0o644)
+}
+`,
+	})
+	base := commit(t, repo, "base")
+	if code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "1", "--benchtime", "1x"); code != exitPass {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(envFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := string(data)
+	for k, v := range secrets {
+		if strings.Contains(env, v) {
+			t.Errorf("the benchmark saw %s", k)
+		}
+	}
+	if !strings.Contains(env, "HARMLESS_SETTING=visible") {
+		t.Error("the benchmark lost an ordinary variable")
+	}
+}
+
+// TestRunDefaultBase checks that without --base the base is the merge-base with main.
+func TestRunDefaultBase(t *testing.T) {
+	repo := newRepo(t)
+	writeFiles(t, repo, tiny(1000, ""))
+	forkPoint := commit(t, repo, "on main")
+	gitIn(t, repo, "checkout", "-q", "-b", "feature")
+	writeFiles(t, repo, tiny(1100, ""))
+	commit(t, repo, "on feature")
+	gitIn(t, repo, "checkout", "-q", "main")
+	writeFiles(t, repo, tiny(900, ""))
+	commit(t, repo, "main moves on")
+	gitIn(t, repo, "checkout", "-q", "feature")
+	out := t.TempDir()
+	if code, _, stderr := gate(t, repo, "run", "--count", "1", "--benchtime", "1x", "--out", out); code != exitPass {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	r := readReport(t, out)
+	if r.Run.Base.SHA != forkPoint || !strings.Contains(r.Run.Base.Ref, "main") {
+		t.Errorf("base %+v, want the merge-base %s with main", r.Run.Base, forkPoint)
+	}
+}
+
+// TestRunShallowClone runs in a clone of depth 1, which lacks the base: gate fetches it.
+func TestRunShallowClone(t *testing.T) {
+	origin := newRepo(t)
+	writeFiles(t, origin, tiny(1000, ""))
+	base := commit(t, origin, "base")
+	writeFiles(t, origin, tiny(1100, ""))
+	commit(t, origin, "head")
+	clone := filepath.Join(t.TempDir(), "clone")
+	gitIn(t, origin, "clone", "-q", "--depth", "1", "file://"+origin, clone)
+	if out := gitIn(t, clone, "rev-parse", "--is-shallow-repository"); out != "true" {
+		t.Fatalf("the clone is not shallow: %s", out)
+	}
+	out := t.TempDir()
+	code, _, stderr := gate(t, clone, "run", "--base", "HEAD~1", "--count", "1", "--benchtime", "1x", "--out", out)
+	if code != exitPass {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if r := readReport(t, out); r.Run.Base.SHA != base {
+		t.Errorf("base %s, want %s", r.Run.Base.SHA, base)
+	}
+	checkClean(t, clone)
+}
+
+// TestRunNoSuchRevision checks the message for a base that does not exist.
+func TestRunNoSuchRevision(t *testing.T) {
+	repo := newRepo(t)
+	writeFiles(t, repo, tiny(1000, ""))
+	commit(t, repo, "base")
+	code, _, stderr := gate(t, repo, "run", "--base", "no-such-branch", "--count", "1")
+	if code != exitError || !strings.Contains(stderr, `revision "no-such-branch" is not a commit in this repository`) {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}

@@ -1,0 +1,34 @@
+package benchexec
+
+import "strings"
+
+// ChildEnv returns environ without the variables that look like credentials. Every process
+// gate starts (git, the go command, and above all the benchmark binaries, which run a pull
+// request's untrusted code) gets this environment, so a benchmark cannot read the token that
+// posts PR comments.
+func ChildEnv(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !secret(name) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// secret reports whether an environment variable name looks like it holds a credential: the
+// Actions token and runtime variables, action inputs named token, and the common suffixes.
+func secret(name string) bool {
+	n := strings.ToUpper(name)
+	switch {
+	case n == "GITHUB_TOKEN", n == "INPUT_TOKEN", strings.HasPrefix(n, "ACTIONS_"):
+		return true
+	}
+	for _, suffix := range []string{"_TOKEN", "_SECRET", "_KEY", "_PASSWORD", "_PASSWD", "_CREDENTIALS"} {
+		if strings.HasSuffix(n, suffix) {
+			return true
+		}
+	}
+	return false
+}

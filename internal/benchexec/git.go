@@ -1,0 +1,154 @@
+package benchexec
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// git runs a git command in dir and returns its trimmed standard output; errors carry git's own
+// message.
+func git(ctx context.Context, env []string, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return "", fmt.Errorf("git %s: %s", strings.Join(args, " "), msg)
+	}
+	return strings.TrimSpace(stdout.String()), nil
+}
+
+// repo is the git repository gate runs in.
+type repo struct {
+	env  []string
+	root string // top level of the working tree
+	// sub is the module directory relative to root ("." when the module is at the top).
+	sub string
+}
+
+func openRepo(ctx context.Context, env []string, dir string) (*repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := git(ctx, env, abs, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, fmt.Errorf("%s is not in a git repository: %w", abs, err)
+	}
+	// Resolve symbolic links on both sides, so that the relative path is right on systems
+	// where the temporary directory is a link (macOS).
+	realRoot, err1 := filepath.EvalSymlinks(root)
+	realDir, err2 := filepath.EvalSymlinks(abs)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	sub, err := filepath.Rel(realRoot, realDir)
+	if err != nil {
+		return nil, err
+	}
+	return &repo{env: env, root: realRoot, sub: sub}, nil
+}
+
+func (r *repo) git(ctx context.Context, args ...string) (string, error) {
+	return git(ctx, r.env, r.root, args...)
+}
+
+// resolve returns the commit SHA that rev names. In a shallow clone that lacks it, it fetches
+// the missing history from origin first, and says which command would fix it when that fails.
+func (r *repo) resolve(ctx context.Context, rev string) (string, error) {
+	sha, err := r.git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	if err == nil && sha != "" {
+		return sha, nil
+	}
+	if r.shallow(ctx) {
+		if ferr := r.unshallow(ctx); ferr == nil {
+			if sha, err := r.git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}"); err == nil && sha != "" {
+				return sha, nil
+			}
+		}
+		return "", fmt.Errorf("revision %q is not in this shallow clone and fetching it failed; run `git fetch --unshallow origin` (in GitHub Actions, check out with fetch-depth: 0)", rev)
+	}
+	return "", fmt.Errorf("revision %q is not a commit in this repository", rev)
+}
+
+func (r *repo) shallow(ctx context.Context) bool {
+	out, err := r.git(ctx, "rev-parse", "--is-shallow-repository")
+	return err == nil && out == "true"
+}
+
+func (r *repo) unshallow(ctx context.Context) error {
+	_, err := r.git(ctx, "fetch", "--quiet", "--no-tags", "--unshallow", "origin")
+	return err
+}
+
+// defaultBase is the base when none is given: the merge-base of HEAD with the default branch
+// (origin/HEAD, else main, else master), or HEAD~1 when there is no such branch.
+func (r *repo) defaultBase(ctx context.Context) (ref, sha string, err error) {
+	var candidates []string
+	if ref, err := r.git(ctx, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"); err == nil {
+		candidates = append(candidates, ref)
+	}
+	candidates = append(candidates, "origin/main", "origin/master", "main", "master")
+	for _, branch := range candidates {
+		if _, err := r.git(ctx, "rev-parse", "--verify", "--quiet", branch+"^{commit}"); err != nil {
+			continue
+		}
+		mb, err := r.git(ctx, "merge-base", "HEAD", branch)
+		if err != nil && r.shallow(ctx) && r.unshallow(ctx) == nil {
+			mb, err = r.git(ctx, "merge-base", "HEAD", branch)
+		}
+		if err != nil {
+			return "", "", fmt.Errorf("no merge-base of HEAD and %s (a shallow clone? run `git fetch --unshallow origin`): %w", branch, err)
+		}
+		return "merge-base of HEAD and " + branch, mb, nil
+	}
+	sha, err = r.resolve(ctx, "HEAD~1")
+	return "HEAD~1", sha, err
+}
+
+// dirty reports whether the working tree has uncommitted changes to tracked files or new
+// untracked ones.
+func (r *repo) dirty(ctx context.Context) (bool, error) {
+	out, err := r.git(ctx, "status", "--porcelain", "--untracked-files=normal")
+	return out != "", err
+}
+
+// worktree is a revision checked out in a temporary directory.
+type worktree struct {
+	repo *repo
+	dir  string
+}
+
+// addWorktree checks out sha, detached, in a new directory under parent.
+func (r *repo) addWorktree(ctx context.Context, parent, name, sha string) (*worktree, error) {
+	dir := filepath.Join(parent, name)
+	if _, err := r.git(ctx, "worktree", "add", "--quiet", "--detach", dir, sha); err != nil {
+		return nil, err
+	}
+	return &worktree{repo: r, dir: dir}, nil
+}
+
+// remove deletes the worktree and its administrative files. It runs on the way out of a run,
+// also after a cancellation, so it does not use the run's context.
+func (w *worktree) remove() error {
+	ctx := context.Background()
+	_, err := w.repo.git(ctx, "worktree", "remove", "--force", w.dir)
+	if err != nil {
+		// Whatever state git is in, the directory must go; prune forgets it.
+		err = errors.Join(err, os.RemoveAll(w.dir))
+		_, perr := w.repo.git(ctx, "worktree", "prune")
+		err = errors.Join(err, perr)
+	}
+	return err
+}
