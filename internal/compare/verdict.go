@@ -85,7 +85,9 @@ func judge(c *report.Comparison, cfg *config.Config) {
 		c.Verdict = report.Inconclusive
 		c.Reason = fmt.Sprintf("%d+%d samples cannot show a difference at α=%v; need at least %d on each side", n1, n2, cfg.Alpha, minSamples(cfg.Alpha))
 		// The reason says what benchstat's warning says.
-		c.Warnings = slices.DeleteFunc(c.Warnings, func(w string) bool { return strings.HasPrefix(w, "need >= ") && strings.Contains(w, "to detect a difference") })
+		c.Warnings = slices.DeleteFunc(c.Warnings, func(w string) bool {
+			return strings.HasPrefix(w, "need >= ") && strings.Contains(w, "to detect a difference")
+		})
 		return
 	}
 	old, new := c.Base.Center, c.Head.Center
