@@ -117,6 +117,7 @@ func TestHelp(t *testing.T) {
 	for name, args := range map[string][]string{
 		"help-gate.txt":    {"--help"},
 		"help-compare.txt": {"compare", "--help"},
+		"help-run.txt":     {"run", "--help"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,73 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/gittest"
 	"github.com/benchgate/benchgate/internal/report"
 )
-
-// gitIn runs git in dir and returns its output.
-func gitIn(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=benchgate test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"}, args...)...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// newRepo makes an empty git repository and isolates the run from the machine: temporary
-// directories go where the test can see them, and the go command uses its own toolchain.
-func newRepo(t *testing.T) string {
-	t.Helper()
-	repo := t.TempDir()
-	gitIn(t, repo, "init", "-q")
-	t.Setenv("TMPDIR", t.TempDir())
-	t.Setenv("GOTOOLCHAIN", "local")
-	t.Setenv("GOFLAGS", "")
-	return repo
-}
-
-// writeFiles writes files (path → content) under dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// copyTree copies the files under src over dir.
-func copyTree(t *testing.T, src, dir string) {
-	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		rel, _ := filepath.Rel(src, path)
-		files[rel] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFiles(t, dir, files)
-}
-
-// commit commits everything in repo and returns the commit's SHA.
-func commit(t *testing.T, repo, msg string) string {
-	t.Helper()
-	gitIn(t, repo, "add", "-A")
-	gitIn(t, repo, "commit", "-q", "-m", msg)
-	return gitIn(t, repo, "rev-parse", "HEAD")
-}
 
 // gate runs the command line in dir and returns the exit status and outputs.
 func gate(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
@@ -88,21 +22,6 @@ func gate(t *testing.T, dir string, args ...string) (code int, stdout, stderr st
 	var out, errOut bytes.Buffer
 	code = run(args, nil, &out, &errOut)
 	return code, out.String(), errOut.String()
-}
-
-// checkClean fails the test when a run left a worktree or a temporary directory behind.
-func checkClean(t *testing.T, repo string) {
-	t.Helper()
-	if wts := gitIn(t, repo, "worktree", "list"); strings.Count(wts, "\n") > 0 {
-		t.Errorf("worktrees left behind:\n%s", wts)
-	}
-	entries, err := os.ReadDir(os.Getenv("TMPDIR"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		t.Errorf("temporary file left behind: %s", e.Name())
-	}
 }
 
 func readReport(t *testing.T, dir string) *report.Report {
@@ -129,11 +48,11 @@ func verdicts(r *report.Report) map[string]report.Verdict {
 // TestRunEndToEnd runs gate run between two commits of a fixture module: the head makes one
 // benchmark twice as slow, one allocate one more buffer per operation, and one twice as fast.
 func TestRunEndToEnd(t *testing.T) {
-	repo := newRepo(t)
-	copyTree(t, "testdata/fixture/base", repo)
-	base := commit(t, repo, "base")
-	copyTree(t, "testdata/fixture/head", repo)
-	head := commit(t, repo, "head")
+	repo := gittest.NewRepo(t)
+	gittest.CopyTree(t, "testdata/fixture/base", repo)
+	base := gittest.Commit(t, repo, "base")
+	gittest.CopyTree(t, "testdata/fixture/head", repo)
+	head := gittest.Commit(t, repo, "head")
 	out := t.TempDir()
 
 	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "10", "--benchtime", "300x", "--out", out)
@@ -172,7 +91,7 @@ func TestRunEndToEnd(t *testing.T) {
 		t.Errorf("the seed is not printed:\n%s", stderr)
 	}
 	t.Logf("built in %.1fs; rounds %.2fs, processes %.2fs (overhead %.1f%%)", r.Run.BuildSeconds, r.Run.RoundsSeconds, r.Run.ProcessesSeconds, overhead(r.Run))
-	checkClean(t, repo)
+	gittest.CheckClean(t, repo)
 }
 
 // suffix is the -GOMAXPROCS suffix the benchmarks ran with.
@@ -187,11 +106,11 @@ func suffix(r *report.Report) string {
 
 // TestRunIdenticalTrees compares two commits whose code is the same: nothing may fail the gate.
 func TestRunIdenticalTrees(t *testing.T) {
-	repo := newRepo(t)
-	copyTree(t, "testdata/fixture/base", repo)
-	base := commit(t, repo, "base")
-	writeFiles(t, repo, map[string]string{"README": "only the docs changed\n"})
-	head := commit(t, repo, "docs")
+	repo := gittest.NewRepo(t)
+	gittest.CopyTree(t, "testdata/fixture/base", repo)
+	base := gittest.Commit(t, repo, "base")
+	gittest.WriteFiles(t, repo, map[string]string{"README": "only the docs changed\n"})
+	head := gittest.Commit(t, repo, "docs")
 	out := t.TempDir()
 	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "10", "--benchtime", "300x", "--out", out)
 	if code != exitPass {
@@ -200,7 +119,7 @@ func TestRunIdenticalTrees(t *testing.T) {
 	if n := readReport(t, out).Counts[report.Regression]; n != 0 {
 		t.Errorf("%d regressions between identical trees", n)
 	}
-	checkClean(t, repo)
+	gittest.CheckClean(t, repo)
 }
 
 // tiny is a one-package module whose BenchmarkA does work dependent multiply-adds per op.
@@ -231,10 +150,10 @@ func BenchmarkA(b *testing.B) {
 }
 
 func TestRunWorkingTree(t *testing.T) {
-	repo := newRepo(t)
-	writeFiles(t, repo, tiny(20000, ""))
-	base := commit(t, repo, "base")
-	writeFiles(t, repo, tiny(60000, "")) // uncommitted: three times the work
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, tiny(20000, ""))
+	base := gittest.Commit(t, repo, "base")
+	gittest.WriteFiles(t, repo, tiny(60000, "")) // uncommitted: three times the work
 	out := t.TempDir()
 	code, stdout, stderr := gate(t, repo, "run", "--base", "HEAD", "--count", "6", "--benchtime", "200x", "--out", out)
 	if code != exitFail {
@@ -247,15 +166,15 @@ func TestRunWorkingTree(t *testing.T) {
 	if v := verdicts(r)["tiny A-"+suffix(r)+" sec/op"]; v != report.Regression {
 		t.Errorf("verdict %s, want regression: the uncommitted change was not measured", v)
 	}
-	checkClean(t, repo)
+	gittest.CheckClean(t, repo)
 }
 
 func TestRunHeadDoesNotCompile(t *testing.T) {
-	repo := newRepo(t)
-	writeFiles(t, repo, tiny(1000, ""))
-	base := commit(t, repo, "base")
-	writeFiles(t, repo, tiny(1000, "func broken() { undefinedThing() }\n"))
-	head := commit(t, repo, "broken")
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, tiny(1000, ""))
+	base := gittest.Commit(t, repo, "base")
+	gittest.WriteFiles(t, repo, tiny(1000, "func broken() { undefinedThing() }\n"))
+	head := gittest.Commit(t, repo, "broken")
 	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "1x")
 	if code != exitError {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitError, stdout, stderr)
@@ -263,15 +182,15 @@ func TestRunHeadDoesNotCompile(t *testing.T) {
 	if !strings.Contains(stderr, "head does not build") || !strings.Contains(stderr, "undefined: undefinedThing") {
 		t.Errorf("stderr lacks the compiler's message:\n%s", stderr)
 	}
-	checkClean(t, repo)
+	gittest.CheckClean(t, repo)
 }
 
 func TestRunBaseDoesNotCompile(t *testing.T) {
-	repo := newRepo(t)
-	writeFiles(t, repo, tiny(1000, "func broken() { undefinedThing() }\n"))
-	base := commit(t, repo, "broken")
-	writeFiles(t, repo, tiny(1000, ""))
-	head := commit(t, repo, "fixed")
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, tiny(1000, "func broken() { undefinedThing() }\n"))
+	base := gittest.Commit(t, repo, "broken")
+	gittest.WriteFiles(t, repo, tiny(1000, ""))
+	head := gittest.Commit(t, repo, "fixed")
 	out := t.TempDir()
 	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out)
 	if code != exitPass {
@@ -287,11 +206,11 @@ func TestRunBaseDoesNotCompile(t *testing.T) {
 }
 
 func TestRunNewBenchmark(t *testing.T) {
-	repo := newRepo(t)
-	writeFiles(t, repo, tiny(1000, ""))
-	base := commit(t, repo, "base")
-	writeFiles(t, repo, tiny(1000, "func BenchmarkB(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tsink += spin(10)\n\t}\n}\n"))
-	head := commit(t, repo, "add B")
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, tiny(1000, ""))
+	base := gittest.Commit(t, repo, "base")
+	gittest.WriteFiles(t, repo, tiny(1000, "func BenchmarkB(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tsink += spin(10)\n\t}\n}\n"))
+	head := gittest.Commit(t, repo, "add B")
 	out := t.TempDir()
 	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out)
 	if code != exitPass {
@@ -310,17 +229,17 @@ func TestRunNewBenchmark(t *testing.T) {
 func TestRunPanic(t *testing.T) {
 	for _, side := range []string{"base", "head"} {
 		t.Run(side, func(t *testing.T) {
-			repo := newRepo(t)
+			repo := gittest.NewRepo(t)
 			panicky := "func BenchmarkBoom(b *testing.B) {\n\tif b.N > 1 {\n\t\tpanic(\"boom at N>1\")\n\t}\n}\n"
 			healthy := "func BenchmarkBoom(b *testing.B) {}\n"
 			first, second := healthy, panicky
 			if side == "base" {
 				first, second = panicky, healthy
 			}
-			writeFiles(t, repo, tiny(1000, first))
-			base := commit(t, repo, "base")
-			writeFiles(t, repo, tiny(1000, second))
-			head := commit(t, repo, "head")
+			gittest.WriteFiles(t, repo, tiny(1000, first))
+			base := gittest.Commit(t, repo, "base")
+			gittest.WriteFiles(t, repo, tiny(1000, second))
+			head := gittest.Commit(t, repo, "head")
 			out := t.TempDir()
 			code, _, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out)
 			want := exitFail // the change broke a benchmark
@@ -346,7 +265,7 @@ func TestRunPanic(t *testing.T) {
 			if !strings.Contains(stderr, "panic: boom at N>1") {
 				t.Errorf("the panic is not shown:\n%s", stderr)
 			}
-			checkClean(t, repo)
+			gittest.CheckClean(t, repo)
 		})
 	}
 }
@@ -354,7 +273,7 @@ func TestRunPanic(t *testing.T) {
 // TestRunTimeout runs a benchmark that starts a child process and hangs: past --timeout both must
 // be killed, and the other package must still be measured.
 func TestRunTimeout(t *testing.T) {
-	repo := newRepo(t)
+	repo := gittest.NewRepo(t)
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	t.Setenv("BENCHGATE_TEST_PIDFILE", pidFile)
 	files := tiny(1000, "")
@@ -377,8 +296,8 @@ func BenchmarkHang(b *testing.B) {
 	time.Sleep(time.Hour) // a blocked select would be a deadlock the runtime reports
 }
 `
-	writeFiles(t, repo, files)
-	base := commit(t, repo, "base")
+	gittest.WriteFiles(t, repo, files)
+	base := gittest.Commit(t, repo, "base")
 	out := t.TempDir()
 	start := time.Now()
 	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "4", "--benchtime", "10x", "--timeout", "2s", "--out", out)
@@ -415,14 +334,14 @@ func BenchmarkHang(b *testing.B) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	checkClean(t, repo)
+	gittest.CheckClean(t, repo)
 }
 
 // TestRunBudget gives a run of 1-second rounds a budget for about two of them: the run stops
 // there, and what it measured is still reported, with honest verdicts.
 func TestRunBudget(t *testing.T) {
-	repo := newRepo(t)
-	writeFiles(t, repo, map[string]string{
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, map[string]string{
 		"go.mod": "module example.com/slow\n\ngo 1.26\n",
 		"slow_test.go": `package slow
 
@@ -438,7 +357,7 @@ func BenchmarkSleep(b *testing.B) {
 }
 `,
 	})
-	base := commit(t, repo, "base")
+	base := gittest.Commit(t, repo, "base")
 	// Build once first, so that the budgeted run's build comes from the cache and takes little
 	// of the budget.
 	if code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "1", "--benchtime", "1x"); code != exitPass {
@@ -464,12 +383,12 @@ func BenchmarkSleep(b *testing.B) {
 			t.Errorf("%s %s: %d samples, want 2", c.Benchmark, c.Unit, c.Base.N())
 		}
 	}
-	checkClean(t, repo)
+	gittest.CheckClean(t, repo)
 }
 
 // TestRunEnvironment checks that benchmark processes never see credentials.
 func TestRunEnvironment(t *testing.T) {
-	repo := newRepo(t)
+	repo := gittest.NewRepo(t)
 	envFile := filepath.Join(t.TempDir(), "env")
 	t.Setenv("BENCHGATE_TEST_ENVFILE", envFile)
 	secrets := map[string]string{
@@ -481,7 +400,7 @@ func TestRunEnvironment(t *testing.T) {
 		t.Setenv(k, v)
 	}
 	t.Setenv("HARMLESS_SETTING", "visible")
-	writeFiles(t, repo, map[string]string{
+	gittest.WriteFiles(t, repo, map[string]string{
 		"go.mod": "module example.com/env\n\ngo 1.26\n",
 		"env_test.go": `package env
 
@@ -496,7 +415,7 @@ func BenchmarkEnv(b *testing.B) {
 }
 `,
 	})
-	base := commit(t, repo, "base")
+	base := gittest.Commit(t, repo, "base")
 	if code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "1", "--benchtime", "1x"); code != exitPass {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -517,16 +436,16 @@ func BenchmarkEnv(b *testing.B) {
 
 // TestRunDefaultBase checks that without --base the base is the merge-base with main.
 func TestRunDefaultBase(t *testing.T) {
-	repo := newRepo(t)
-	writeFiles(t, repo, tiny(1000, ""))
-	forkPoint := commit(t, repo, "on main")
-	gitIn(t, repo, "checkout", "-q", "-b", "feature")
-	writeFiles(t, repo, tiny(1100, ""))
-	commit(t, repo, "on feature")
-	gitIn(t, repo, "checkout", "-q", "main")
-	writeFiles(t, repo, tiny(900, ""))
-	commit(t, repo, "main moves on")
-	gitIn(t, repo, "checkout", "-q", "feature")
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, tiny(1000, ""))
+	forkPoint := gittest.Commit(t, repo, "on main")
+	gittest.Git(t, repo, "checkout", "-q", "-b", "feature")
+	gittest.WriteFiles(t, repo, tiny(1100, ""))
+	gittest.Commit(t, repo, "on feature")
+	gittest.Git(t, repo, "checkout", "-q", "main")
+	gittest.WriteFiles(t, repo, tiny(900, ""))
+	gittest.Commit(t, repo, "main moves on")
+	gittest.Git(t, repo, "checkout", "-q", "feature")
 	out := t.TempDir()
 	if code, _, stderr := gate(t, repo, "run", "--count", "1", "--benchtime", "1x", "--out", out); code != exitPass {
 		t.Fatalf("exit %d\n%s", code, stderr)
@@ -539,14 +458,14 @@ func TestRunDefaultBase(t *testing.T) {
 
 // TestRunShallowClone runs in a clone of depth 1, which lacks the base: gate fetches it.
 func TestRunShallowClone(t *testing.T) {
-	origin := newRepo(t)
-	writeFiles(t, origin, tiny(1000, ""))
-	base := commit(t, origin, "base")
-	writeFiles(t, origin, tiny(1100, ""))
-	commit(t, origin, "head")
+	origin := gittest.NewRepo(t)
+	gittest.WriteFiles(t, origin, tiny(1000, ""))
+	base := gittest.Commit(t, origin, "base")
+	gittest.WriteFiles(t, origin, tiny(1100, ""))
+	gittest.Commit(t, origin, "head")
 	clone := filepath.Join(t.TempDir(), "clone")
-	gitIn(t, origin, "clone", "-q", "--depth", "1", "file://"+origin, clone)
-	if out := gitIn(t, clone, "rev-parse", "--is-shallow-repository"); out != "true" {
+	gittest.Git(t, origin, "clone", "-q", "--depth", "1", "file://"+origin, clone)
+	if out := gittest.Git(t, clone, "rev-parse", "--is-shallow-repository"); out != "true" {
 		t.Fatalf("the clone is not shallow: %s", out)
 	}
 	out := t.TempDir()
@@ -557,14 +476,14 @@ func TestRunShallowClone(t *testing.T) {
 	if r := readReport(t, out); r.Run.Base.SHA != base {
 		t.Errorf("base %s, want %s", r.Run.Base.SHA, base)
 	}
-	checkClean(t, clone)
+	gittest.CheckClean(t, clone)
 }
 
 // TestRunNoSuchRevision checks the message for a base that does not exist.
 func TestRunNoSuchRevision(t *testing.T) {
-	repo := newRepo(t)
-	writeFiles(t, repo, tiny(1000, ""))
-	commit(t, repo, "base")
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, tiny(1000, ""))
+	gittest.Commit(t, repo, "base")
 	code, _, stderr := gate(t, repo, "run", "--base", "no-such-branch", "--count", "1")
 	if code != exitError || !strings.Contains(stderr, `revision "no-such-branch" is not a commit in this repository`) {
 		t.Errorf("exit %d\n%s", code, stderr)

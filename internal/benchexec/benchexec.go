@@ -310,7 +310,7 @@ func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 	var roundTimes []time.Duration
 	for round := 1; round <= s.opts.Count; round++ {
 		if ctx.Err() != nil {
-			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("interrupted after %d of %d rounds; what they measured is compared", round-1, s.opts.Count))
+			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("interrupted after %d of %d rounds; what they measured is compared", s.res.Run.Rounds, s.opts.Count))
 			break
 		}
 		if s.opts.Budget > 0 && len(roundTimes) > 0 {

@@ -42,19 +42,21 @@ func (c *capped) Write(p []byte) (int, error) {
 type tail struct {
 	buf []byte
 	n   int
+	cut bool // bytes before buf were dropped
 }
 
 func (t *tail) Write(p []byte) (int, error) {
 	t.buf = append(t.buf, p...)
 	if len(t.buf) > 2*t.n {
 		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.n:]...)
+		t.cut = true
 	}
 	return len(p), nil
 }
 
 func (t *tail) String() string {
-	if len(t.buf) > t.n {
-		return "..." + string(t.buf[len(t.buf)-t.n:])
+	if len(t.buf) > t.n || t.cut {
+		return "..." + string(t.buf[max(0, len(t.buf)-t.n):])
 	}
 	return string(t.buf)
 }

@@ -1,0 +1,159 @@
+package benchexec
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/gittest"
+)
+
+func TestChildEnv(t *testing.T) {
+	in := []string{
+		"PATH=/usr/bin", "HOME=/root", "GOFLAGS=-mod=mod", "INPUT_COUNT=10", "KEYBOARD=us", "MONKEY=1",
+		"GITHUB_TOKEN=x", "INPUT_TOKEN=x", "ACTIONS_RUNTIME_TOKEN=x", "ACTIONS_ID_TOKEN_REQUEST_URL=x",
+		"NPM_TOKEN=x", "gh_token=x", "MY_SECRET=x", "AWS_SECRET_ACCESS_KEY=x", "DB_PASSWORD=x", "FTP_PASSWD=x",
+		"GOOGLE_APPLICATION_CREDENTIALS=x",
+	}
+	got := ChildEnv(in)
+	want := []string{"PATH=/usr/bin", "HOME=/root", "GOFLAGS=-mod=mod", "INPUT_COUNT=10", "KEYBOARD=us", "MONKEY=1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ChildEnv kept %q, want %q", got, want)
+	}
+}
+
+func TestTopLevel(t *testing.T) {
+	tests := []struct {
+		expr    string
+		matches []string
+		not     []string
+	}{
+		{".", []string{"BenchmarkA"}, nil},
+		{"Encode", []string{"BenchmarkEncode", "BenchmarkEncodeJSON"}, []string{"BenchmarkDecode"}},
+		{"Encode/json", []string{"BenchmarkEncode"}, []string{"BenchmarkJSON"}},
+		{"^Benchmark(A|B)$/size=[0-9/]+", []string{"BenchmarkA", "BenchmarkB"}, []string{"BenchmarkAB"}},
+		{"[/]x", []string{"Benchmark/x"}, []string{"BenchmarkX"}},
+	}
+	for _, tt := range tests {
+		re, err := topLevel(tt.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range tt.matches {
+			if !re.MatchString(m) {
+				t.Errorf("%q: %s does not match", tt.expr, m)
+			}
+		}
+		for _, m := range tt.not {
+			if re.MatchString(m) {
+				t.Errorf("%q: %s matches", tt.expr, m)
+			}
+		}
+	}
+	if _, err := topLevel("(["); err == nil || !strings.Contains(err.Error(), `--bench "(["`) {
+		t.Errorf("bad regexp: %v", err)
+	}
+}
+
+func TestIsBenchmark(t *testing.T) {
+	for name, want := range map[string]bool{"Benchmark": true, "BenchmarkA": true, "Benchmark_x": true, "Benchmarkx": false, "benchmarkA": false, "TestA": false} {
+		if got := isBenchmark(name); got != want {
+			t.Errorf("isBenchmark(%q) = %v", name, got)
+		}
+	}
+}
+
+func TestCapped(t *testing.T) {
+	c := &capped{max: 10}
+	for _, s := range []string{"12345", "6789", "abcdef", "ghi"} {
+		if n, err := c.Write([]byte(s)); n != len(s) || err != nil {
+			t.Fatalf("Write(%q) = %d, %v; a capped writer must not fail the process's output", s, n, err)
+		}
+	}
+	if c.buf.String() != "123456789a" || c.dropped != 8 {
+		t.Errorf("kept %q, dropped %d", c.buf.String(), c.dropped)
+	}
+	tl := &tail{n: 4}
+	for range 10 {
+		tl.Write([]byte("0123456789"))
+	}
+	if tl.String() != "...6789" {
+		t.Errorf("tail %q", tl.String())
+	}
+}
+
+func TestFailingBenchmark(t *testing.T) {
+	tests := map[string]string{
+		"BenchmarkA-2 \t 10\t 5 ns/op\n--- FAIL: BenchmarkB-2\n    b_test.go:9: boom\nFAIL\n": "B-2",
+		"BenchmarkA-2 \t 10\t 5 ns/op\nBenchmarkHang-2   \t":                                  "Hang-2",
+		"BenchmarkA-2 \t 10\t 5 ns/op\nBenchmarkBoom-2 \t 0\t NaN ns/op\npanic: boom\n":       "Boom-2",
+		"panic: init\n\ngoroutine 1:\nexample.com/m.BenchmarkInit(0x1)\n\t/x.go:3\n":          "Init",
+		"BenchmarkA-2 \t 10\t 5 ns/op\n":                                                      "",
+	}
+	for out, want := range tests {
+		if got := failingBenchmark([]byte(out)); got != want {
+			t.Errorf("failingBenchmark(%q) = %q, want %q", out, got, want)
+		}
+	}
+}
+
+// TestRunCancelled cancels a run in its second round: the first round's results are kept, the
+// second's are not, and nothing is left behind.
+func TestRunCancelled(t *testing.T) {
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, map[string]string{
+		"go.mod": "module example.com/slow\n\ngo 1.26\n",
+		"slow_test.go": `package slow
+
+import (
+	"testing"
+	"time"
+)
+
+func BenchmarkSleep(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+`,
+	})
+	base := gittest.Commit(t, repo, "base")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := &cancelAfter{round: 1, cancel: cancel}
+	res, err := Run(ctx, Options{Dir: repo, Base: base, Head: base, Count: 5, Benchtime: "1x", Progress: p, Env: os.Environ()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Run.Rounds != 1 {
+		t.Errorf("%d rounds, want 1", res.Run.Rounds)
+	}
+	for side, raw := range map[string][]byte{"base": res.Base, "head": res.Head} {
+		if n := strings.Count(string(raw), "BenchmarkSleep"); n != 1 {
+			t.Errorf("%s has %d results, want the first round's one", side, n)
+		}
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "interrupted after 1 of 5 rounds") {
+		t.Errorf("warnings %q", res.Warnings)
+	}
+	gittest.CheckClean(t, repo)
+}
+
+// cancelAfter cancels the run when the given round is done and the next has started a process.
+type cancelAfter struct {
+	silent
+	round  int
+	cancel context.CancelFunc
+	done   bool
+}
+
+func (c *cancelAfter) RoundDone(round int, _ time.Duration) { c.done = round == c.round }
+
+func (c *cancelAfter) Ran(round int, _, _ string) {
+	if c.done && round == c.round+1 {
+		c.cancel()
+	}
+}

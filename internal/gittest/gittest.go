@@ -1,0 +1,94 @@
+// Package gittest makes real git repositories in a test's temporary directory, for the tests of
+// everything that measures revisions.
+package gittest
+
+import (
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Git runs git in dir, with an identity of its own, and returns its trimmed output.
+func Git(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=benchgate test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// NewRepo makes an empty repository and isolates what runs in it from the machine: temporary
+// directories go to a directory of the test's own (see TempDirEmpty), and the go command uses
+// the toolchain it is, without GOFLAGS from outside.
+func NewRepo(t testing.TB) string {
+	t.Helper()
+	repo := t.TempDir()
+	Git(t, repo, "init", "-q")
+	t.Setenv("TMPDIR", t.TempDir())
+	t.Setenv("GOTOOLCHAIN", "local")
+	t.Setenv("GOFLAGS", "")
+	return repo
+}
+
+// WriteFiles writes files (slash-separated path → content) under dir.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// CopyTree copies the files under src over dir.
+func CopyTree(t testing.TB, src, dir string) {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(src, path)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	WriteFiles(t, dir, files)
+}
+
+// Commit commits everything in repo and returns the commit's SHA.
+func Commit(t testing.TB, repo, msg string) string {
+	t.Helper()
+	Git(t, repo, "add", "-A")
+	Git(t, repo, "commit", "-q", "-m", msg)
+	return Git(t, repo, "rev-parse", "HEAD")
+}
+
+// CheckClean fails the test when a run left a worktree in repo or anything in the temporary
+// directory that NewRepo set up.
+func CheckClean(t testing.TB, repo string) {
+	t.Helper()
+	if wts := Git(t, repo, "worktree", "list"); strings.Count(wts, "\n") > 0 {
+		t.Errorf("worktrees left behind:\n%s", wts)
+	}
+	entries, err := os.ReadDir(os.Getenv("TMPDIR"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("temporary file left behind: %s", e.Name())
+	}
+}
