@@ -161,7 +161,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	sched.run(ctx, bins, start)
 
 	res.Run.Machine.LoadAfter = sysinfo.Load(ctx)
-	if w := sysinfo.Busy(res.Run.Machine); w != "" {
+	if w := sysinfo.Busy(res.Run.Machine, sched.loads...); w != "" {
 		res.Warnings = append(res.Warnings, w)
 	}
 	res.Base, res.Head = sides[Base].out.Bytes(), sides[Head].out.Bytes()
@@ -296,6 +296,7 @@ type schedule struct {
 	failed        map[string]bool
 	pending       []pendingOutput
 	processesTime time.Duration
+	loads         []float64 // 1-minute load average after each round
 }
 
 func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
@@ -340,6 +341,9 @@ func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 			continue
 		}
 		roundTimes = append(roundTimes, time.Since(roundStart))
+		if l := sysinfo.Load(ctx); len(l) > 0 {
+			s.loads = append(s.loads, l[0])
+		}
 		s.res.Run.Rounds = round
 		s.commitRound()
 		s.progress.RoundDone(round, time.Since(roundStart))

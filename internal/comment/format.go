@@ -145,10 +145,46 @@ func Tally(r *report.Report, sep string) string {
 		}
 		parts = append(parts, countOf(n, v))
 	}
+	if r.Run != nil {
+		parts = append(parts, failureCounts(r.Run.Failures)...)
+	}
 	if len(parts) == 0 {
 		parts = []string{"no comparisons"}
 	}
 	return strings.Join(parts, sep)
+}
+
+// failureCounts counts the packages that failed on head only, on base only, and on both.
+func failureCounts(failures []report.Failure) []string {
+	sides := map[string]map[string]bool{}
+	for _, f := range failures {
+		if sides[f.Package] == nil {
+			sides[f.Package] = map[string]bool{}
+		}
+		sides[f.Package][f.Side] = true
+	}
+	counts := map[string]int{}
+	for _, s := range sides {
+		switch {
+		case s["base"] && s["head"]:
+			counts["base and head"]++
+		case s["head"]:
+			counts["head only"]++
+		default:
+			counts["base only"]++
+		}
+	}
+	var out []string
+	for _, where := range []string{"head only", "base only", "base and head"} {
+		if n := counts[where]; n > 0 {
+			word := "packages"
+			if n == 1 {
+				word = "package"
+			}
+			out = append(out, fmt.Sprintf("%d %s failing on %s", n, word, where))
+		}
+	}
+	return out
 }
 
 func countOf(n int, v report.Verdict) string {

@@ -76,6 +76,23 @@ func Markdown(w io.Writer, r *report.Report) error {
 	}
 	bw.WriteString("</details>\n")
 
+	if run := r.Run; run != nil {
+		bw.WriteString("\n")
+		for _, f := range run.Failures {
+			fmt.Fprintf(bw, "**Failed:** %s on %s in round %d: %s\n\n", escape(f.Package), f.Side, f.Round, escape(f.Message))
+		}
+		for _, l := range runLines(run) {
+			fmt.Fprintf(bw, "%s<br>\n", escape(l))
+		}
+		bw.WriteString("\n<details><summary>Benchmark processes</summary>\n\n| Package | Side | Runs | Wall | CPU | Peak RSS |\n| :-- | :-- | --: | --: | --: | --: |\n")
+		for _, row := range processRows(run) {
+			for i := range row {
+				row[i] = escape(row[i])
+			}
+			fmt.Fprintf(bw, "| %s |\n", strings.Join(row, " | "))
+		}
+		bw.WriteString("\n</details>\n")
+	}
 	if len(r.Warnings) > 0 {
 		bw.WriteString("\n**Warnings**\n\n")
 		for _, w := range r.Warnings {

@@ -32,6 +32,20 @@ func Text(w io.Writer, r *report.Report) error {
 	if len(r.Comparisons) > 0 {
 		bw.WriteString("\n")
 	}
+	if run := r.Run; run != nil {
+		for _, l := range runLines(run) {
+			fmt.Fprintln(bw, printable(l))
+		}
+		if rows := processRows(run); len(rows) > 0 {
+			bw.WriteString("\n")
+			rows = append([][]string{{"process (median per run)", "side", "runs", "wall", "cpu", "peak RSS"}}, rows...)
+			alignColumns(bw, rows, []string{"", "  ", "  ", "  ", "  ", "  "}, []bool{false, false, true, true, true, true})
+		}
+		for _, f := range run.Failures {
+			fmt.Fprintf(bw, "FAILED: %s on %s in round %d: %s\n", printable(f.Package), f.Side, f.Round, printable(f.Message))
+		}
+		bw.WriteString("\n")
+	}
 	fmt.Fprintln(bw, Headline(r))
 	return bw.Flush()
 }
@@ -88,10 +102,19 @@ func verdictText(c *report.Comparison) string {
 	return string(c.Verdict)
 }
 
-// align writes rows as columns: each padded to its widest cell, with its margin before it where
-// the row has a cell there, and no trailing space.
+// align writes rows in the comparison table's columns.
 func align(w *bufio.Writer, rows [][]string) {
-	widths := make([]int, len(textColumns))
+	margins, right := make([]string, len(textColumns)), make([]bool, len(textColumns))
+	for i, c := range textColumns {
+		margins[i], right[i] = c.margin, c.right
+	}
+	alignColumns(w, rows, margins, right)
+}
+
+// alignColumns writes rows as columns: each padded to its widest cell, right- or left-aligned,
+// with its margin before it where the row has a cell there, and no trailing space.
+func alignColumns(w *bufio.Writer, rows [][]string, margins []string, right []bool) {
+	widths := make([]int, len(margins))
 	for _, row := range rows {
 		for j, cell := range row {
 			widths[j] = max(widths[j], utf8.RuneCountInString(cell))
@@ -101,14 +124,13 @@ func align(w *bufio.Writer, rows [][]string) {
 	for _, row := range rows {
 		line.Reset()
 		for j, cell := range row {
-			col := textColumns[j]
-			margin := col.margin
+			margin := margins[j]
 			if cell == "" {
 				margin = strings.Repeat(" ", utf8.RuneCountInString(margin))
 			}
 			pad := strings.Repeat(" ", widths[j]-utf8.RuneCountInString(cell))
 			line.WriteString(margin)
-			if col.right {
+			if right[j] {
 				line.WriteString(pad + cell)
 			} else {
 				line.WriteString(cell + pad)

@@ -79,9 +79,10 @@ func ratio(quota, period string) float64 {
 	return q / p
 }
 
-// Busy returns a warning when the load average was above the cores the run had: then other work
-// competed with the benchmarks, and their numbers are noisier than usual. It returns "" otherwise.
-func Busy(m report.Machine) string {
+// Busy returns a warning when the load average, before, after or during the run (the 1-minute
+// averages in during), was above the cores the run had: then other work competed with the
+// benchmarks, and their numbers are noisier than usual. It returns "" otherwise.
+func Busy(m report.Machine, during ...float64) string {
 	cores := float64(m.LogicalCores)
 	if m.CgroupCPULimit > 0 && m.CgroupCPULimit < cores {
 		cores = m.CgroupCPULimit
@@ -90,6 +91,9 @@ func Busy(m report.Machine) string {
 		return ""
 	}
 	worst := 0.0
+	for _, l := range during {
+		worst = max(worst, l)
+	}
 	for _, l := range [][]float64{m.LoadBefore, m.LoadAfter} {
 		if len(l) > 0 {
 			worst = max(worst, l[0])

@@ -69,6 +69,9 @@ func TestBusy(t *testing.T) {
 	if w := Busy(busy); !strings.Contains(w, "load average 3.50 on 2 cores") {
 		t.Errorf("busy machine: %q", w)
 	}
+	if w := Busy(idle, 1.5, 2.5); !strings.Contains(w, "load average 2.50 on 2 cores") {
+		t.Errorf("busy during the run: %q", w)
+	}
 	limited := report.Machine{LogicalCores: 64, CgroupCPULimit: 1.5, LoadBefore: []float64{2, 2, 2}}
 	if w := Busy(limited); !strings.Contains(w, "on 1.5 cores") {
 		t.Errorf("cgroup-limited machine: %q", w)
