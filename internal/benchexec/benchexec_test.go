@@ -2,6 +2,7 @@ package benchexec
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -155,5 +156,22 @@ func (c *cancelAfter) RoundDone(round int, _ time.Duration) { c.done = round == 
 func (c *cancelAfter) Ran(round int, _, _ string) {
 	if c.done && round == c.round+1 {
 		c.cancel()
+	}
+}
+
+func TestBatches(t *testing.T) {
+	job := func(side, path string) binary { return binary{side: side, pkg: pkg{ImportPath: path}} }
+	jobs := []binary{job(Base, "m/a/util"), job(Head, "m/a/util"), job(Base, "m/b/util"), job(Base, "m/c"), job(Base, "m/d/util")}
+	var got [][]string
+	for _, b := range batches(jobs, Base) {
+		var paths []string
+		for _, j := range b {
+			paths = append(paths, j.pkg.ImportPath)
+		}
+		got = append(got, paths)
+	}
+	want := [][]string{{"m/a/util", "m/c"}, {"m/b/util"}, {"m/d/util"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("batches %v, want %v", got, want)
 	}
 }

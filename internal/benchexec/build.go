@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
-	"runtime"
-	"slices"
 	"strings"
-	"sync"
 )
 
 // binary is a package's test binary built for one side.
@@ -24,46 +23,75 @@ type buildError struct {
 	side, pkg, output string
 }
 
-// build compiles each package's test binary once (go test -c), up to one build per core at a
-// time. It returns the binaries that built and the packages that did not.
+// build compiles each package's test binary once per side. A side's packages build in as few go
+// commands as possible (go test -c -o DIR/ pkg...), so the standard library's test dependencies
+// compile once and the go command schedules the work over the cores itself; the second side
+// reuses the first's build cache; -trimpath keeps the worktree's temporary path out of the build,
+// so that the cache serves the next run too. Packages whose binaries would have the same name go
+// in separate commands. A package whose binary is missing afterwards is built alone, which also gives its
+// compiler message on its own.
 func build(ctx context.Context, env []string, binDir string, sides map[string]*sideTree, jobs []binary) ([]binary, []buildError) {
-	var (
-		mu     sync.Mutex
-		built  []binary
-		failed []buildError
-		wg     sync.WaitGroup
-	)
-	sem := make(chan struct{}, runtime.NumCPU())
-	for i, job := range jobs {
-		job.path = filepath.Join(binDir, fmt.Sprintf("%s-%03d.test", job.side, i))
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", job.path, job.pkg.ImportPath)
-			cmd.Dir, cmd.Env = sides[job.side].moduleDir, env
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			err := cmd.Run()
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				msg := strings.TrimSpace(out.String())
-				if msg == "" {
-					msg = err.Error()
-				}
-				failed = append(failed, buildError{side: job.side, pkg: job.pkg.ImportPath, output: msg})
-				return
+	var built []binary
+	var failed []buildError
+	n := 0
+	for _, side := range []string{Base, Head} {
+		for _, batch := range batches(jobs, side) {
+			n++
+			dir := filepath.Join(binDir, fmt.Sprintf("%s-%d", side, n))
+			args := []string{"test", "-c", "-trimpath", "-o", dir + string(filepath.Separator)}
+			for _, j := range batch {
+				args = append(args, j.pkg.ImportPath)
 			}
-			built = append(built, job)
-		})
+			goCommand(ctx, env, sides[side].moduleDir, args...)
+			for i, j := range batch {
+				j.path = filepath.Join(dir, path.Base(j.pkg.ImportPath)+".test")
+				if _, err := os.Stat(j.path); err != nil {
+					j.path = filepath.Join(dir, fmt.Sprintf("alone-%d.test", i))
+					if out, err := goCommand(ctx, env, sides[side].moduleDir, "test", "-c", "-trimpath", "-o", j.path, j.pkg.ImportPath); err != nil {
+						failed = append(failed, buildError{side: side, pkg: j.pkg.ImportPath, output: out})
+						continue
+					}
+				}
+				built = append(built, j)
+			}
+		}
 	}
-	wg.Wait()
-	// Keep the order of the jobs, whatever order the builds finished in.
-	order := map[string]int{}
-	for i, j := range jobs {
-		order[j.side+" "+j.pkg.ImportPath] = i
-	}
-	slices.SortFunc(built, func(a, b binary) int { return order[a.side+" "+a.pkg.ImportPath] - order[b.side+" "+b.pkg.ImportPath] })
-	slices.SortFunc(failed, func(a, b buildError) int { return order[a.side+" "+a.pkg] - order[b.side+" "+b.pkg] })
 	return built, failed
+}
+
+// batches splits a side's jobs into groups whose binaries have distinct names, in job order.
+func batches(jobs []binary, side string) [][]binary {
+	var out [][]binary
+	var names []map[string]bool
+	for _, j := range jobs {
+		if j.side != side {
+			continue
+		}
+		name := path.Base(j.pkg.ImportPath)
+		i := 0
+		for i < len(out) && names[i][name] {
+			i++
+		}
+		if i == len(out) {
+			out = append(out, nil)
+			names = append(names, map[string]bool{})
+		}
+		out[i] = append(out[i], j)
+		names[i][name] = true
+	}
+	return out
+}
+
+// goCommand runs the go command in dir and returns its combined output, trimmed.
+func goCommand(ctx context.Context, env []string, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir, cmd.Env = dir, env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	msg := strings.TrimSpace(out.String())
+	if err != nil && msg == "" {
+		msg = err.Error()
+	}
+	return msg, err
 }
