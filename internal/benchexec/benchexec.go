@@ -92,7 +92,7 @@ func (e *BuildError) Error() string {
 // removed before it returns, also when ctx is cancelled. It returns an error only when nothing
 // can be measured; a run cut short by the budget or a cancellation after the first round still
 // returns what it measured.
-func Run(ctx context.Context, opts Options) (*Result, error) {
+func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	start := time.Now()
 	opts = withDefaults(opts)
 	env := ChildEnv(opts.Env)
@@ -115,17 +115,25 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	var cleanups []func() error
 	defer func() {
+		var errs []error
 		for i := len(cleanups) - 1; i >= 0; i-- {
-			cleanups[i]()
+			errs = append(errs, cleanups[i]())
 		}
-		os.RemoveAll(tmp)
+		errs = append(errs, os.RemoveAll(tmp))
+		if cerr := errors.Join(errs...); cerr != nil {
+			if res != nil {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("cleaning up: %v", cerr))
+			} else {
+				err = errors.Join(err, fmt.Errorf("cleaning up: %w", cerr))
+			}
+		}
 	}()
 
 	sides, err := checkout(ctx, r, opts, tmp, &cleanups)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{}
+	res = &Result{}
 	goVersion, goos, goarch := goEnv(ctx, env, sides[Head].moduleDir)
 	res.Run.Machine = sysinfo.Fingerprint(ctx, goVersion)
 	res.Run.Base, res.Run.Head = sides[Base].rev, sides[Head].rev
@@ -144,14 +152,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	progress.Building(len(jobs))
 	bins, failed := build(ctx, env, tmp, sides, jobs)
 	res.Run.BuildSeconds = time.Since(buildStart).Seconds()
+	if err := ctx.Err(); err != nil {
+		return nil, err // the builds that failed were stopped, not broken
+	}
 	for _, f := range failed {
 		if f.side == Head {
 			return nil, &BuildError{Package: f.pkg, Output: f.output}
 		}
 		res.Warnings = append(res.Warnings, fmt.Sprintf("package %s does not build on base, so its benchmarks on head are reported new:\n%s", f.pkg, firstLines(f.output, 10)))
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
 	}
 
 	for _, s := range sides {
@@ -161,8 +169,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	sched.run(ctx, bins, start)
 
 	res.Run.Machine.LoadAfter = sysinfo.Load(ctx)
-	if w := sysinfo.Busy(res.Run.Machine, sched.loads...); w != "" {
+	if w := sysinfo.Busy(res.Run.Machine); w != "" {
 		res.Warnings = append(res.Warnings, w)
+	}
+	if other := res.Run.Machine.OtherCPU; other > competingCores {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("other work used up to %.2f cores while the benchmarks ran (%d of %d rounds above %.2f); it competed with them, so their numbers are noisier than usual", other, sched.disturbed, res.Run.Rounds, competingCores))
 	}
 	res.Base, res.Head = sides[Base].out.Bytes(), sides[Head].out.Bytes()
 	res.Run.WallSeconds = time.Since(start).Seconds()
@@ -229,10 +240,10 @@ func checkout(ctx context.Context, r *repo, opts Options, tmp string, cleanups *
 			t.rev = report.Revision{Ref: rev, SHA: sha}
 		}
 		wt, err := r.addWorktree(ctx, tmp, side, t.rev.SHA)
+		*cleanups = append(*cleanups, wt.remove) // also when adding failed half way
 		if err != nil {
 			return nil, err
 		}
-		*cleanups = append(*cleanups, wt.remove)
 		t.moduleDir = filepath.Join(wt.dir, r.sub)
 		if _, err := os.Stat(t.moduleDir); err != nil {
 			return nil, fmt.Errorf("%s (%s) has no directory %s", side, rev, r.sub)
@@ -296,8 +307,13 @@ type schedule struct {
 	failed        map[string]bool
 	pending       []pendingOutput
 	processesTime time.Duration
-	loads         []float64 // 1-minute load average after each round
+	roundCPU      time.Duration // CPU time of the round's processes
+	disturbed     int           // rounds in which other work used more than competingCores
 }
+
+// competingCores is how much CPU, in cores on average over a round, other work may use before
+// the run is warned about: a little is the system's own housekeeping.
+const competingCores = 0.25
 
 func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 	s.usage, s.failed = map[string][]usage{}, map[string]bool{}
@@ -325,6 +341,8 @@ func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 		rng := rand.New(rand.NewPCG(s.opts.Seed, uint64(round)))
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		roundStart := time.Now()
+		busyBefore, busyOK := sysinfo.BusyCPU(ctx)
+		s.roundCPU = 0
 		for _, b := range order {
 			if ctx.Err() != nil {
 				break
@@ -340,9 +358,14 @@ func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 			// the same number of samples.
 			continue
 		}
-		roundTimes = append(roundTimes, time.Since(roundStart))
-		if l := sysinfo.Load(ctx); len(l) > 0 {
-			s.loads = append(s.loads, l[0])
+		took := time.Since(roundStart)
+		roundTimes = append(roundTimes, took)
+		if busyAfter, ok := sysinfo.BusyCPU(ctx); ok && busyOK {
+			other := max(0, busyAfter-busyBefore-s.roundCPU.Seconds()) / took.Seconds()
+			s.res.Run.Machine.OtherCPU = max(s.res.Run.Machine.OtherCPU, other)
+			if other > competingCores {
+				s.disturbed++
+			}
 		}
 		s.res.Run.Rounds = round
 		s.commitRound()
@@ -368,6 +391,7 @@ func (s *schedule) runOne(ctx context.Context, b binary, args []string, round in
 		return
 	}
 	s.processesTime += o.usage.wall
+	s.roundCPU += o.usage.cpu
 	side := s.sides[b.side]
 	key := b.side + " " + b.pkg.ImportPath
 	if o.dropped > 0 {

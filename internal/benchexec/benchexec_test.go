@@ -175,3 +175,29 @@ func TestBatches(t *testing.T) {
 		t.Errorf("batches %v, want %v", got, want)
 	}
 }
+
+func TestProgress(t *testing.T) {
+	var lines, bar strings.Builder
+	for _, p := range []Progress{LineProgress(&lines), BarProgress(&bar)} {
+		p.Building(4)
+		p.Start(2, 4, 99)
+		for round := 1; round <= 2; round++ {
+			for range 4 {
+				p.Ran(round, "example.com/m", "head")
+			}
+			p.RoundDone(round, 1500*time.Millisecond)
+		}
+		p.Done()
+	}
+	for _, want := range []string{"building 4 test binaries", "running 2 rounds of 4 benchmark processes, shuffled with --seed 99", "round 1/2 done in 1.5s", "round 2/2 done in 1.5s, about 0s left"} {
+		if !strings.Contains(lines.String(), want) {
+			t.Errorf("line progress lacks %q:\n%s", want, lines.String())
+		}
+	}
+	// The bar redraws at most every 100 ms, so only its first drawing is certain.
+	for _, want := range []string{"shuffled with --seed 99", "round 1/2 head example.com/m", "(0/8)"} {
+		if !strings.Contains(bar.String(), want) {
+			t.Errorf("progress bar lacks %q:\n%q", want, bar.String())
+		}
+	}
+}

@@ -130,25 +130,24 @@ type worktree struct {
 	dir  string
 }
 
-// addWorktree checks out sha, detached, in a new directory under parent.
+// addWorktree checks out sha, detached, in a new directory under parent. The worktree it returns
+// must be removed even when it returns an error: adding may have stopped half way.
 func (r *repo) addWorktree(ctx context.Context, parent, name, sha string) (*worktree, error) {
-	dir := filepath.Join(parent, name)
-	if _, err := r.git(ctx, "worktree", "add", "--quiet", "--detach", dir, sha); err != nil {
-		return nil, err
-	}
-	return &worktree{repo: r, dir: dir}, nil
+	wt := &worktree{repo: r, dir: filepath.Join(parent, name)}
+	_, err := r.git(ctx, "worktree", "add", "--quiet", "--detach", wt.dir, sha)
+	return wt, err
 }
 
 // remove deletes the worktree and its administrative files. It runs on the way out of a run,
 // also after a cancellation, so it does not use the run's context.
 func (w *worktree) remove() error {
 	ctx := context.Background()
-	_, err := w.repo.git(ctx, "worktree", "remove", "--force", w.dir)
-	if err != nil {
-		// Whatever state git is in, the directory must go; prune forgets it.
-		err = errors.Join(err, os.RemoveAll(w.dir))
-		_, perr := w.repo.git(ctx, "worktree", "prune")
-		err = errors.Join(err, perr)
+	if _, err := w.repo.git(ctx, "worktree", "remove", "--force", w.dir); err == nil {
+		return nil
 	}
-	return err
+	// Whatever state git is in (a half-added worktree, or none at all), the directory must go,
+	// and prune makes git forget it.
+	err := os.RemoveAll(w.dir)
+	_, perr := w.repo.git(ctx, "worktree", "prune")
+	return errors.Join(err, perr)
 }

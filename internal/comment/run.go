@@ -40,8 +40,11 @@ func machine(m report.Machine) string {
 		parts = append(parts, benchunit.Scale(float64(m.MemoryBytes), benchunit.Binary)+"B")
 	}
 	parts = append(parts, m.OS+"/"+m.Arch, m.GoVersion)
-	if len(m.LoadBefore) > 0 && len(m.LoadAfter) > 0 {
-		parts = append(parts, fmt.Sprintf("load %.2f → %.2f", m.LoadBefore[0], m.LoadAfter[0]))
+	if len(m.LoadBefore) > 0 {
+		parts = append(parts, fmt.Sprintf("load %.2f before", m.LoadBefore[0]))
+	}
+	if m.OtherCPU > 0 {
+		parts = append(parts, fmt.Sprintf("other work up to %.2f cores", m.OtherCPU))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -126,6 +126,9 @@ type Machine struct {
 	// LoadBefore and LoadAfter are the 1, 5 and 15 minute load averages around the run.
 	LoadBefore []float64 `json:"load_before,omitempty"`
 	LoadAfter  []float64 `json:"load_after,omitempty"`
+	// OtherCPU is the most CPU, in cores on average over a round, that work other than the
+	// round's own processes used during any round: what competed with the benchmarks.
+	OtherCPU float64 `json:"other_cpu,omitempty"`
 }
 
 // Process is the resource usage of one package's benchmark binary on one side, as medians over

@@ -79,28 +79,29 @@ func ratio(quota, period string) float64 {
 	return q / p
 }
 
-// Busy returns a warning when the load average, before, after or during the run (the 1-minute
-// averages in during), was above the cores the run had: then other work competed with the
-// benchmarks, and their numbers are noisier than usual. It returns "" otherwise.
-func Busy(m report.Machine, during ...float64) string {
+// Busy returns a warning when the load average before the run was above the cores the run had:
+// other work was competing for the machine as the run began. (Once the run starts the load
+// average counts the benchmarks themselves, which may use every core; see BusyCPU for what
+// competes with them then.) It returns "" otherwise.
+func Busy(m report.Machine) string {
 	cores := float64(m.LogicalCores)
 	if m.CgroupCPULimit > 0 && m.CgroupCPULimit < cores {
 		cores = m.CgroupCPULimit
 	}
-	if cores == 0 {
+	if cores == 0 || len(m.LoadBefore) == 0 || m.LoadBefore[0] <= cores {
 		return ""
 	}
-	worst := 0.0
-	for _, l := range during {
-		worst = max(worst, l)
+	return fmt.Sprintf("the machine was busy as the run began: load average %.2f on %g cores; other work may compete with the benchmarks, making their numbers noisier than usual", m.LoadBefore[0], cores)
+}
+
+// BusyCPU returns the seconds of CPU time all cores have spent busy since boot: in user and
+// system code, niced, serving interrupts, or stolen by a hypervisor. Read before and after a
+// round, less the CPU time of the round's own processes, it tells how much other work competed
+// with the benchmarks. ok is false where it cannot be read.
+func BusyCPU(ctx context.Context) (seconds float64, ok bool) {
+	t, err := cpu.TimesWithContext(ctx, false)
+	if err != nil || len(t) == 0 {
+		return 0, false
 	}
-	for _, l := range [][]float64{m.LoadBefore, m.LoadAfter} {
-		if len(l) > 0 {
-			worst = max(worst, l[0])
-		}
-	}
-	if worst <= cores {
-		return ""
-	}
-	return fmt.Sprintf("the machine was busy: load average %.2f on %g cores; other work competed with the benchmarks, so their numbers are noisier than usual", worst, cores)
+	return t[0].User + t[0].System + t[0].Nice + t[0].Irq + t[0].Softirq + t[0].Steal, true
 }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/benchgate/benchgate/internal/report"
 )
@@ -60,20 +61,34 @@ func TestCgroupCPULimit(t *testing.T) {
 }
 
 func TestBusy(t *testing.T) {
-	idle := report.Machine{LogicalCores: 2, LoadBefore: []float64{0.5, 0.4, 0.3}, LoadAfter: []float64{1.9, 1, 1}}
+	idle := report.Machine{LogicalCores: 2, LoadBefore: []float64{1.9, 0.4, 0.3}, LoadAfter: []float64{3.5, 1, 1}}
 	if w := Busy(idle); w != "" {
-		t.Errorf("idle machine: %q", w)
+		t.Errorf("idle before the run (the load after it is the benchmarks'): %q", w)
 	}
 	busy := idle
-	busy.LoadAfter = []float64{3.5, 1, 1}
+	busy.LoadBefore = []float64{3.5, 1, 1}
 	if w := Busy(busy); !strings.Contains(w, "load average 3.50 on 2 cores") {
 		t.Errorf("busy machine: %q", w)
-	}
-	if w := Busy(idle, 1.5, 2.5); !strings.Contains(w, "load average 2.50 on 2 cores") {
-		t.Errorf("busy during the run: %q", w)
 	}
 	limited := report.Machine{LogicalCores: 64, CgroupCPULimit: 1.5, LoadBefore: []float64{2, 2, 2}}
 	if w := Busy(limited); !strings.Contains(w, "on 1.5 cores") {
 		t.Errorf("cgroup-limited machine: %q", w)
+	}
+}
+
+func TestBusyCPU(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/stat")
+	}
+	before, ok := BusyCPU(context.Background())
+	if !ok {
+		t.Fatal("cannot read busy CPU time")
+	}
+	for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
+	}
+	after, _ := BusyCPU(context.Background())
+	// The loop kept one core busy for 0.3 s; the counters tick every 10 ms.
+	if d := after - before; d < 0.2 {
+		t.Errorf("busy CPU grew by %.2fs over 0.3s of a busy loop", d)
 	}
 }
