@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/benchgate/benchgate/internal/comment"
 	"github.com/benchgate/benchgate/internal/compare"
@@ -14,10 +15,18 @@ import (
 	"github.com/benchgate/benchgate/internal/report"
 )
 
+// compareFlags are the flags every comparing command has.
 type compareFlags struct {
 	config string
 	format string
 	out    string
+}
+
+// register adds the flags to fl; outUsage says what --out writes.
+func (f *compareFlags) register(fl *pflag.FlagSet, outUsage string) {
+	fl.StringVar(&f.config, "config", config.DefaultPath, "config `file` with thresholds and statistics settings (the defaults apply when the default file is absent)")
+	fl.StringVar(&f.format, "format", "text", "output `format`: text, markdown or json")
+	fl.StringVar(&f.out, "out", "", outUsage)
 }
 
 func newCompare() *cobra.Command {
@@ -53,10 +62,7 @@ input or config, or when no benchmark has results on both sides.`,
 			return runCompare(cmd, f, args)
 		},
 	}
-	fl := cmd.Flags()
-	fl.StringVar(&f.config, "config", config.DefaultPath, "config `file` with thresholds and statistics settings (the defaults apply when the default file is absent)")
-	fl.StringVar(&f.format, "format", "text", "output `format`: text, markdown or json")
-	fl.StringVar(&f.out, "out", "", "also write the JSON report to `file`")
+	f.register(cmd.Flags(), "also write the JSON report to `file`")
 	return cmd
 }
 

@@ -72,9 +72,7 @@ nothing measured.`,
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "kill a benchmark process (and all it started) after `d`; 0 for no limit")
 	fl.DurationVar(&f.budget, "budget", 0, "start no round that would end the run past `d`; 0 for no limit")
 	fl.Uint64Var(&f.seed, "seed", 0, "`seed` for the shuffled order of the rounds (default: a new one)")
-	fl.StringVar(&f.out, "out", "", "write base.txt, head.txt, report.json and report.md to `dir`")
-	fl.StringVar(&f.config, "config", config.DefaultPath, "config `file` with thresholds and statistics settings (the defaults apply when the default file is absent)")
-	fl.StringVar(&f.format, "format", "text", "output `format`: text, markdown or json")
+	f.register(fl, "write base.txt, head.txt, report.json and report.md to `dir`")
 	return cmd
 }
 

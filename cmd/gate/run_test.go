@@ -342,22 +342,7 @@ func BenchmarkHang(b *testing.B) {
 // honest verdicts.
 func TestRunBudget(t *testing.T) {
 	repo := gittest.NewRepo(t)
-	gittest.WriteFiles(t, repo, map[string]string{
-		"go.mod": "module example.com/slow\n\ngo 1.26\n",
-		"slow_test.go": `package slow
-
-import (
-	"testing"
-	"time"
-)
-
-func BenchmarkSleep(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-		time.Sleep(time.Second)
-	}
-}
-`,
-	})
+	gittest.WriteFiles(t, repo, gittest.SleepModule("time.Second"))
 	base := gittest.Commit(t, repo, "base")
 	// Build once first, so that the budgeted run's build comes from the cache and takes little
 	// of the budget.

@@ -105,22 +105,7 @@ func TestFailingBenchmark(t *testing.T) {
 // second's are not, and nothing is left behind.
 func TestRunCancelled(t *testing.T) {
 	repo := gittest.NewRepo(t)
-	gittest.WriteFiles(t, repo, map[string]string{
-		"go.mod": "module example.com/slow\n\ngo 1.26\n",
-		"slow_test.go": `package slow
-
-import (
-	"testing"
-	"time"
-)
-
-func BenchmarkSleep(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-		time.Sleep(300 * time.Millisecond)
-	}
-}
-`,
-	})
+	gittest.WriteFiles(t, repo, gittest.SleepModule("300 * time.Millisecond"))
 	base := gittest.Commit(t, repo, "base")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -92,3 +92,24 @@ func CheckClean(t testing.TB, repo string) {
 		t.Errorf("temporary file left behind: %s", e.Name())
 	}
 }
+
+// SleepModule is a one-package module whose only benchmark sleeps for d (a Go duration
+// expression such as "time.Second") per iteration: rounds of a known length, whatever the machine.
+func SleepModule(d string) map[string]string {
+	return map[string]string{
+		"go.mod": "module example.com/slow\n\ngo 1.26\n",
+		"slow_test.go": `package slow
+
+import (
+	"testing"
+	"time"
+)
+
+func BenchmarkSleep(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		time.Sleep(` + d + `)
+	}
+}
+`,
+	}
+}
