@@ -1,0 +1,303 @@
+// Package ghtest is a loopback stand-in for api.github.com: the endpoints benchgate uses, with
+// payloads, pagination, errors and rate limits shaped like the real API's, and a record of what
+// was asked of it.
+package ghtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// Comment is an issue comment as the server stores it.
+type Comment struct {
+	ID        int64
+	Body      string
+	Login     string
+	Type      string // "User" or "Bot"
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// PullRequest is a pull request as the server stores it.
+type PullRequest struct {
+	Number   int
+	HeadSHA  string
+	HeadRef  string
+	HeadRepo string // owner/name of the head repository
+	BaseSHA  string
+	BaseRef  string
+	State    string
+}
+
+// Server answers like api.github.com for one repository.
+type Server struct {
+	*httptest.Server
+	Owner, Repo string
+
+	mu       sync.Mutex
+	comments map[int][]*Comment // by pull request
+	pulls    map[int]*PullRequest
+	nextID   int64
+	// Login is the token's user; "" makes GET /user answer 403, as it does for the Actions
+	// token, whose comments are by github-actions[bot].
+	Login string
+	// ReadOnly makes writes answer 403 "Resource not accessible by integration".
+	ReadOnly bool
+	// SecondaryLimit makes the next that many writes answer 403 with Retry-After: 1.
+	SecondaryLimit int
+	// ServerErrors makes the next that many requests answer 502.
+	ServerErrors int
+	// Requests records "METHOD path?query" of every request.
+	Requests []string
+}
+
+// New starts a server for owner/repo, closed when the test ends.
+func New(t testing.TB, owner, repo string) *Server {
+	s := &Server{Owner: owner, Repo: repo, comments: map[int][]*Comment{}, pulls: map[int]*PullRequest{}, nextID: 1000}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// AddPull stores a pull request.
+func (s *Server) AddPull(p PullRequest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.State == "" {
+		p.State = "open"
+	}
+	s.pulls[p.Number] = &p
+}
+
+// AddComment stores a comment on pull request pr and returns its ID.
+func (s *Server) AddComment(pr int, body, login, typ string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	now := time.Now().UTC()
+	s.comments[pr] = append(s.comments[pr], &Comment{ID: s.nextID, Body: body, Login: login, Type: typ, CreatedAt: now, UpdatedAt: now})
+	return s.nextID
+}
+
+// Comments returns a copy of pull request pr's comments, oldest first.
+func (s *Server) Comments(pr int) []Comment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Comment
+	for _, c := range s.comments[pr] {
+		out = append(out, *c)
+	}
+	return out
+}
+
+// Count returns how many recorded requests start with prefix ("POST /repos/").
+func (s *Server) Count(prefix string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.Requests {
+		if strings.HasPrefix(r, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Requests = append(s.Requests, r.Method+" "+r.URL.RequestURI())
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-GitHub-Api-Version-Selected", "2022-11-28")
+	w.Header().Set("X-RateLimit-Limit", "5000")
+	w.Header().Set("X-RateLimit-Remaining", "4999")
+	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		s.fail(w, http.StatusUnauthorized, "Requires authentication")
+		return
+	}
+	if s.ServerErrors > 0 {
+		s.ServerErrors--
+		w.WriteHeader(http.StatusBadGateway)
+		w.Write([]byte(`{"message":"Server Error"}`))
+		return
+	}
+	write := r.Method == http.MethodPost || r.Method == http.MethodPatch
+	if write && s.SecondaryLimit > 0 {
+		s.SecondaryLimit--
+		w.Header().Set("Retry-After", "1")
+		s.fail(w, http.StatusForbidden, "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.")
+		return
+	}
+	if write && s.ReadOnly {
+		s.fail(w, http.StatusForbidden, "Resource not accessible by integration")
+		return
+	}
+	repo := "/repos/" + s.Owner + "/" + s.Repo
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, repo), "/")
+	switch {
+	case r.URL.Path == "/user" && r.Method == http.MethodGet:
+		if s.Login == "" {
+			s.fail(w, http.StatusForbidden, "Resource not accessible by integration")
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"login": s.Login, "id": 1, "type": "User"})
+	case !strings.HasPrefix(r.URL.Path, repo+"/"):
+		s.fail(w, http.StatusNotFound, "Not Found")
+	case len(parts) == 4 && parts[1] == "issues" && parts[3] == "comments" && r.Method == http.MethodGet:
+		s.listComments(w, r, atoi(parts[2]))
+	case len(parts) == 4 && parts[1] == "issues" && parts[3] == "comments" && r.Method == http.MethodPost:
+		s.writeComment(w, r, atoi(parts[2]), 0)
+	case len(parts) == 4 && parts[1] == "issues" && parts[2] == "comments" && r.Method == http.MethodPatch:
+		s.writeComment(w, r, 0, int64(atoi(parts[3])))
+	case len(parts) == 3 && parts[1] == "pulls" && r.Method == http.MethodGet:
+		p, ok := s.pulls[atoi(parts[2])]
+		if !ok {
+			s.fail(w, http.StatusNotFound, "Not Found")
+			return
+		}
+		json.NewEncoder(w).Encode(s.pullJSON(p))
+	case len(parts) == 2 && parts[1] == "pulls" && r.Method == http.MethodGet:
+		var out []any
+		for _, p := range s.pulls {
+			owner, _, _ := strings.Cut(p.HeadRepo, "/")
+			if head := r.URL.Query().Get("head"); head != "" && head != owner+":"+p.HeadRef {
+				continue
+			}
+			if state := r.URL.Query().Get("state"); state != "" && state != "all" && state != p.State {
+				continue
+			}
+			out = append(out, s.pullJSON(p))
+		}
+		if out == nil {
+			out = []any{}
+		}
+		json.NewEncoder(w).Encode(out)
+	default:
+		s.fail(w, http.StatusNotFound, "Not Found")
+	}
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+func (s *Server) fail(w http.ResponseWriter, code int, msg string) {
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]string{"message": msg, "documentation_url": "https://docs.github.com/rest", "status": strconv.Itoa(code)})
+}
+
+// listComments pages like the API: per_page (at most 100, default 30), page, and a Link header.
+func (s *Server) listComments(w http.ResponseWriter, r *http.Request, pr int) {
+	per := atoi(r.URL.Query().Get("per_page"))
+	if per <= 0 {
+		per = 30
+	}
+	per = min(per, 100)
+	page := max(atoi(r.URL.Query().Get("page")), 1)
+	all := s.comments[pr]
+	last := max((len(all)+per-1)/per, 1)
+	from, to := min((page-1)*per, len(all)), min(page*per, len(all))
+	link := func(p int, rel string) string {
+		u := *r.URL
+		q := u.Query()
+		q.Set("page", strconv.Itoa(p))
+		u.RawQuery = q.Encode()
+		return fmt.Sprintf("<%s%s>; rel=%q", s.URL, u.RequestURI(), rel)
+	}
+	var links []string
+	if page < last {
+		links = append(links, link(page+1, "next"), link(last, "last"))
+	}
+	if page > 1 {
+		links = append(links, link(1, "first"), link(page-1, "prev"))
+	}
+	if len(links) > 0 {
+		w.Header().Set("Link", strings.Join(links, ", "))
+	}
+	out := []any{}
+	for _, c := range all[from:to] {
+		out = append(out, s.commentJSON(pr, c))
+	}
+	json.NewEncoder(w).Encode(out)
+}
+
+// writeComment creates (id 0) or updates a comment, refusing bodies over 65,536 characters
+// with the API's 422.
+func (s *Server) writeComment(w http.ResponseWriter, r *http.Request, pr int, id int64) {
+	var req struct {
+		Body *string `json:"body"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Body == nil {
+		s.fail(w, http.StatusUnprocessableEntity, "Invalid request.\n\n\"body\" wasn't supplied.")
+		return
+	}
+	if utf8.RuneCountInString(*req.Body) > 65536 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		json.NewEncoder(w).Encode(map[string]any{"message": "Validation Failed", "errors": []map[string]string{{"resource": "IssueComment", "code": "custom", "field": "body", "message": "body is too long (maximum is 65536 characters)"}}, "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment", "status": "422"})
+		return
+	}
+	login, typ := s.Login, "User"
+	if login == "" {
+		login, typ = "github-actions[bot]", "Bot"
+	}
+	now := time.Now().UTC()
+	if id == 0 {
+		s.nextID++
+		c := &Comment{ID: s.nextID, Body: *req.Body, Login: login, Type: typ, CreatedAt: now, UpdatedAt: now}
+		s.comments[pr] = append(s.comments[pr], c)
+		w.WriteHeader(http.StatusCreated)
+		json.NewEncoder(w).Encode(s.commentJSON(pr, c))
+		return
+	}
+	for n, cs := range s.comments {
+		for _, c := range cs {
+			if c.ID == id {
+				if c.Login != login {
+					s.fail(w, http.StatusForbidden, "Must have admin rights to Repository.")
+					return
+				}
+				c.Body, c.UpdatedAt = *req.Body, now
+				json.NewEncoder(w).Encode(s.commentJSON(n, c))
+				return
+			}
+		}
+	}
+	s.fail(w, http.StatusNotFound, "Not Found")
+}
+
+func (s *Server) commentJSON(pr int, c *Comment) map[string]any {
+	html := fmt.Sprintf("https://github.com/%s/%s/pull/%d#issuecomment-%d", s.Owner, s.Repo, pr, c.ID)
+	return map[string]any{
+		"id": c.ID, "node_id": "IC_kwDO" + strconv.FormatInt(c.ID, 36),
+		"url":        fmt.Sprintf("%s/repos/%s/%s/issues/comments/%d", s.URL, s.Owner, s.Repo, c.ID),
+		"html_url":   html,
+		"issue_url":  fmt.Sprintf("%s/repos/%s/%s/issues/%d", s.URL, s.Owner, s.Repo, pr),
+		"body":       c.Body,
+		"user":       map[string]any{"login": c.Login, "id": 41898282, "type": c.Type, "site_admin": false},
+		"created_at": c.CreatedAt.Format(time.RFC3339), "updated_at": c.UpdatedAt.Format(time.RFC3339),
+		"author_association": "NONE",
+	}
+}
+
+func (s *Server) pullJSON(p *PullRequest) map[string]any {
+	headOwner, headName, _ := strings.Cut(p.HeadRepo, "/")
+	return map[string]any{
+		"url":      fmt.Sprintf("%s/repos/%s/%s/pulls/%d", s.URL, s.Owner, s.Repo, p.Number),
+		"html_url": fmt.Sprintf("https://github.com/%s/%s/pull/%d", s.Owner, s.Repo, p.Number),
+		"number":   p.Number, "state": p.State, "title": "A change",
+		"head": map[string]any{"label": headOwner + ":" + p.HeadRef, "ref": p.HeadRef, "sha": p.HeadSHA,
+			"repo": map[string]any{"full_name": p.HeadRepo, "name": headName, "owner": map[string]any{"login": headOwner}, "fork": p.HeadRepo != s.Owner+"/"+s.Repo}},
+		"base": map[string]any{"label": s.Owner + ":" + p.BaseRef, "ref": p.BaseRef, "sha": p.BaseSHA,
+			"repo": map[string]any{"full_name": s.Owner + "/" + s.Repo, "name": s.Repo, "owner": map[string]any{"login": s.Owner}}},
+	}
+}
+
+// APIURL is the server's address as GITHUB_API_URL.
+func (s *Server) APIURL() string { return s.URL }
