@@ -2,14 +2,18 @@ package comment_test
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/comment"
+	"github.com/benchgate/benchgate/internal/compare"
+	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/golden"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/synth"
 )
 
 // TestRender renders every report in testdata as text and markdown and compares the result with
@@ -77,5 +81,53 @@ func TestHeadline(t *testing.T) {
 	want := "FAIL: 2 regressions past threshold, 1 improvement, 1 new benchmark, 1 within threshold, 1 unchanged"
 	if got := comment.Headline(r); got != want {
 		t.Errorf("headline\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestMarkdownBounded renders a report far too large for a comment: the body stays within the
+// bound, the full table is folded away with a pointer, and the rows kept are the largest
+// regressions.
+func TestMarkdownBounded(t *testing.T) {
+	spec := synth.Spec{Benchmarks: 6000, Runs: 6, Slowed: 3000, Slowdown: 1.5, MinCV: 0.01, MaxCV: 0.02, Seed: 3}
+	var base, head bytes.Buffer
+	if err := synth.Write(spec, &base, &head); err != nil {
+		t.Fatal(err)
+	}
+	r, err := compare.Compare([]compare.Input{{Name: "b", R: &base, Side: compare.Base}, {Name: "h", R: &head, Side: compare.Head}}, config.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5000 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("warning %d", i))
+	}
+	var b bytes.Buffer
+	if err := comment.MarkdownWith(&b, r, comment.Options{MaxBytes: comment.CommentLimit, RestURL: "https://github.com/o/r/actions/runs/1"}); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	if len(md) > comment.CommentLimit {
+		t.Errorf("%d bytes, limit %d", len(md), comment.CommentLimit)
+	}
+	for _, want := range []string{"They are too many for a comment: see [the job summary](https://github.com/o/r/actions/runs/1)", "more, in [the job summary]", "### ❌ "} {
+		if !strings.Contains(md, want) {
+			t.Errorf("bounded markdown lacks %q", want)
+		}
+	}
+	// The first row is the largest change among the regressions.
+	var largest float64
+	for _, c := range r.Comparisons {
+		if c.Verdict == report.Regression && *c.DeltaPercent > largest {
+			largest = *c.DeltaPercent
+		}
+	}
+	if want := fmt.Sprintf("**+%.2f%%**", largest); !strings.Contains(strings.SplitN(md, "\n", 5)[4], want) {
+		t.Errorf("first row is not the largest regression %s:\n%s", want, strings.SplitN(md, "\n", 6)[4])
+	}
+	var full bytes.Buffer
+	if err := comment.MarkdownWith(&full, r, comment.Options{MaxBytes: comment.SummaryLimit}); err != nil {
+		t.Fatal(err)
+	}
+	if full.Len() > comment.SummaryLimit || full.Len() <= len(md) {
+		t.Errorf("summary %d bytes: want more than the comment's %d, at most %d", full.Len(), len(md), comment.SummaryLimit)
 	}
 }

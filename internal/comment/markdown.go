@@ -4,102 +4,253 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
+	"sort"
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-// Markdown writes the report for GitHub: the headline, the regressions and improvements that
-// decide it, then every comparison folded away, then the warnings.
+// Size limits of GitHub's markdown surfaces, in bytes (a byte bound is also a bound on
+// characters).
+const (
+	// CommentLimit keeps a PR comment under GitHub's 65,536-character limit, with room for the
+	// hidden marker line.
+	CommentLimit = 65_000
+	// SummaryLimit keeps a job summary under GitHub's 1 MiB limit per step.
+	SummaryLimit = 1<<20 - 1024
+)
+
+// Options shape the markdown.
+type Options struct {
+	// MaxBytes bounds the body; 0 means no bound. Past it the full table is folded away, then the
+	// warnings, then the least important rows of the notable table are cut, each with a pointer
+	// to where the rest is.
+	MaxBytes int
+	// RepoURL ("https://github.com/owner/name") links the revisions' commits; "" leaves them plain.
+	RepoURL string
+	// RestURL is where the parts left out can be read (the job summary); "" says "the job summary".
+	RestURL string
+}
+
+// Markdown writes the report for GitHub without a size bound.
 func Markdown(w io.Writer, r *report.Report) error {
+	return MarkdownWith(w, r, Options{})
+}
+
+// MarkdownWith writes the report for GitHub: the headline, the regressions and improvements,
+// worst first, then every comparison folded away, then how the run measured, the settings and
+// the warnings.
+func MarkdownWith(w io.Writer, r *report.Report, opts Options) error {
+	st := style{esc: escape, sha: shortSHA}
+	if opts.RepoURL != "" {
+		st.sha = func(sha string) string {
+			return fmt.Sprintf("[%s](%s/commit/%s)", shortSHA(sha), opts.RepoURL, escapeURLPart(sha))
+		}
+	}
+	rest := "the job summary"
+	if opts.RestURL != "" {
+		rest = fmt.Sprintf("[the job summary](%s)", opts.RestURL)
+	}
+	p := parts{
+		head:     headline(r),
+		notable:  notableRows(r),
+		details:  details(r),
+		footer:   footer(r, st),
+		warnings: warningLines(r),
+		total:    len(r.Comparisons),
+		rest:     rest,
+	}
+	body := p.join(len(p.notable), true, len(p.warnings))
+	if opts.MaxBytes > 0 && len(body) > opts.MaxBytes {
+		body = p.fit(opts.MaxBytes)
+	}
 	bw := bufio.NewWriter(w)
+	bw.WriteString(body)
+	return bw.Flush()
+}
+
+// parts are the sections of a markdown body, kept apart so that a bounded body can leave some out.
+type parts struct {
+	head     string
+	notable  []string // table rows, most important first
+	details  string
+	footer   string
+	warnings []string
+	total    int
+	rest     string
+}
+
+const notableHeader = "| Benchmark | Unit | Base | Head | Change | p | n | Threshold |\n| :-- | :-- | --: | --: | --: | --: | --: | --: |\n"
+
+// join assembles the body with the first rows notable rows, the details or a pointer to them, and
+// the first warns warnings.
+func (p parts) join(rows int, withDetails bool, warns int) string {
+	var b strings.Builder
+	b.WriteString(p.head)
+	if len(p.notable) > 0 {
+		b.WriteString(notableHeader)
+		for _, row := range p.notable[:rows] {
+			b.WriteString(row)
+		}
+		if left := len(p.notable) - rows; left > 0 {
+			fmt.Fprintf(&b, "| … and %d more, in %s | | | | | | | |\n", left, p.rest)
+		}
+		b.WriteString("\n")
+	}
+	if withDetails {
+		b.WriteString(p.details)
+	} else {
+		fmt.Fprintf(&b, "<details><summary>All %d comparisons</summary>\n\nThey are too many for a comment: see %s.\n\n</details>\n", p.total, p.rest)
+	}
+	b.WriteString(p.footer)
+	if len(p.warnings) > 0 {
+		b.WriteString("\n**Warnings**\n\n")
+		for _, w := range p.warnings[:warns] {
+			b.WriteString(w)
+		}
+		if left := len(p.warnings) - warns; left > 0 {
+			fmt.Fprintf(&b, "- … and %d more, in %s\n", left, p.rest)
+		}
+	}
+	return b.String()
+}
+
+// fit returns the fullest body within max bytes: the details go first, then warnings beyond ten,
+// then notable rows from the least important.
+func (p parts) fit(max int) string {
+	warns := min(len(p.warnings), 10)
+	if body := p.join(len(p.notable), false, warns); len(body) <= max {
+		return body
+	}
+	// The rows are the point of the comment: find the most that fit.
+	lo, hi := 0, len(p.notable)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if len(p.join(mid, false, 0)) <= max {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return p.join(lo, false, 0)
+}
+
+func headline(r *report.Report) string {
 	icon := "✅"
 	if r.Verdict == report.Fail {
 		icon = "❌"
 	}
-	fmt.Fprintf(bw, "### %s %s\n\n", icon, escape(Tally(r, " · ")))
+	return fmt.Sprintf("### %s %s\n\n", icon, escape(Tally(r, " · ")))
+}
 
-	var notable []*report.Comparison
+// notableRows are the regressions, then the improvements, each the largest change first.
+func notableRows(r *report.Report) []string {
+	var cmps []*report.Comparison
 	for _, c := range pointers(r.Comparisons) {
 		if c.Verdict == report.Regression || c.Verdict == report.Improvement {
-			notable = append(notable, c)
+			cmps = append(cmps, c)
 		}
 	}
+	size := func(c *report.Comparison) float64 {
+		if c.DeltaPercent == nil {
+			return math.Inf(1)
+		}
+		return math.Abs(*c.DeltaPercent)
+	}
+	sort.SliceStable(cmps, func(i, j int) bool {
+		if a, b := cmps[i].Verdict == report.Regression, cmps[j].Verdict == report.Regression; a != b {
+			return a
+		}
+		return size(cmps[i]) > size(cmps[j])
+	})
 	alpha := r.Settings.Alpha
-	if len(notable) > 0 {
-		bw.WriteString("| Benchmark | Unit | Base | Head | Change | p | n | Threshold |\n")
-		bw.WriteString("| :-- | :-- | --: | --: | --: | --: | --: | --: |\n")
-		for _, c := range notable {
-			cells := Format(c, alpha)
-			mark := "🔴"
-			if c.Verdict == report.Improvement {
-				mark = "🟢"
-			}
-			p := ""
-			if c.P != nil && *c.P != 0 {
-				p = fmt.Sprintf("%.3f", *c.P)
-			}
-			_, n, _ := strings.Cut(cells.Stat, "n=")
-			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s **%s** | %s | %s | %s |\n",
-				escape(qualified(c)), escape(c.Unit), escape(withRange(cells.Base, cells.BaseRange)),
-				escape(withRange(cells.Head, cells.HeadRange)), mark, escape(cells.Delta), p, n,
-				escape(Threshold(c.ThresholdPercent)))
+	rows := make([]string, 0, len(cmps))
+	for _, c := range cmps {
+		cells := Format(c, alpha)
+		mark := "🔴"
+		if c.Verdict == report.Improvement {
+			mark = "🟢"
 		}
-		bw.WriteString("\n")
+		p := ""
+		if c.P != nil && *c.P != 0 {
+			p = fmt.Sprintf("%.3f", *c.P)
+		}
+		_, n, _ := strings.Cut(cells.Stat, "n=")
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s **%s** | %s | %s | %s |\n",
+			escape(qualified(c)), escape(c.Unit), escape(withRange(cells.Base, cells.BaseRange)),
+			escape(withRange(cells.Head, cells.HeadRange)), mark, escape(cells.Delta), p, n,
+			escape(Threshold(c.ThresholdPercent))))
 	}
+	return rows
+}
 
-	fmt.Fprintf(bw, "<details><summary>All %d comparisons</summary>\n\n", len(r.Comparisons))
+// details is every comparison, table by table, folded away.
+func details(r *report.Report) string {
+	var b strings.Builder
+	alpha := r.Settings.Alpha
+	fmt.Fprintf(&b, "<details><summary>All %d comparisons</summary>\n\n", len(r.Comparisons))
 	for _, g := range groups(pointers(r.Comparisons), r.Geomeans) {
 		var cfg []string
 		for _, k := range configKeys(g.config) {
 			cfg = append(cfg, escape(k+": "+g.config[k]))
 		}
 		if len(cfg) > 0 {
-			fmt.Fprintf(bw, "%s\n\n", strings.Join(cfg, " · "))
+			fmt.Fprintf(&b, "%s\n\n", strings.Join(cfg, " · "))
 		}
-		fmt.Fprintf(bw, "| %s | Base | Head | vs base | Verdict |\n| :-- | --: | --: | :-- | :-- |\n", escape(g.unit))
+		fmt.Fprintf(&b, "| %s | Base | Head | vs base | Verdict |\n| :-- | --: | --: | :-- | :-- |\n", escape(g.unit))
 		for _, c := range g.cmps {
 			cells := Format(c, alpha)
 			change := cells.Delta
 			if cells.Stat != "" {
 				change += " (" + cells.Stat + ")"
 			}
-			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", escape(c.Benchmark),
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", escape(c.Benchmark),
 				escape(withRange(cells.Base, cells.BaseRange)), escape(withRange(cells.Head, cells.HeadRange)),
 				escape(change), escape(verdictText(c)))
 		}
 		if gm := g.geomean; gm != nil {
 			base, head, delta := GeomeanCells(gm)
-			fmt.Fprintf(bw, "| geomean | %s | %s | %s | |\n", escape(base), escape(head), escape(delta))
+			fmt.Fprintf(&b, "| geomean | %s | %s | %s | |\n", escape(base), escape(head), escape(delta))
 		}
-		bw.WriteString("\n")
+		b.WriteString("\n")
 	}
-	bw.WriteString("</details>\n")
+	b.WriteString("</details>\n")
+	return b.String()
+}
 
+// footer is how the run measured (for gate run), and the settings.
+func footer(r *report.Report, st style) string {
+	var b strings.Builder
+	b.WriteString("\n")
 	if run := r.Run; run != nil {
-		bw.WriteString("\n")
 		for _, f := range run.Failures {
-			fmt.Fprintf(bw, "**Failed:** %s on %s in round %d: %s\n\n", escape(f.Package), f.Side, f.Round, escape(f.Message))
+			fmt.Fprintf(&b, "**Failed:** %s on %s in round %d: %s\n\n", escape(f.Package), f.Side, f.Round, escape(f.Message))
 		}
-		for _, l := range runLines(run) {
-			fmt.Fprintf(bw, "%s<br>\n", escape(l))
+		for _, l := range st.runLines(run) {
+			fmt.Fprintf(&b, "%s<br>\n", l)
 		}
-		bw.WriteString("\n<details><summary>Benchmark processes</summary>\n\n| Package | Side | Runs | Wall | CPU | Peak RSS |\n| :-- | :-- | --: | --: | --: | --: |\n")
+	}
+	fmt.Fprintf(&b, "%s\n", escape(settings(r.Settings)))
+	if run := r.Run; run != nil && len(run.Processes) > 0 {
+		b.WriteString("\n<details><summary>Benchmark processes</summary>\n\n| Package | Side | Runs | Wall | CPU | Peak RSS |\n| :-- | :-- | --: | --: | --: | --: |\n")
 		for _, row := range processRows(run) {
 			for i := range row {
 				row[i] = escape(row[i])
 			}
-			fmt.Fprintf(bw, "| %s |\n", strings.Join(row, " | "))
+			fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
 		}
-		bw.WriteString("\n</details>\n")
+		b.WriteString("\n</details>\n")
 	}
-	if len(r.Warnings) > 0 {
-		bw.WriteString("\n**Warnings**\n\n")
-		for _, w := range r.Warnings {
-			fmt.Fprintf(bw, "- %s\n", escape(w))
-		}
+	return b.String()
+}
+
+func warningLines(r *report.Report) []string {
+	out := make([]string, len(r.Warnings))
+	for i, w := range r.Warnings {
+		out[i] = "- " + escape(w) + "\n"
 	}
-	return bw.Flush()
+	return out
 }
 
 // qualified is the benchmark name with its package's last element, which tells apart benchmarks
@@ -123,11 +274,12 @@ func withRange(center, rng string) string {
 }
 
 // escape makes an untrusted string inert in GitHub markdown: HTML is shown as text, markdown
-// punctuation is escaped, line breaks cannot end a table row, and @mentions ping nobody.
+// punctuation is escaped, line breaks cannot end a table row, @mentions ping nobody, and bare
+// addresses do not become links.
 func escape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	for i, r := range s {
 		switch r {
 		case '&':
 			b.WriteString("&amp;")
@@ -140,11 +292,30 @@ func escape(s string) string {
 			b.WriteRune(r)
 		case '@':
 			b.WriteString("@\u200b") // a zero-width space after @ breaks the mention
+		case ':':
+			b.WriteRune(r)
+			if strings.HasPrefix(s[i+1:], "//") {
+				b.WriteString("\u200b") // "http:/​/" is not autolinked
+			}
 		case '\n', '\r', '\t':
 			b.WriteByte(' ')
 		default:
-			b.WriteRune(r)
+			if r < 0x20 || r == 0x7f {
+				b.WriteRune('\uFFFD')
+			} else {
+				b.WriteRune(r)
+			}
 		}
 	}
 	return b.String()
+}
+
+// escapeURLPart keeps only the characters a commit SHA has, so that a link cannot be bent.
+func escapeURLPart(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F' {
+			return r
+		}
+		return -1
+	}, s)
 }

@@ -9,20 +9,28 @@ import (
 	"github.com/benchgate/benchgate/internal/report"
 )
 
+// style renders the pieces of a line for one medium: esc makes measured text safe, sha shows a
+// commit (a link, on GitHub).
+type style struct {
+	esc func(string) string
+	sha func(string) string
+}
+
+var plain = style{esc: printable, sha: shortSHA}
+
+func shortSHA(sha string) string { return sha[:min(len(sha), 12)] }
+
 // revision describes one side's revision in a line: the short SHA, what was asked for, and
 // whether uncommitted changes were measured.
-func revision(r report.Revision) string {
-	s := r.SHA
-	if len(s) > 12 {
-		s = s[:12]
-	}
+func (st style) revision(r report.Revision) string {
+	s := st.sha(r.SHA)
 	switch {
 	case r.Dirty:
 		return "working tree on " + s + " (uncommitted changes)"
 	case r.Ref == "":
 		return "working tree on " + s
 	}
-	return s + " (" + r.Ref + ")"
+	return s + " (" + st.esc(r.Ref) + ")"
 }
 
 // machine describes the machine in a line.
@@ -50,7 +58,7 @@ func machine(m report.Machine) string {
 }
 
 // runLines describes how a run measured, one fact per line.
-func runLines(run *report.Run) []string {
+func (st style) runLines(run *report.Run) []string {
 	rounds := fmt.Sprintf("%d rounds", run.Rounds)
 	if run.Rounds != run.Count {
 		rounds = fmt.Sprintf("%d of %d rounds", run.Rounds, run.Count)
@@ -60,11 +68,11 @@ func runLines(run *report.Run) []string {
 		benchtime = "1s"
 	}
 	return []string{
-		"base: " + revision(run.Base),
-		"head: " + revision(run.Head),
-		"machine: " + machine(run.Machine),
-		fmt.Sprintf("schedule: %s, -bench %s, -benchtime %s, --seed %d", rounds, run.Bench, benchtime, run.Seed),
-		fmt.Sprintf("time: %.1fs in all, %.1fs building, %.1fs in rounds of which %.1fs in benchmark processes", run.WallSeconds, run.BuildSeconds, run.RoundsSeconds, run.ProcessesSeconds),
+		"base: " + st.revision(run.Base),
+		"head: " + st.revision(run.Head),
+		"machine: " + st.esc(machine(run.Machine)),
+		st.esc(fmt.Sprintf("schedule: %s, -bench %s, -benchtime %s, --seed %d", rounds, run.Bench, benchtime, run.Seed)),
+		st.esc(fmt.Sprintf("time: %.1fs in all, %.1fs building, %.1fs in rounds of which %.1fs in benchmark processes", run.WallSeconds, run.BuildSeconds, run.RoundsSeconds, run.ProcessesSeconds)),
 	}
 }
 
@@ -77,4 +85,30 @@ func processRows(run *report.Run) [][]string {
 			benchunit.Scale(float64(p.PeakRSSBytes), benchunit.Binary) + "B"})
 	}
 	return rows
+}
+
+// settings describes the statistics and thresholds in a line.
+func settings(s report.Settings) string {
+	control := "Benjamini–Hochberg"
+	if s.FalseAlarmControl != "benjamini-hochberg" {
+		control = "no false-alarm control"
+	}
+	var rules []string
+	for _, t := range s.Thresholds {
+		var scope []string
+		for _, part := range []struct{ name, value string }{{"unit", t.Unit}, {"benchmark", t.Benchmark}, {"package", t.Package}} {
+			if part.value != "" {
+				scope = append(scope, part.name+" "+part.value)
+			}
+		}
+		if len(scope) == 0 {
+			scope = []string{"all"}
+		}
+		rules = append(rules, fmt.Sprintf("%s for %s", Threshold(t.MaxPercent), strings.Join(scope, ", ")))
+	}
+	line := fmt.Sprintf("settings: α=%v, %g%% intervals, %s; thresholds %s", s.Alpha, 100*s.Confidence, control, strings.Join(rules, "; "))
+	if s.ConfigFile != "" {
+		line += " (from " + s.ConfigFile + ")"
+	}
+	return line
 }

@@ -33,8 +33,8 @@ func Text(w io.Writer, r *report.Report) error {
 		bw.WriteString("\n")
 	}
 	if run := r.Run; run != nil {
-		for _, l := range runLines(run) {
-			fmt.Fprintln(bw, printable(l))
+		for _, l := range plain.runLines(run) {
+			fmt.Fprintln(bw, l)
 		}
 		if rows := processRows(run); len(rows) > 0 {
 			bw.WriteString("\n")
