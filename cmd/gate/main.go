@@ -36,6 +36,10 @@ func main() {
 // run executes the command line args and returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRoot(stdin, stdout, stderr)
+	// In a GitHub Actions step without a subcommand, be the action: the container's entrypoint.
+	if len(args) == 0 && os.Getenv("GITHUB_ACTIONS") == "true" {
+		args = []string{"action"}
+	}
 	root.SetArgs(args)
 	cmd, err := root.ExecuteC()
 	switch {
@@ -70,7 +74,7 @@ Exit status: 0 when the gate passes, 1 when it fails (a regression past its thre
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCompare(), newRun())
+	root.AddCommand(newCompare(), newRun(), newAction(), newComment())
 	return root
 }
 

@@ -35,6 +35,9 @@ type Options struct {
 	// Base and Head are the revisions. An empty Base is the merge-base of HEAD with the default
 	// branch; an empty Head is the working tree as it is, uncommitted changes included.
 	Base, Head string
+	// MergeBase measures the merge-base of Base and Head as the base, as a pull request's check
+	// must: the base branch's tip may have moved on with changes the pull request does not have.
+	MergeBase bool
 	// Packages are the package patterns ("./..." when empty).
 	Packages []string
 	// Bench is the -bench regular expression ("." when empty).
@@ -238,6 +241,20 @@ func checkout(ctx context.Context, r *repo, opts Options, tmp string, cleanups *
 				return nil, err
 			}
 			t.rev = report.Revision{Ref: rev, SHA: sha}
+			if side == Base && opts.MergeBase {
+				headRev := opts.Head
+				if headRev == "" {
+					headRev = "HEAD"
+				}
+				headSHA, err := r.resolve(ctx, headRev)
+				if err != nil {
+					return nil, err
+				}
+				if t.rev.SHA, err = r.mergeBase(ctx, sha, headSHA); err != nil {
+					return nil, err
+				}
+				t.rev.Ref = "merge-base of " + rev + " and the head"
+			}
 		}
 		wt, err := r.addWorktree(ctx, tmp, side, t.rev.SHA)
 		*cleanups = append(*cleanups, wt.remove) // also when adding failed half way

@@ -92,6 +92,19 @@ func (r *repo) unshallow(ctx context.Context) error {
 	return err
 }
 
+// mergeBase returns the best common ancestor of a and b, fetching the history a shallow clone
+// lacks for it.
+func (r *repo) mergeBase(ctx context.Context, a, b string) (string, error) {
+	mb, err := r.git(ctx, "merge-base", a, b)
+	if err != nil && r.shallow(ctx) && r.unshallow(ctx) == nil {
+		mb, err = r.git(ctx, "merge-base", a, b)
+	}
+	if err != nil {
+		return "", fmt.Errorf("no merge-base of %s and %s (a shallow clone? run `git fetch --unshallow origin`): %w", a, b, err)
+	}
+	return mb, nil
+}
+
 // defaultBase is the base when none is given: the merge-base of HEAD with the default branch
 // (origin/HEAD, else main, else master), or HEAD~1 when there is no such branch.
 func (r *repo) defaultBase(ctx context.Context) (ref, sha string, err error) {
@@ -104,12 +117,9 @@ func (r *repo) defaultBase(ctx context.Context) (ref, sha string, err error) {
 		if _, err := r.git(ctx, "rev-parse", "--verify", "--quiet", branch+"^{commit}"); err != nil {
 			continue
 		}
-		mb, err := r.git(ctx, "merge-base", "HEAD", branch)
-		if err != nil && r.shallow(ctx) && r.unshallow(ctx) == nil {
-			mb, err = r.git(ctx, "merge-base", "HEAD", branch)
-		}
+		mb, err := r.mergeBase(ctx, "HEAD", branch)
 		if err != nil {
-			return "", "", fmt.Errorf("no merge-base of HEAD and %s (a shallow clone? run `git fetch --unshallow origin`): %w", branch, err)
+			return "", "", err
 		}
 		return "merge-base of HEAD and " + branch, mb, nil
 	}

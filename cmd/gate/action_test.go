@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/ghapi/ghtest"
+	"github.com/benchgate/benchgate/internal/gittest"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// prScenario is a repository whose pull request (#7) makes BenchmarkA three times slower, a
+// loopback GitHub API that knows the pull request, and the runner's environment for a
+// pull_request event.
+type prScenario struct {
+	repo, base, head string
+	srv              *ghtest.Server
+	output, summary  string
+}
+
+func newPRScenario(t *testing.T) *prScenario {
+	t.Helper()
+	s := &prScenario{repo: gittest.NewRepo(t)}
+	gittest.WriteFiles(t, s.repo, tiny(20000, ""))
+	s.base = gittest.Commit(t, s.repo, "base")
+	gittest.WriteFiles(t, s.repo, tiny(60000, ""))
+	s.head = gittest.Commit(t, s.repo, "the pull request")
+	s.srv = ghtest.New(t, "octo", "repo")
+	s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: s.head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: s.base, BaseRef: "main"})
+
+	runner := t.TempDir()
+	event := filepath.Join(runner, "event.json")
+	writeEvent(t, "testdata/events/pull_request.json", event, map[string]string{"{{HEAD_SHA}}": s.head, "{{BASE_SHA}}": s.base})
+	s.output, s.summary = filepath.Join(runner, "output"), filepath.Join(runner, "summary")
+	for k, v := range map[string]string{
+		"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": event,
+		"GITHUB_WORKSPACE": s.repo, "GITHUB_REPOSITORY": "octo/repo", "GITHUB_API_URL": s.srv.APIURL(),
+		"GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42", "RUNNER_OS": "Linux",
+		"GITHUB_OUTPUT": s.output, "GITHUB_STEP_SUMMARY": s.summary, "GITHUB_TOKEN": "ghs_job_token",
+		// As the runner sets inputs: upper case, hyphens kept.
+		"INPUT_TOKEN": "ghs_job_token", "INPUT_COUNT": "5", "INPUT_BENCHTIME": "200x", "INPUT_COMMENT": "always",
+		"INPUT_COMMENT-KEY": "benchgate", "INPUT_FAIL-ON": "regression", "INPUT_WORKING-DIRECTORY": ".",
+		"INPUT_PACKAGES": "./...", "INPUT_BENCH": ".", "INPUT_TIMEOUT": "5m", "INPUT_BUDGET": "", "INPUT_CONFIG": "",
+	} {
+		t.Setenv(k, v)
+	}
+	for _, f := range []string{s.output, s.summary} {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+func writeEvent(t *testing.T, template, path string, values map[string]string) {
+	t.Helper()
+	data, err := os.ReadFile(template)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	for k, v := range values {
+		text = strings.ReplaceAll(text, k, v)
+	}
+	if !json.Valid([]byte(text)) {
+		t.Fatalf("%s: not JSON after substitution", template)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// outputs reads a GITHUB_OUTPUT file as the runner does (name<<DELIMITER lines).
+func outputs(t *testing.T, path string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	lines := strings.Split(string(data), "\n")
+	for i := 0; i < len(lines); i++ {
+		name, delim, ok := strings.Cut(lines[i], "<<")
+		if !ok {
+			continue
+		}
+		var value []string
+		for i++; i < len(lines) && lines[i] != delim; i++ {
+			value = append(value, lines[i])
+		}
+		out[name] = strings.Join(value, "\n")
+	}
+	return out
+}
+
+// runAsRunner runs gate as the container's entrypoint runs it, with no arguments.
+func runAsRunner(t *testing.T, dir string) (int, string, string) {
+	t.Helper()
+	return gate(t, dir)
+}
+
+func TestActionPullRequest(t *testing.T) {
+	s := newPRScenario(t)
+	for range 150 {
+		s.srv.AddComment(7, "Looks good to me", "reviewer", "User")
+	}
+	code, stdout, stderr := runAsRunner(t, s.repo)
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitFail, stdout, stderr)
+	}
+	out := outputs(t, s.output)
+	if out["verdict"] != "fail" || out["regressions"] != "1" || out["improvements"] != "0" || out["report"] != ".benchgate/report.json" {
+		t.Errorf("outputs %v", out)
+	}
+	if !strings.HasPrefix(out["comment-url"], "https://github.com/octo/repo/pull/7#issuecomment-") {
+		t.Errorf("comment-url %q", out["comment-url"])
+	}
+	summary, _ := os.ReadFile(s.summary)
+	for _, want := range []string{"### ❌ 1 regression past threshold", "tiny.A-", "<details><summary>All ", "head: [" + s.head[:12] + "](https://github.com/octo/repo/commit/" + s.head + ")"} {
+		if !strings.Contains(string(summary), want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+	// Workflow command properties are percent-encoded: ":" is %3A.
+	if !strings.Contains(stdout, "::error title=benchgate%3A regression::example.com/tiny.A-") {
+		t.Errorf("no error annotation for the regression:\n%s", stdout)
+	}
+	r, err := report.ReadFile(filepath.Join(s.repo, ".benchgate", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Run.Head.SHA != s.head || r.Run.Base.SHA != s.base {
+		t.Errorf("measured %s against %s, want the PR head %s against the merge-base %s", r.Run.Head.SHA, r.Run.Base.SHA, s.head, s.base)
+	}
+	mine := func() []ghtest.Comment {
+		var out []ghtest.Comment
+		for _, c := range s.srv.Comments(7) {
+			if c.Login == "github-actions[bot]" {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	if cs := mine(); len(cs) != 1 || !strings.Contains(cs[0].Body, "### ❌ 1 regression past threshold") {
+		t.Fatalf("comments after the first run: %+v", cs)
+	}
+	first := mine()[0].ID
+
+	// A second run updates the comment in place.
+	os.WriteFile(s.output, nil, 0o644)
+	if code, _, stderr := runAsRunner(t, s.repo); code != exitFail {
+		t.Fatalf("second run: exit %d\n%s", code, stderr)
+	}
+	if cs := mine(); len(cs) != 1 || cs[0].ID != first {
+		t.Errorf("second run: comments %+v, want comment %d updated", cs, first)
+	}
+	if n := s.srv.Count("POST "); n != 1 {
+		t.Errorf("%d comments created over two runs, want 1", n)
+	}
+	if n := s.srv.Count("PATCH /repos/octo/repo/issues/comments/"); n != 1 {
+		t.Errorf("%d updates, want 1", n)
+	}
+	gittest.CheckClean(t, s.repo)
+}
+
+// TestActionReadOnlyToken is a fork's pull request: the token may not comment. The check's
+// result is the gate's, with a warning that points to the fork-safe setup.
+func TestActionReadOnlyToken(t *testing.T) {
+	s := newPRScenario(t)
+	s.srv.ReadOnly = true
+	code, stdout, stderr := runAsRunner(t, s.repo)
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d (the regression's), not the comment's failure\n%s", code, exitFail, stderr)
+	}
+	if !strings.Contains(stdout, "::warning::benchgate: no comment posted") || !strings.Contains(stdout, "fork-safe") {
+		t.Errorf("no warning about the read-only token:\n%s", stdout)
+	}
+	if got := outputs(t, s.output)["verdict"]; got != "fail" {
+		t.Errorf("verdict output %q", got)
+	}
+}
+
+// TestActionSecondaryRateLimit waits out a secondary rate limit on the comment and retries.
+func TestActionSecondaryRateLimit(t *testing.T) {
+	s := newPRScenario(t)
+	s.srv.SecondaryLimit = 1
+	code, stdout, stderr := runAsRunner(t, s.repo)
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if n := s.srv.Count("POST "); n != 2 {
+		t.Errorf("%d create requests, want the limited one and its retry", n)
+	}
+	if len(s.srv.Comments(7)) != 1 || !strings.Contains(stdout, "secondary rate limit; retrying in 1s") {
+		t.Errorf("comments %d, log:\n%s", len(s.srv.Comments(7)), stdout)
+	}
+}
+
+// TestActionFailOnNever reports the regression without failing the check, and comments only on
+// regressions as asked.
+func TestActionFailOnNever(t *testing.T) {
+	s := newPRScenario(t)
+	t.Setenv("INPUT_FAIL-ON", "never")
+	t.Setenv("INPUT_COMMENT", "never")
+	if code, _, stderr := runAsRunner(t, s.repo); code != exitPass {
+		t.Fatalf("exit %d, want %d\n%s", code, exitPass, stderr)
+	}
+	if n := len(s.srv.Requests); n != 0 {
+		t.Errorf("%d API requests with comment: never", n)
+	}
+	if got := outputs(t, s.output)["verdict"]; got != "fail" {
+		t.Errorf("verdict output %q: the gate's verdict is reported even when it does not fail the check", got)
+	}
+}
+
+func TestActionBadInputs(t *testing.T) {
+	s := newPRScenario(t)
+	t.Setenv("INPUT_COUNT", "ten")
+	t.Setenv("INPUT_FAIL-ON", "sometimes")
+	t.Setenv("INPUT_COMMENT-KEY", "a b")
+	code, _, stderr := runAsRunner(t, s.repo)
+	if code != exitError {
+		t.Fatalf("exit %d, want %d", code, exitError)
+	}
+	for _, want := range []string{`input "count": expected a whole number of rounds, at least 1, got "ten"`, `input "fail-on": expected regression or never, got "sometimes"`, `input "comment-key"`} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestActionEvents(t *testing.T) {
+	s := newPRScenario(t)
+	t.Setenv("GITHUB_EVENT_NAME", "push")
+	if code, stdout, _ := runAsRunner(t, s.repo); code != exitPass || !strings.Contains(stdout, "::notice::benchgate: push events record baselines") {
+		t.Errorf("push: exit %d\n%s", code, stdout)
+	}
+	t.Setenv("GITHUB_EVENT_NAME", "issues")
+	if code, _, stderr := runAsRunner(t, s.repo); code != exitError || !strings.Contains(stderr, `does not handle "issues" events`) {
+		t.Errorf("issues: exit %d\n%s", code, stderr)
+	}
+	t.Setenv("GITHUB_EVENT_NAME", "pull_request_target")
+	if code, _, stderr := runAsRunner(t, s.repo); code != exitError || !strings.Contains(stderr, "allow-pull-request-target: true") {
+		t.Errorf("pull_request_target without opting in: exit %d\n%s", code, stderr)
+	}
+	t.Setenv("GITHUB_EVENT_NAME", "pull_request")
+	t.Setenv("GITHUB_WORKSPACE", t.TempDir())
+	if code, _, stderr := runAsRunner(t, s.repo); code != exitError || !strings.Contains(stderr, "no git repository at") {
+		t.Errorf("no repository: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestActionBodyBounded checks that what the action posts can never draw the API's 422 for a
+// body over 65,536 characters: the loopback API refuses such bodies as GitHub does.
+func TestActionBodyBounded(t *testing.T) {
+	s := newPRScenario(t)
+	var b bytes.Buffer
+	for i := range 3000 {
+		b.WriteString("func BenchmarkMany" + strings.Repeat("x", 40) + strconv.Itoa(i) + "(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tsink += spin(1)\n\t}\n}\n")
+	}
+	gittest.WriteFiles(t, s.repo, tiny(60000, b.String()))
+	head := gittest.Commit(t, s.repo, "many benchmarks")
+	s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: s.base, BaseRef: "main"})
+	writeEvent(t, "testdata/events/pull_request.json", os.Getenv("GITHUB_EVENT_PATH"), map[string]string{"{{HEAD_SHA}}": head, "{{BASE_SHA}}": s.base})
+	t.Setenv("INPUT_COUNT", "1")
+	t.Setenv("INPUT_BENCHTIME", "1x")
+	code, stdout, stderr := runAsRunner(t, s.repo)
+	if code != exitPass && code != exitFail {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	cs := s.srv.Comments(7)
+	if len(cs) != 1 {
+		t.Fatalf("%d comments; the post failed:\n%s", len(cs), stdout)
+	}
+	if len(cs[0].Body) > 65536 || !strings.Contains(cs[0].Body, "They are too many for a comment") {
+		t.Errorf("comment of %d bytes", len(cs[0].Body))
+	}
+}

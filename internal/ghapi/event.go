@@ -1,0 +1,67 @@
+package ghapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/go-github/v93/github"
+)
+
+// PullRequest is what a pull_request (or pull_request_target) event says about the change.
+type PullRequest struct {
+	Number  int
+	HeadSHA string
+	BaseSHA string
+	// HeadRepo is the head repository's owner/name: another one for a pull request from a fork.
+	HeadRepo string
+}
+
+// ParsePullRequestEvent reads a pull_request event payload (the file at GITHUB_EVENT_PATH). The
+// SHAs come from here, not from GITHUB_SHA, which names a merge commit GitHub made.
+func ParsePullRequestEvent(data []byte) (*PullRequest, error) {
+	var ev github.PullRequestEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return nil, fmt.Errorf("reading the pull_request event: %w", err)
+	}
+	pr := ev.GetPullRequest()
+	out := &PullRequest{Number: pr.GetNumber(), HeadSHA: pr.GetHead().GetSHA(), BaseSHA: pr.GetBase().GetSHA(), HeadRepo: pr.GetHead().GetRepo().GetFullName()}
+	if out.Number == 0 || out.HeadSHA == "" || out.BaseSHA == "" {
+		return nil, errors.New("the event has no pull_request with a number, head.sha and base.sha")
+	}
+	return out, nil
+}
+
+// WorkflowRun is what a workflow_run event says about the measuring run whose report is to be
+// posted.
+type WorkflowRun struct {
+	HeadSHA    string
+	HeadBranch string
+	// HeadOwner owns the head repository (a fork's owner for a pull request from a fork).
+	HeadOwner string
+	// PullRequests are the pull requests the event lists with their head SHAs; empty when the
+	// head is in a fork.
+	PullRequests map[int]string
+	Event        string // the event that started the measuring run
+	Conclusion   string
+}
+
+// ParseWorkflowRunEvent reads a workflow_run event payload.
+func ParseWorkflowRunEvent(data []byte) (*WorkflowRun, error) {
+	var ev github.WorkflowRunEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return nil, fmt.Errorf("reading the workflow_run event: %w", err)
+	}
+	run := ev.GetWorkflowRun()
+	out := &WorkflowRun{
+		HeadSHA: run.GetHeadSHA(), HeadBranch: run.GetHeadBranch(), HeadOwner: run.GetHeadRepository().GetOwner().GetLogin(),
+		PullRequests: map[int]string{}, Event: run.GetEvent(), Conclusion: run.GetConclusion(),
+	}
+	for _, pr := range run.PullRequests {
+		out.PullRequests[pr.GetNumber()] = pr.GetHead().GetSHA()
+	}
+	if out.HeadSHA == "" {
+		return nil, errors.New("the event has no workflow_run with a head_sha")
+	}
+	return out, nil
+}
