@@ -14,6 +14,10 @@ import (
 	"github.com/benchgate/benchgate/internal/report"
 )
 
+// eventsDir holds the event payloads, shaped like GitHub's. It is absolute because the tests
+// change directory.
+var eventsDir, _ = filepath.Abs(filepath.Join("testdata", "events"))
+
 // prScenario is a repository whose pull request (#7) makes BenchmarkA three times slower, a
 // loopback GitHub API that knows the pull request, and the runner's environment for a
 // pull_request event.
@@ -35,7 +39,7 @@ func newPRScenario(t *testing.T) *prScenario {
 
 	runner := t.TempDir()
 	event := filepath.Join(runner, "event.json")
-	writeEvent(t, "testdata/events/pull_request.json", event, map[string]string{"{{HEAD_SHA}}": s.head, "{{BASE_SHA}}": s.base})
+	writeEvent(t, filepath.Join(eventsDir, "pull_request.json"), event, map[string]string{"{{HEAD_SHA}}": s.head, "{{BASE_SHA}}": s.base})
 	s.output, s.summary = filepath.Join(runner, "output"), filepath.Join(runner, "summary")
 	for k, v := range map[string]string{
 		"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": event,
@@ -266,7 +270,7 @@ func TestActionBodyBounded(t *testing.T) {
 	gittest.WriteFiles(t, s.repo, tiny(60000, b.String()))
 	head := gittest.Commit(t, s.repo, "many benchmarks")
 	s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: s.base, BaseRef: "main"})
-	writeEvent(t, "testdata/events/pull_request.json", os.Getenv("GITHUB_EVENT_PATH"), map[string]string{"{{HEAD_SHA}}": head, "{{BASE_SHA}}": s.base})
+	writeEvent(t, filepath.Join(eventsDir, "pull_request.json"), os.Getenv("GITHUB_EVENT_PATH"), map[string]string{"{{HEAD_SHA}}": head, "{{BASE_SHA}}": s.base})
 	t.Setenv("INPUT_COUNT", "1")
 	t.Setenv("INPUT_BENCHTIME", "1x")
 	code, stdout, stderr := runAsRunner(t, s.repo)

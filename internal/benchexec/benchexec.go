@@ -326,7 +326,14 @@ type schedule struct {
 	processesTime time.Duration
 	roundCPU      time.Duration // CPU time of the round's processes
 	disturbed     int           // rounds in which other work used more than competingCores
+	// Other work's CPU seconds, and the rounds' wall seconds, summed over all rounds.
+	otherSum, wallSum float64
+	longRound         bool // a round lasted minCPUWindow or longer
 }
+
+// minCPUWindow is the shortest span whose CPU accounting is trusted: the kernel's counters tick
+// every 10 ms, so a 30 ms round could seem to have had half a core of company.
+const minCPUWindow = time.Second
 
 // competingCores is how much CPU, in cores on average over a round, other work may use before
 // the run is warned about: a little is the system's own housekeeping.
@@ -378,15 +385,27 @@ func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 		took := time.Since(roundStart)
 		roundTimes = append(roundTimes, took)
 		if busyAfter, ok := sysinfo.BusyCPU(ctx); ok && busyOK {
-			other := max(0, busyAfter-busyBefore-s.roundCPU.Seconds()) / took.Seconds()
-			s.res.Run.Machine.OtherCPU = max(s.res.Run.Machine.OtherCPU, other)
-			if other > competingCores {
-				s.disturbed++
+			other := max(0, busyAfter-busyBefore-s.roundCPU.Seconds())
+			s.otherSum += other
+			s.wallSum += took.Seconds()
+			if took >= minCPUWindow {
+				s.longRound = true
+				s.res.Run.Machine.OtherCPU = max(s.res.Run.Machine.OtherCPU, other/took.Seconds())
+				if other/took.Seconds() > competingCores {
+					s.disturbed++
+				}
 			}
 		}
 		s.res.Run.Rounds = round
 		s.commitRound()
 		s.progress.RoundDone(round, time.Since(roundStart))
+	}
+	if !s.longRound && s.wallSum >= minCPUWindow.Seconds() {
+		// Short rounds: judge them together.
+		s.res.Run.Machine.OtherCPU = s.otherSum / s.wallSum
+		if s.res.Run.Machine.OtherCPU > competingCores {
+			s.disturbed = s.res.Run.Rounds
+		}
 	}
 	s.res.Run.RoundsSeconds = time.Since(roundsStart).Seconds()
 	s.res.Run.ProcessesSeconds = s.processesTime.Seconds()
