@@ -81,7 +81,8 @@ func readInputs(act *githubactions.Action) (inputs, error) {
 		reportPath: orDefault(act.GetInput("report"), resultsDir),
 		packages:   strings.Fields(act.GetInput("packages")),
 	}
-	in.configNamed = act.GetInput("config") != ""
+	// The runner passes every default, so only another path than the default must exist.
+	in.configNamed = in.config != config.DefaultPath
 	var errs []error
 	bad := func(name, want, got string) {
 		errs = append(errs, fmt.Errorf("input %q: expected %s, got %q", name, want, got))
