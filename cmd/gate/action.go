@@ -23,7 +23,6 @@ import (
 
 	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/comment"
-	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/ghapi"
 	"github.com/benchgate/benchgate/internal/report"
@@ -199,7 +198,9 @@ func runAction(ctx context.Context, stdout, stderr io.Writer) error {
 func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs, env actionEnv, pr *ghapi.PullRequest, stderr io.Writer) error {
 	dir := filepath.Join(env.workspace, in.workingDir)
 	childEnv := withSafeDirectory(os.Environ(), env.workspace)
-	if out, err := exec.CommandContext(ctx, "git", "-c", "safe.directory="+env.workspace, "-C", dir, "rev-parse", "--git-dir").CombinedOutput(); err != nil {
+	check := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--git-dir")
+	check.Env = benchexec.ChildEnv(childEnv)
+	if out, err := check.CombinedOutput(); err != nil {
 		return fmt.Errorf("no git repository at %s (%s): check the repository out first, with actions/checkout and fetch-depth: 0", dir, strings.TrimSpace(string(out)))
 	}
 	cfgPath := in.config
@@ -210,24 +211,14 @@ func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs
 	if err != nil {
 		return err
 	}
-	res, err := benchexec.Run(ctx, benchexec.Options{
+	res, rep, err := measure(ctx, benchexec.Options{
 		Dir: dir, Base: pr.BaseSHA, Head: pr.HeadSHA, MergeBase: true, Packages: in.packages, Bench: in.bench,
 		Count: in.count, Benchtime: in.benchtime, Timeout: in.timeout, Budget: in.budget,
 		Env: childEnv, Progress: benchexec.LineProgress(stderr),
-	})
+	}, cfg)
 	if err != nil {
 		return err
 	}
-	results, err := compare.Read([]compare.Input{
-		{Name: "base.txt", R: bytes.NewReader(res.Base), Side: compare.Base},
-		{Name: "head.txt", R: bytes.NewReader(res.Head), Side: compare.Head},
-	})
-	if err != nil {
-		return err
-	}
-	rep := results.Compare(cfg)
-	rep.Warnings = append(res.Warnings, rep.Warnings...)
-	compare.ApplyRun(rep, &res.Run)
 
 	out := filepath.Join(env.workspace, resultsDir)
 	if err := writeOut(out, res, rep); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -91,24 +92,14 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	stderr := cmd.ErrOrStderr()
-	res, err := benchexec.Run(ctx, benchexec.Options{
+	res, rep, err := measure(ctx, benchexec.Options{
 		Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
 		Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
 		Env: os.Environ(), Progress: progressFor(stderr),
-	})
+	}, cfg)
 	if err != nil {
 		return err
 	}
-	results, err := compare.Read([]compare.Input{
-		{Name: "base.txt", R: bytes.NewReader(res.Base), Side: compare.Base},
-		{Name: "head.txt", R: bytes.NewReader(res.Head), Side: compare.Head},
-	})
-	if err != nil {
-		return err
-	}
-	rep := results.Compare(cfg)
-	rep.Warnings = append(res.Warnings, rep.Warnings...)
-	compare.ApplyRun(rep, &res.Run)
 
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "gate: warning: %s\n", w)
@@ -131,6 +122,25 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 		return errGateFailed
 	}
 	return nil
+}
+
+// measure runs the benchmarks on both revisions and compares them under cfg.
+func measure(ctx context.Context, opts benchexec.Options, cfg *config.Config) (*benchexec.Result, *report.Report, error) {
+	res, err := benchexec.Run(ctx, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	results, err := compare.Read([]compare.Input{
+		{Name: "base.txt", R: bytes.NewReader(res.Base), Side: compare.Base},
+		{Name: "head.txt", R: bytes.NewReader(res.Head), Side: compare.Head},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	rep := results.Compare(cfg)
+	rep.Warnings = append(res.Warnings, rep.Warnings...)
+	compare.ApplyRun(rep, &res.Run)
+	return res, rep, nil
 }
 
 func overhead(run *report.Run) float64 {
