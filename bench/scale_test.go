@@ -1,5 +1,10 @@
-// Package bench holds benchgate's own benchmarks: the speed and memory of its critical paths,
-// measured with go test -bench and gated by benchgate itself.
+// Package bench holds benchgate's own benchmarks, one file per area: execution (a round's
+// overhead, config parsing, malformed input, a partial --out directory), scale (parsing
+// throughput, compare from 10 to 5,000 benchmarks), memory (allocations per compared benchmark,
+// steady heap over repeated comparisons) and real-world scenarios (a whole gate run, rendering a
+// comment). They run with go test -bench, and benchgate gates this repository's pull requests on
+// them. Every benchmark uses b.Loop, so each costs one -benchtime, which keeps the suite under
+// five minutes when gate run runs it for both sides.
 package bench
 
 import (

@@ -1,0 +1,114 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/benchexec"
+	"github.com/benchgate/benchgate/internal/compare"
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/gittest"
+)
+
+// BenchmarkRoundOverhead measures the execution pipeline on a tiny module (two packages, one
+// trivial benchmark each, one iteration per run): a whole run of 5 rounds per op (worktrees,
+// build from a warm cache, rounds), and as custom metrics what a round costs in benchmark
+// processes and in gate's own overhead around them.
+func BenchmarkRoundOverhead(b *testing.B) {
+	repo := gittest.NewRepo(b)
+	bench := "package p\n\nimport \"testing\"\n\nvar sink int\n\nfunc BenchmarkNop(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tsink += i\n\t}\n}\n"
+	gittest.WriteFiles(b, repo, map[string]string{
+		"go.mod": "module example.com/tiny\n\ngo 1.26\n", "a/a_test.go": bench, "b/b_test.go": bench,
+	})
+	rev := gittest.Commit(b, repo, "tiny")
+	opts := benchexec.Options{Dir: repo, Base: rev, Head: rev, Count: 5, Benchtime: "1x", Env: os.Environ()}
+	var rounds int
+	var roundsSec, processesSec float64
+	for b.Loop() {
+		res, err := benchexec.Run(context.Background(), opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rounds += res.Run.Rounds
+		roundsSec += res.Run.RoundsSeconds
+		processesSec += res.Run.ProcessesSeconds
+	}
+	b.ReportMetric(1e9*(roundsSec-processesSec)/float64(rounds), "overhead-ns/round")
+	b.ReportMetric(1e9*processesSec/float64(rounds), "processes-ns/round")
+}
+
+// BenchmarkConfigParse parses and validates a config with a rule of each kind.
+func BenchmarkConfigParse(b *testing.B) {
+	var yaml strings.Builder
+	yaml.WriteString("alpha: 0.01\nconfidence: 0.9\nfalse-alarm-control: benjamini-hochberg\nunits:\n  frames/s: {better: higher}\nthresholds:\n")
+	for i := range 20 {
+		fmt.Fprintf(&yaml, "  - {unit: ns/op, benchmark: '^Encode%d/', package: 'codec$', max: %d%%}\n", i, i+1)
+	}
+	data := []byte(yaml.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := config.Parse(data, "benchgate.yml"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMalformedInput reads results where every other line is broken (bad numbers, missing
+// units, a 100 KiB line): the error path must stay as cheap as the happy one.
+func BenchmarkMalformedInput(b *testing.B) {
+	base, head := suite(b, 500)
+	var broken bytes.Buffer
+	for i, line := range bytes.SplitAfter(head, []byte("\n")) {
+		broken.Write(line)
+		switch i % 3 {
+		case 0:
+			broken.WriteString("BenchmarkBroken-8\t100\tabc ns/op\n")
+		case 1:
+			broken.WriteString("BenchmarkBroken-8\t100\t12\n")
+		}
+	}
+	broken.WriteString("Benchmark" + strings.Repeat("x", 100<<10) + " 1 1 ns/op\n")
+	b.SetBytes(int64(len(base) + broken.Len()))
+	for b.Loop() {
+		res, err := compare.Read(inputs(base, broken.Bytes()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		res.Compare(config.Default())
+	}
+}
+
+// BenchmarkPartialOut reads the --out directory of a run that was cut short: the head's raw
+// results end in the middle of a line.
+func BenchmarkPartialOut(b *testing.B) {
+	base, head := suite(b, 1000)
+	head = head[:len(head)*6/10]
+	dir := b.TempDir()
+	for name, data := range map[string][]byte{"base.txt": base, "head.txt": head} {
+		if err := os.WriteFile(dir+"/"+name, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(base) + len(head)))
+	for b.Loop() {
+		var ins []compare.Input
+		for i, name := range []string{"base.txt", "head.txt"} {
+			f, err := os.Open(dir + "/" + name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ins = append(ins, compare.Input{Name: name, R: f, Side: []string{compare.Base, compare.Head}[i]})
+		}
+		rep, err := compare.Compare(ins, config.Default())
+		if err != nil || len(rep.Comparisons) == 0 {
+			b.Fatal(err)
+		}
+		for _, in := range ins {
+			in.R.(*os.File).Close()
+		}
+	}
+}
