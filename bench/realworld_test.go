@@ -18,7 +18,9 @@ import (
 
 // BenchmarkGateRun is a whole gate run on a small module (two packages, three benchmarks each,
 // the head one benchmark slower): worktrees, build from a warm cache, 3 interleaved rounds,
-// compare, and the report.
+// compare, and the report. As custom metrics it reports what a round costs in benchmark
+// processes, and in gate's own overhead around them (starting each prebuilt binary, reading its
+// output, shuffling).
 func BenchmarkGateRun(b *testing.B) {
 	repo := gittest.NewRepo(b)
 	module := func(work int) map[string]string {
@@ -50,11 +52,16 @@ func BenchmarkThree(b *testing.B) { for i := 0; i < b.N; i++ { sink += uint64(le
 	gittest.WriteFiles(b, repo, module(1500))
 	head := gittest.Commit(b, repo, "head")
 	opts := benchexec.Options{Dir: repo, Base: base, Head: head, Count: 3, Benchtime: "100x", Env: os.Environ()}
+	var rounds int
+	var roundsSec, processesSec float64
 	for b.Loop() {
 		res, err := benchexec.Run(context.Background(), opts)
 		if err != nil {
 			b.Fatal(err)
 		}
+		rounds += res.Run.Rounds
+		roundsSec += res.Run.RoundsSeconds
+		processesSec += res.Run.ProcessesSeconds
 		results, err := compare.Read([]compare.Input{
 			{Name: "base.txt", R: bytes.NewReader(res.Base), Side: compare.Base},
 			{Name: "head.txt", R: bytes.NewReader(res.Head), Side: compare.Head},
@@ -68,6 +75,8 @@ func BenchmarkThree(b *testing.B) { for i := 0; i < b.N; i++ { sink += uint64(le
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(1e9*(roundsSec-processesSec)/float64(rounds), "overhead-ns/round")
+	b.ReportMetric(1e9*processesSec/float64(rounds), "processes-ns/round")
 }
 
 // BenchmarkRenderComment renders the PR comment of a 200-benchmark report (3 units each, a tenth
