@@ -36,9 +36,20 @@ func plan(n int) []benchmark {
 	return out
 }
 
-// reps is how much work an operation of each kind does on base, sized so that one operation takes
-// tens of microseconds and a 2% change is a whole number of repetitions.
-var reps = map[string]int{"cpu": 20000, "alloc": 200, "map": 600, "sort": 1500, "noisy": 15000}
+// units is how many units of its kind's work an operation does on base. Head does proportionally
+// more (102, 105, 110 or 120), so a benchmark slowed by 10% does exactly 10% more work of the same
+// shape. (Scaling a single loop instead does not: 10% more map inserts costs what the map's growth
+// costs, and 10% more allocations what the collector makes of them.)
+const units = 100
+
+// unit is one unit of each kind's work, a few hundred nanoseconds to a microsecond.
+var unit = map[string]string{
+	"cpu":   "sink += spin(300)",
+	"alloc": "for k := 0; k < 12; k++ {\n\t\t\t\tkeep = append(keep[:0], make([]byte, 64))\n\t\t\t}",
+	"map":   "m := make(map[int]int)\n\t\t\tfor k := 0; k < 12; k++ {\n\t\t\t\tm[k*7] = k\n\t\t\t}\n\t\t\tsink += uint64(len(m))",
+	"sort":  "s := append(scratch[:0], shuffled[:48]...)\n\t\t\tslices.Sort(s)\n\t\t\tsink += uint64(s[0])",
+	"noisy": "sink += spin(300)",
+}
 
 // source writes the benchmarks of one package; head applies the effects.
 func source(pkg string, bs []benchmark, head bool) string {
@@ -53,6 +64,7 @@ import (
 
 var sink uint64
 var keep [][]byte
+var scratch = make([]int, 0, 64)
 
 func spin(n int) uint64 {
 	x := uint64(1)
@@ -63,32 +75,22 @@ func spin(n int) uint64 {
 }
 
 var shuffled = rand.New(rand.NewPCG(1, 2)).Perm(4096)
-
-var _ = slices.Sort[[]int]
 `, pkg)
 	for _, bm := range bs {
 		if bm.pkg != pkg {
 			continue
 		}
-		n := reps[bm.kind]
+		n := units
 		if head {
-			n = int(float64(n)*(1+bm.effect) + 0.5)
+			n = int(float64(units)*(1+bm.effect) + 0.5)
 		}
-		var body string
-		switch bm.kind {
-		case "cpu":
-			body = fmt.Sprintf("sink += spin(%d)", n)
-		case "alloc":
-			body = fmt.Sprintf("for j := 0; j < %d; j++ {\n\t\t\tkeep = append(keep[:0], make([]byte, 64))\n\t\t}", n)
-		case "map":
-			body = fmt.Sprintf("m := make(map[int]int)\n\t\tfor j := 0; j < %d; j++ {\n\t\t\tm[j*7] = j\n\t\t}\n\t\tsink += uint64(len(m))", n)
-		case "sort":
-			body = fmt.Sprintf("s := append([]int(nil), shuffled[:%d]...)\n\t\tslices.Sort(s)\n\t\tsink += uint64(s[0])", n)
-		case "noisy":
-			// A third of the operations do half again as much work.
-			body = fmt.Sprintf("work := %d\n\t\tif rand.IntN(3) == 0 {\n\t\t\twork += work / 2\n\t\t}\n\t\tsink += spin(work)", n)
+		fmt.Fprintf(&b, "\nfunc Benchmark%s(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n", bm.name)
+		if bm.kind == "noisy" { // a third of the operations do half again as much work
+			fmt.Fprintf(&b, "\t\treps := %d\n\t\tif rand.IntN(3) == 0 {\n\t\t\treps += reps / 2\n\t\t}\n\t\tfor j := 0; j < reps; j++ {\n", n)
+		} else {
+			fmt.Fprintf(&b, "\t\tfor j := 0; j < %d; j++ {\n", n)
 		}
-		fmt.Fprintf(&b, "\nfunc Benchmark%s(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\t%s\n\t}\n}\n", bm.name, body)
+		fmt.Fprintf(&b, "\t\t\t%s\n\t\t}\n\t}\n}\n", unit[bm.kind])
 	}
 	return b.String()
 }
