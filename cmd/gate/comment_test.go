@@ -102,7 +102,9 @@ func TestComment(t *testing.T) {
 			}
 			d["comparisons"] = cs
 		}, refuse: "comparisons: 100000 entries, limit 50000"},
-		{name: "forged verdict", forge: func(d map[string]any) { d["verdict"] = "pass" }, refuse: `verdict: says "pass"`},
+		{name: "forged verdict", forge: func(d map[string]any) {
+			d["verdict"] = map[any]string{"pass": "fail", "fail": "pass"}[d["verdict"]]
+		}, refuse: "its comparisons and failures make it"},
 		{name: "no run section", forge: func(d map[string]any) { delete(d, "run") }, refuse: "no run section"},
 	}
 	for _, tt := range tests {
