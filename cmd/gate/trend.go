@@ -1,0 +1,161 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/benchgate/benchgate/internal/compare"
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/trend"
+)
+
+func newTrend() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "trend [flags] FILE...",
+		Short: "Find the commits where benchmarks stepped up or down",
+		Long: `Trend reads benchmark results of successive commits, one file per commit, oldest first, and
+finds the commits where a benchmark's level changed for good: for each benchmark and unit, the
+series of its medians goes through E-Divisive means change-point detection (as in MongoDB's
+performance CI and Apache Otava), with a permutation test for each step (p ≤ 0.01) and at least
+5 commits on each level. Each step is reported with its commit, its size and its p-value, and
+called worse or better by the unit's direction.
+
+Any file gate compare reads will do, including gate run's base.txt and head.txt.`,
+		Example: `  gate trend results/*.txt                 # files named so that they sort in commit order
+  gate trend --format json $(ls -tr results/*.txt)`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) < 10 {
+				return usageError{fmt.Errorf("trend needs the results of at least 10 commits (5 on each side of a step), got %d", len(args))}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, files []string) error {
+			if format != "text" && format != "json" {
+				return usageError{fmt.Errorf("--format %q: expected text or json", format)}
+			}
+			steps, err := findSteps(files)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(steps)
+			}
+			return printSteps(cmd.OutOrStdout(), steps, len(files))
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
+	return cmd
+}
+
+// step is one change point of one benchmark's history.
+type step struct {
+	Config        map[string]string `json:"config,omitempty"`
+	Benchmark     string            `json:"benchmark"`
+	Unit          string            `json:"unit"`
+	Index         int               `json:"index"`
+	File          string            `json:"file"`
+	Before        float64           `json:"before"`
+	After         float64           `json:"after"`
+	ChangePercent float64           `json:"change_percent"`
+	P             float64           `json:"p"`
+	// Worse is true when the step goes the unit's worse way (slower, bigger, fewer per second).
+	Worse bool `json:"worse"`
+}
+
+// findSteps reads each file's medians and finds the steps of every series.
+func findSteps(files []string) ([]step, error) {
+	type series struct {
+		config     map[string]string
+		bench      string
+		unit       string
+		better     string
+		values     []float64
+		firstIndex int // the file of values[0]
+	}
+	all := map[string]*series{}
+	var order []string
+	for i, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		res, err := compare.Read([]compare.Input{{Name: path, R: f, Side: compare.Base}})
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range res.Compare(config.Default()).Comparisons {
+			s := c.Base
+			if s == nil {
+				s = c.Head // a raw head.txt labels its results head
+			}
+			key := fmt.Sprint(c.Config, c.Benchmark, c.Unit)
+			ser := all[key]
+			if ser == nil || ser.firstIndex+len(ser.values) != i {
+				// New, or a gap in its history: start over from here.
+				ser = &series{config: c.Config, bench: c.Benchmark, unit: c.Unit, better: c.Better, firstIndex: i}
+				if all[key] == nil {
+					order = append(order, key)
+				}
+				all[key] = ser
+			}
+			ser.values = append(ser.values, s.Center)
+		}
+	}
+	var steps []step
+	for _, key := range order {
+		ser := all[key]
+		for _, cp := range trend.ChangePoints(ser.values, trend.Options{Seed: 1}) {
+			up := cp.After > cp.Before
+			steps = append(steps, step{
+				Config: ser.config, Benchmark: ser.bench, Unit: ser.unit,
+				Index: ser.firstIndex + cp.Index, File: files[ser.firstIndex+cp.Index],
+				Before: cp.Before, After: cp.After, ChangePercent: 100 * cp.Change(), P: cp.P,
+				Worse: ser.better == "lower" && up || ser.better == "higher" && !up,
+			})
+		}
+	}
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Index < steps[j].Index })
+	return steps, nil
+}
+
+func printSteps(w io.Writer, steps []step, commits int) error {
+	if len(steps) == 0 {
+		_, err := fmt.Fprintf(w, "no step in %d commits\n", commits)
+		return err
+	}
+	for _, s := range steps {
+		way := "better"
+		if s.Worse {
+			way = "WORSE"
+		}
+		name := s.Benchmark
+		if pkg := s.Config["pkg"]; pkg != "" {
+			name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
+		}
+		if _, err := fmt.Fprintf(w, "%s %s: %+.1f%% (%s) at %s (commit %d of %d), p=%.3f\n",
+			printableName(name), s.Unit, s.ChangePercent, way, s.File, s.Index+1, commits, s.P); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printableName keeps control characters from measured data off the terminal.
+func printableName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
