@@ -74,7 +74,7 @@ Exit status: 0 when the gate passes, 1 when it fails (a regression past its thre
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCompare(), newRun(), newAction(), newComment(), newTrend())
+	root.AddCommand(newCompare(), newRun(), newAction(), newComment(), newTrend(), newBaseline())
 	return root
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,13 +12,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/benchgate/benchgate/internal/baseline"
+	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/trend"
 )
 
 func newTrend() *cobra.Command {
-	var format string
+	var format, branch, remote string
 	cmd := &cobra.Command{
 		Use:   "trend [flags] FILE...",
 		Short: "Find the commits where benchmarks stepped up or down",
@@ -29,18 +33,41 @@ called worse or better by the unit's direction.
 
 Any file gate compare reads will do, including gate run's base.txt and head.txt.`,
 		Example: `  gate trend results/*.txt                 # files named so that they sort in commit order
-  gate trend --format json $(ls -tr results/*.txt)`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) < 10 {
-				return usageError{fmt.Errorf("trend needs the results of at least 10 commits (5 on each side of a step), got %d", len(args))}
-			}
-			return nil
-		},
+  gate trend --format json $(ls -tr results/*.txt)
+  gate trend --branch benchgate-data       # the history gate baseline record keeps`,
 		RunE: func(cmd *cobra.Command, files []string) error {
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("--format %q: expected text or json", format)}
 			}
-			steps, err := findSteps(files)
+			var inputs []historyInput
+			if branch != "" {
+				if len(files) > 0 {
+					return usageError{errors.New("give result files or --branch, not both")}
+				}
+				s := &baseline.Store{Dir: ".", Remote: remote, Branch: branch, Env: benchexec.ChildEnv(os.Environ())}
+				recs, warnings, err := s.History(cmd.Context())
+				if err != nil {
+					return err
+				}
+				for _, w := range warnings {
+					fmt.Fprintf(cmd.ErrOrStderr(), "gate: warning: %s\n", w)
+				}
+				for _, r := range recs {
+					inputs = append(inputs, historyInput{name: r.Commit.SHA[:12] + " " + r.Commit.Subject, results: []byte(r.Results)})
+				}
+			} else {
+				for _, f := range files {
+					data, err := os.ReadFile(f)
+					if err != nil {
+						return err
+					}
+					inputs = append(inputs, historyInput{name: f, results: data})
+				}
+			}
+			if len(inputs) < 10 {
+				return usageError{fmt.Errorf("trend needs the results of at least 10 commits (5 on each side of a step), got %d", len(inputs))}
+			}
+			steps, err := findSteps(inputs)
 			if err != nil {
 				return err
 			}
@@ -49,10 +76,12 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 				enc.SetIndent("", "  ")
 				return enc.Encode(steps)
 			}
-			return printSteps(cmd.OutOrStdout(), steps, len(files))
+			return printSteps(cmd.OutOrStdout(), steps, len(inputs))
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
+	cmd.Flags().StringVar(&branch, "branch", "", "read the history from this data `branch` (see gate baseline record) instead of files")
+	cmd.Flags().StringVar(&remote, "remote", "origin", "the `remote` of the data branch")
 	return cmd
 }
 
@@ -71,8 +100,14 @@ type step struct {
 	Worse bool `json:"worse"`
 }
 
-// findSteps reads each file's medians and finds the steps of every series.
-func findSteps(files []string) ([]step, error) {
+// historyInput is one commit's results, oldest first.
+type historyInput struct {
+	name    string
+	results []byte
+}
+
+// findSteps reads each commit's medians and finds the steps of every series.
+func findSteps(inputs []historyInput) ([]step, error) {
 	type series struct {
 		config     map[string]string
 		bench      string
@@ -83,13 +118,8 @@ func findSteps(files []string) ([]step, error) {
 	}
 	all := map[string]*series{}
 	var order []string
-	for i, path := range files {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		res, err := compare.Read([]compare.Input{{Name: path, R: f, Side: compare.Base}})
-		f.Close()
+	for i, in := range inputs {
+		res, err := compare.Read([]compare.Input{{Name: in.name, R: bytes.NewReader(in.results), Side: compare.Base}})
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +148,7 @@ func findSteps(files []string) ([]step, error) {
 			up := cp.After > cp.Before
 			steps = append(steps, step{
 				Config: ser.config, Benchmark: ser.bench, Unit: ser.unit,
-				Index: ser.firstIndex + cp.Index, File: files[ser.firstIndex+cp.Index],
+				Index: ser.firstIndex + cp.Index, File: inputs[ser.firstIndex+cp.Index].name,
 				Before: cp.Before, After: cp.After, ChangePercent: 100 * cp.Change(), P: cp.P,
 				Worse: ser.better == "lower" && up || ser.better == "higher" && !up,
 			})

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/gittest"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// TestBaselineTrend records 12 commits of a history whose benchmark A gets 30% slower at the 8th,
+// then reads the history back from the data branch and finds that step.
+func TestBaselineTrend(t *testing.T) {
+	r := measuredReport(t) // a real report of gate run, whose run section each record reuses
+	seed := gittest.NewRepo(t)
+	gittest.WriteFiles(t, seed, map[string]string{"README": "a project\n"})
+	gittest.Commit(t, seed, "start")
+	bare := filepath.Join(t.TempDir(), "origin.git")
+	gittest.Git(t, seed, "clone", "-q", "--bare", seed, bare)
+	clone := filepath.Join(t.TempDir(), "clone")
+	gittest.Git(t, seed, "clone", "-q", bare, clone)
+
+	for i := range 12 {
+		gittest.WriteFiles(t, clone, map[string]string{"README": fmt.Sprintf("version %d\n", i)})
+		sha := gittest.Commit(t, clone, fmt.Sprintf("change %d", i))
+		level := 100.0
+		if i >= 7 {
+			level = 130
+		}
+		var results strings.Builder
+		results.WriteString("goos: linux\ngoarch: amd64\npkg: example.com/m\n")
+		for k := range 5 {
+			fmt.Fprintf(&results, "BenchmarkA-8 1000 %.1f ns/op\n", level*(1+0.004*float64(k+i%3)))
+		}
+		dir := t.TempDir()
+		r.Run.Head.SHA, r.Run.Head.Dirty = sha, false
+		if err := report.WriteFile(filepath.Join(dir, "report.json"), r); err != nil {
+			t.Fatal(err)
+		}
+		gittest.WriteFiles(t, dir, map[string]string{"head.txt": results.String()})
+		code, stdout, stderr := gate(t, clone, "baseline", "record", "--from", dir)
+		if code != exitPass || !strings.HasPrefix(stdout, "recorded "+sha[:12]+" (change "+fmt.Sprint(i)+")") {
+			t.Fatalf("record %d: exit %d\n%s%s", i, code, stdout, stderr)
+		}
+	}
+	if st := gittest.Git(t, clone, "status", "--porcelain"); st != "" {
+		t.Errorf("recording changed the checkout: %q", st)
+	}
+	code, stdout, stderr := gate(t, clone, "trend", "--branch", "benchgate-data")
+	if code != exitPass || !strings.Contains(stdout, "m.A-8 sec/op: +") || !strings.Contains(stdout, "(WORSE) at ") || !strings.Contains(stdout, "change 7 (commit 8 of 12)") {
+		t.Errorf("trend: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// A dirty measurement is no commit to record.
+	dir := t.TempDir()
+	r.Run.Head.Dirty = true
+	if err := report.WriteFile(filepath.Join(dir, "report.json"), r); err != nil {
+		t.Fatal(err)
+	}
+	gittest.WriteFiles(t, dir, map[string]string{"head.txt": "BenchmarkA 1 1 ns/op\n"})
+	if code, _, stderr := gate(t, clone, "baseline", "record", "--from", dir); code != exitError || !strings.Contains(stderr, "uncommitted changes") {
+		t.Errorf("dirty: exit %d\n%s", code, stderr)
+	}
+}

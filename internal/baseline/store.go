@@ -1,0 +1,368 @@
+// Package baseline keeps measured commits of the default branch on a data branch of the
+// repository, so that their history can be read back for trends.
+//
+// The layout of the data branch is one file per measured commit, records/<sha>.json, and
+// index.json, a list of the records' commits that is rebuilt from the records on every write, so
+// it can never disagree with them for long. Writes go through git's plumbing with a temporary
+// index: the user's checkout, index and branches are never touched. Pushes are never forced: when
+// another writer got there first, the write is rebuilt on the new tip and tried again, with
+// jittered backoff, a bounded number of times. Writers of different commits therefore never
+// conflict, and no record is lost or overwritten.
+package baseline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// SchemaVersion is the version of a record's layout.
+const SchemaVersion = 1
+
+// Record is one measured commit.
+type Record struct {
+	SchemaVersion int            `json:"schema_version"`
+	Commit        Commit         `json:"commit"`
+	RecordedAt    time.Time      `json:"recorded_at"`
+	Machine       report.Machine `json:"machine"`
+	// Settings say how the results were measured (count, benchtime, bench, packages).
+	Settings map[string]string `json:"settings,omitempty"`
+	// Results are the raw results in the Go benchmark format.
+	Results string `json:"results"`
+}
+
+// Commit identifies a measured commit.
+type Commit struct {
+	SHA        string    `json:"sha"`
+	Parent     string    `json:"parent,omitempty"`
+	AuthorDate time.Time `json:"author_date"`
+	Subject    string    `json:"subject"`
+}
+
+// Entry is a record's line in index.json.
+type Entry struct {
+	Commit
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// Store is the data branch of a repository.
+type Store struct {
+	// Dir is a directory in the repository's working tree (or its git directory).
+	Dir string
+	// Remote is the remote the data branch lives on ("origin").
+	Remote string
+	// Branch is the data branch ("benchgate-data").
+	Branch string
+	// Env is the environment of the git commands.
+	Env []string
+	// Attempts bounds the pushes of one write (default 8); Backoff is the first wait after a
+	// rejected push (default 1s), doubled after each further one, with jitter.
+	Attempts int
+	Backoff  time.Duration
+}
+
+var shaRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+
+// ErrRecorded is returned when the commit already has a record: records are never overwritten.
+var ErrRecorded = errors.New("the commit is already recorded")
+
+// Add writes rec to the data branch and pushes it. With keep > 0, the oldest records (by author
+// date) beyond keep are removed in the same commit.
+func (s *Store) Add(ctx context.Context, rec Record, keep int) error {
+	if !shaRE.MatchString(rec.Commit.SHA) {
+		return fmt.Errorf("commit %q: expected a full hexadecimal SHA", rec.Commit.SHA)
+	}
+	rec.SchemaVersion = SchemaVersion
+	data, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	attempts, backoff := s.Attempts, s.Backoff
+	if attempts == 0 {
+		attempts = 8
+	}
+	if backoff == 0 {
+		backoff = time.Second
+	}
+	var lastErr error
+	for attempt := 1; attempt <= attempts; attempt++ {
+		tip, err := s.fetch(ctx)
+		if err != nil {
+			return err
+		}
+		commit, err := s.build(ctx, tip, rec, data, keep)
+		if err != nil {
+			return err
+		}
+		if lastErr = s.push(ctx, commit); lastErr == nil {
+			return nil
+		}
+		if attempt < attempts {
+			wait := backoff << (attempt - 1)
+			wait = wait/2 + time.Duration(rand.Int64N(int64(wait)))
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	return fmt.Errorf("recording %s on %s: gave up after %d rejected pushes, nothing was written: %w", short(rec.Commit.SHA), s.Branch, attempts, lastErr)
+}
+
+// localRef is where the fetched data branch is kept: a private ref, not a branch of the user's.
+func (s *Store) localRef() string { return "refs/benchgate/" + s.Branch }
+
+// fetch updates the local copy of the data branch and returns its tip, "" when the branch does
+// not exist yet.
+func (s *Store) fetch(ctx context.Context) (string, error) {
+	if _, err := s.git(ctx, nil, "fetch", "--quiet", "--no-tags", s.Remote, "+refs/heads/"+s.Branch+":"+s.localRef()); err != nil {
+		if !strings.Contains(err.Error(), "couldn't find remote ref") {
+			return "", err
+		}
+		return "", nil
+	}
+	return s.git(ctx, nil, "rev-parse", "--verify", s.localRef())
+}
+
+// build makes the commit that adds rec on top of tip, with a temporary index.
+func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, keep int) (string, error) {
+	idx, err := os.CreateTemp("", "benchgate-index-")
+	if err != nil {
+		return "", err
+	}
+	idx.Close()
+	os.Remove(idx.Name()) // git creates it; an empty file is not an index
+	defer os.Remove(idx.Name())
+	env := []string{"GIT_INDEX_FILE=" + idx.Name()}
+	if tip != "" {
+		_, err = s.git(ctx, env, "read-tree", tip)
+	} else {
+		_, err = s.git(ctx, env, "read-tree", "--empty")
+	}
+	if err != nil {
+		return "", err
+	}
+	name := "records/" + rec.Commit.SHA + ".json"
+	if tip != "" {
+		if out, _ := s.git(ctx, nil, "ls-tree", "--name-only", tip, name); out != "" {
+			return "", fmt.Errorf("%w: %s on %s", ErrRecorded, name, s.Branch)
+		}
+	}
+	if err := s.addFile(ctx, env, name, data); err != nil {
+		return "", err
+	}
+	// The index, rebuilt from the records themselves.
+	entries, _, err := s.entries(ctx, env, "")
+	if err != nil {
+		return "", err
+	}
+	message := "benchgate: record " + short(rec.Commit.SHA) + " " + rec.Commit.Subject
+	if keep > 0 && len(entries) > keep {
+		for _, e := range entries[:len(entries)-keep] {
+			if _, err := s.git(ctx, env, "update-index", "--remove", "--force-remove", "records/"+e.SHA+".json"); err != nil {
+				return "", err
+			}
+		}
+		message += fmt.Sprintf(" (dropped %d old records, keeping %d)", len(entries)-keep, keep)
+		entries = entries[len(entries)-keep:]
+	}
+	index, err := json.MarshalIndent(entries, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	if err := s.addFile(ctx, env, "index.json", index); err != nil {
+		return "", err
+	}
+	tree, err := s.git(ctx, env, "write-tree")
+	if err != nil {
+		return "", err
+	}
+	args := []string{"-c", "user.name=benchgate", "-c", "user.email=benchgate@users.noreply.github.com", "commit-tree", tree, "-m", message}
+	if tip != "" {
+		args = append(args, "-p", tip)
+	}
+	return s.git(ctx, nil, args...)
+}
+
+func (s *Store) addFile(ctx context.Context, env []string, name string, data []byte) error {
+	blob, err := s.gitInput(ctx, data, "hash-object", "-w", "--stdin")
+	if err != nil {
+		return err
+	}
+	_, err = s.git(ctx, env, "update-index", "--add", "--cacheinfo", "100644,"+blob+","+name)
+	return err
+}
+
+// push updates the data branch to commit, never forcing: a push that would drop another
+// writer's record is rejected by the remote.
+func (s *Store) push(ctx context.Context, commit string) error {
+	_, err := s.git(ctx, nil, "push", "--quiet", "--no-verify", s.Remote, commit+":refs/heads/"+s.Branch)
+	return err
+}
+
+// History fetches the data branch and returns its records in commit order, oldest first, and a
+// warning for each record that cannot be read, naming it. The order is the repository's own
+// (git rev-list --topo-order): author dates tie when commits come fast. Where the commits are not
+// in the repository (a shallow clone), author date, then record time, decide.
+func (s *Store) History(ctx context.Context) ([]Record, []string, error) {
+	tip, err := s.fetch(ctx)
+	if err != nil || tip == "" {
+		return nil, nil, err
+	}
+	recs, warnings, err := s.records(ctx, tip)
+	if err != nil || len(recs) == 0 {
+		return recs, warnings, err
+	}
+	args := []string{"rev-list", "--topo-order", "--reverse"}
+	for _, r := range recs {
+		args = append(args, r.Commit.SHA)
+	}
+	out, err := s.git(ctx, nil, args...)
+	if err != nil {
+		return recs, warnings, nil
+	}
+	pos := map[string]int{}
+	for i, sha := range strings.Fields(out) {
+		pos[sha] = i
+	}
+	sort.SliceStable(recs, func(i, j int) bool { return pos[recs[i].Commit.SHA] < pos[recs[j].Commit.SHA] })
+	return recs, warnings, nil
+}
+
+// entries lists the records of a tree (tip, or the temporary index when tip is ""), oldest first.
+func (s *Store) entries(ctx context.Context, env []string, tip string) ([]Entry, []string, error) {
+	var recs []Record
+	var warnings []string
+	var err error
+	if tip == "" {
+		recs, warnings, err = s.recordsOfIndex(ctx, env)
+	} else {
+		recs, warnings, err = s.records(ctx, tip)
+	}
+	out := make([]Entry, len(recs))
+	for i, r := range recs {
+		out[i] = Entry{Commit: r.Commit, RecordedAt: r.RecordedAt}
+	}
+	return out, warnings, err
+}
+
+// records reads every record of tip's tree.
+func (s *Store) records(ctx context.Context, tip string) ([]Record, []string, error) {
+	out, err := s.git(ctx, nil, "ls-tree", "-r", tip, "records/")
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.readBlobs(ctx, out)
+}
+
+func (s *Store) recordsOfIndex(ctx context.Context, env []string) ([]Record, []string, error) {
+	out, err := s.git(ctx, env, "ls-files", "-s", "records/")
+	if err != nil {
+		return nil, nil, err
+	}
+	// ls-files -s prints "mode blob stage\tpath"; ls-tree "mode type blob\tpath".
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) == 4 {
+			lines = append(lines, f[0]+" blob "+f[1]+"\t"+f[3])
+		}
+	}
+	return s.readBlobs(ctx, strings.Join(lines, "\n"))
+}
+
+// readBlobs reads the records listed ("mode type blob\tpath" lines) in one git cat-file call.
+func (s *Store) readBlobs(ctx context.Context, listing string) ([]Record, []string, error) {
+	var paths, blobs []string
+	for _, l := range strings.Split(listing, "\n") {
+		meta, p, ok := strings.Cut(l, "\t")
+		if f := strings.Fields(meta); ok && len(f) == 3 && strings.HasSuffix(p, ".json") {
+			paths, blobs = append(paths, p), append(blobs, f[2])
+		}
+	}
+	if len(blobs) == 0 {
+		return nil, nil, nil
+	}
+	data, err := s.run(ctx, nil, []byte(strings.Join(blobs, "\n")+"\n"), "cat-file", "--batch")
+	if err != nil {
+		return nil, nil, err
+	}
+	var recs []Record
+	var warnings []string
+	for _, p := range paths {
+		header, rest, _ := bytes.Cut(data, []byte("\n"))
+		var sha string
+		var size int
+		fmt.Sscanf(string(header), "%s blob %d", &sha, &size)
+		if size > len(rest) {
+			return nil, nil, fmt.Errorf("reading %s: short read", p)
+		}
+		body := rest[:size]
+		data = rest[min(size+1, len(rest)):]
+		var r Record
+		want := strings.TrimSuffix(path.Base(p), ".json")
+		switch err := json.Unmarshal(body, &r); {
+		case err != nil:
+			warnings = append(warnings, fmt.Sprintf("%s:%s: skipped: not a record: %v", s.Branch, p, err))
+		case r.SchemaVersion != SchemaVersion:
+			warnings = append(warnings, fmt.Sprintf("%s:%s: skipped: schema_version %d, this gate reads %d", s.Branch, p, r.SchemaVersion, SchemaVersion))
+		case r.Commit.SHA != want:
+			warnings = append(warnings, fmt.Sprintf("%s:%s: skipped: it records commit %q", s.Branch, p, r.Commit.SHA))
+		default:
+			recs = append(recs, r)
+		}
+	}
+	sort.SliceStable(recs, func(i, j int) bool {
+		a, b := recs[i], recs[j]
+		if !a.Commit.AuthorDate.Equal(b.Commit.AuthorDate) {
+			return a.Commit.AuthorDate.Before(b.Commit.AuthorDate)
+		}
+		return a.RecordedAt.Before(b.RecordedAt)
+	})
+	return recs, warnings, nil
+}
+
+// git runs a git command and returns its output, trimmed.
+func (s *Store) git(ctx context.Context, extraEnv []string, args ...string) (string, error) {
+	out, err := s.run(ctx, extraEnv, nil, args...)
+	return strings.TrimSpace(string(out)), err
+}
+
+func (s *Store) gitInput(ctx context.Context, input []byte, args ...string) (string, error) {
+	out, err := s.run(ctx, nil, input, args...)
+	return strings.TrimSpace(string(out)), err
+}
+
+// run runs a git command in the store's repository and returns its output as it is.
+func (s *Store) run(ctx context.Context, extraEnv []string, input []byte, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = s.Dir
+	cmd.Env = append(append([]string{}, s.Env...), extraEnv...)
+	if input != nil {
+		cmd.Stdin = bytes.NewReader(input)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, fmt.Errorf("git %s: %s", args[0], msg)
+	}
+	return stdout.Bytes(), nil
+}
+
+func short(sha string) string { return sha[:min(len(sha), 12)] }

@@ -1,0 +1,196 @@
+package baseline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/gittest"
+)
+
+// origin makes a bare repository with one commit on main, as origin, and returns it with a clone
+// of it whose checkout the store must never touch.
+func origin(t *testing.T) (bare, clone string) {
+	t.Helper()
+	seed := gittest.NewRepo(t)
+	gittest.WriteFiles(t, seed, map[string]string{"README": "a project\n"})
+	gittest.Commit(t, seed, "first")
+	bare = filepath.Join(t.TempDir(), "origin.git")
+	gittest.Git(t, seed, "clone", "-q", "--bare", seed, bare)
+	clone = filepath.Join(t.TempDir(), "clone")
+	gittest.Git(t, seed, "clone", "-q", bare, clone)
+	return bare, clone
+}
+
+func sha(i int) string { return fmt.Sprintf("%040x", 0xabc000+i) }
+
+func record(i int) Record {
+	return Record{
+		Commit:     Commit{SHA: sha(i), Parent: sha(i - 1), AuthorDate: time.Date(2026, 11, 1+i, 12, 0, 0, 0, time.UTC), Subject: fmt.Sprintf("change %d", i)},
+		RecordedAt: time.Date(2026, 11, 25, 12, 0, i, 0, time.UTC),
+		Settings:   map[string]string{"count": "10"},
+		Results:    fmt.Sprintf("pkg: example.com/m\nBenchmarkA-8 1000 %d ns/op\n", 100+i),
+	}
+}
+
+func store(dir string) *Store {
+	return &Store{Dir: dir, Remote: "origin", Branch: "benchgate-data", Env: os.Environ(), Backoff: 20 * time.Millisecond}
+}
+
+func TestLayout(t *testing.T) {
+	bare, clone := origin(t)
+	s := store(clone)
+	ctx := context.Background()
+	before := gittest.Git(t, clone, "rev-parse", "HEAD")
+	for i := 1; i <= 3; i++ {
+		if err := s.Add(ctx, record(i), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := gittest.Git(t, bare, "ls-tree", "-r", "--name-only", "benchgate-data")
+	want := fmt.Sprintf("index.json\nrecords/%s.json\nrecords/%s.json\nrecords/%s.json", sha(1), sha(2), sha(3))
+	if files != want {
+		t.Errorf("data branch:\n%s\nwant:\n%s", files, want)
+	}
+	var index []Entry
+	if err := json.Unmarshal([]byte(gittest.Git(t, bare, "show", "benchgate-data:index.json")), &index); err != nil || len(index) != 3 || index[2].SHA != sha(3) || index[0].Subject != "change 1" {
+		t.Errorf("index.json: %+v, %v", index, err)
+	}
+	recs, warnings, err := s.History(ctx)
+	if err != nil || len(warnings) > 0 || len(recs) != 3 || recs[0].Commit.SHA != sha(1) || !strings.Contains(recs[2].Results, "103 ns/op") {
+		t.Errorf("history: %d records, %v, %v", len(recs), warnings, err)
+	}
+	// The user's checkout, index and branches are as they were.
+	if st := gittest.Git(t, clone, "status", "--porcelain"); st != "" || gittest.Git(t, clone, "rev-parse", "HEAD") != before {
+		t.Errorf("the checkout changed: %q", st)
+	}
+	if branches := gittest.Git(t, clone, "branch", "--list"); branches != "* main" {
+		t.Errorf("local branches: %q", branches)
+	}
+	if err := s.Add(ctx, record(2), 0); !errors.Is(err, ErrRecorded) {
+		t.Errorf("recording a commit twice: %v, want ErrRecorded", err)
+	}
+}
+
+func TestRetention(t *testing.T) {
+	bare, clone := origin(t)
+	s := store(clone)
+	for i := 1; i <= 5; i++ {
+		if err := s.Add(context.Background(), record(i), 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := gittest.Git(t, bare, "ls-tree", "-r", "--name-only", "benchgate-data", "records/")
+	if files != fmt.Sprintf("records/%s.json\nrecords/%s.json\nrecords/%s.json", sha(3), sha(4), sha(5)) {
+		t.Errorf("kept:\n%s", files)
+	}
+	if msg := gittest.Git(t, bare, "log", "-1", "--format=%s", "benchgate-data"); !strings.Contains(msg, "dropped 1 old records, keeping 3") {
+		t.Errorf("commit message %q", msg)
+	}
+}
+
+// TestConcurrentWriters starts 8 processes that each record a different commit from a clone of
+// their own, at once: every record lands, on a linear history, without a forced push.
+func TestConcurrentWriters(t *testing.T) {
+	bare, _ := origin(t)
+	// A forced push would rewrite history: the remote refuses non-fast-forwards outright.
+	gittest.Git(t, bare, "config", "receive.denyNonFastForwards", "true")
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestWriterProcess$")
+			cmd.Env = append(os.Environ(), "BENCHGATE_WRITER_ORIGIN="+bare, "BENCHGATE_WRITER_INDEX="+strconv.Itoa(i+1), "BENCHGATE_WRITER_DIR="+t.TempDir())
+			if out, err := cmd.CombinedOutput(); err != nil {
+				errs[i] = fmt.Errorf("writer %d: %v\n%s", i+1, err, out)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := gittest.Git(t, bare, "rev-list", "--count", "benchgate-data"); n != "8" {
+		t.Errorf("%s commits on the data branch, want 8", n)
+	}
+	if n := len(strings.Fields(gittest.Git(t, bare, "ls-tree", "-r", "--name-only", "benchgate-data", "records/"))); n != 8 {
+		t.Errorf("%d records, want 8", n)
+	}
+}
+
+// TestWriterProcess is one writer of TestConcurrentWriters, run in a process of its own.
+func TestWriterProcess(t *testing.T) {
+	bare := os.Getenv("BENCHGATE_WRITER_ORIGIN")
+	if bare == "" {
+		t.Skip("a helper process of TestConcurrentWriters")
+	}
+	i, _ := strconv.Atoi(os.Getenv("BENCHGATE_WRITER_INDEX"))
+	clone := filepath.Join(os.Getenv("BENCHGATE_WRITER_DIR"), "clone")
+	gittest.Git(t, os.Getenv("BENCHGATE_WRITER_DIR"), "clone", "-q", bare, clone)
+	s := store(clone)
+	s.Attempts = 30
+	if err := s.Add(context.Background(), record(i), 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPushKeepsBeingRejected gives up after its bound, saying so, and leaves nothing behind.
+func TestPushKeepsBeingRejected(t *testing.T) {
+	bare, clone := origin(t)
+	hook := filepath.Join(bare, "hooks", "pre-receive")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'the data branch is frozen' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := store(clone)
+	s.Attempts = 3
+	err := s.Add(context.Background(), record(1), 0)
+	if err == nil || !strings.Contains(err.Error(), "gave up after 3 rejected pushes, nothing was written") || !strings.Contains(err.Error(), "the data branch is frozen") {
+		t.Errorf("error %v", err)
+	}
+	if refs := gittest.Git(t, bare, "for-each-ref", "refs/heads/benchgate-data"); refs != "" {
+		t.Errorf("the remote has %q", refs)
+	}
+}
+
+// TestCorruptRecord skips a record that does not read, with a warning that names it.
+func TestCorruptRecord(t *testing.T) {
+	bare, clone := origin(t)
+	s := store(clone)
+	ctx := context.Background()
+	for i := 1; i <= 2; i++ {
+		if err := s.Add(ctx, record(i), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Someone pushes a broken file into records/.
+	work := t.TempDir()
+	gittest.Git(t, work, "clone", "-q", "--branch", "benchgate-data", bare, "data")
+	data := filepath.Join(work, "data")
+	broken := "records/" + sha(9) + ".json"
+	gittest.WriteFiles(t, data, map[string]string{broken: "{not json"})
+	gittest.Commit(t, data, "break")
+	gittest.Git(t, data, "push", "-q", "origin", "HEAD:benchgate-data")
+
+	recs, warnings, err := s.History(ctx)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "benchgate-data:"+broken+": skipped: not a record") {
+		t.Errorf("warnings %q", warnings)
+	}
+	// A write still works, and its index leaves the broken file out.
+	if err := s.Add(ctx, record(3), 0); err != nil {
+		t.Fatal(err)
+	}
+}
