@@ -21,6 +21,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 	"github.com/spf13/cobra"
 
+	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/comment"
 	"github.com/benchgate/benchgate/internal/config"
@@ -46,7 +47,9 @@ func newAction() *cobra.Command {
   workflow_run         posts the comment for a report measured by a pull_request workflow
                        (the fork-safe setup; see gate comment)
   push, workflow_dispatch
-                       recorded as baselines by a later release; nothing to do yet
+                       on the default branch: measures the commit against its parent,
+                       records it on the data branch (data-branch, keep), and writes a job
+                       summary with the change and the steps in the recorded history
 
 The README lists every input and output.`,
 		Args: cobra.NoArgs,
@@ -60,11 +63,12 @@ The README lists every input and output.`,
 
 // inputs are the action's inputs, validated.
 type inputs struct {
-	token, bench, benchtime, config, workingDir, comment, key, failOn, reportPath string
-	packages                                                                      []string
-	count                                                                         int
-	timeout, budget                                                               time.Duration
-	configNamed, allowTarget                                                      bool
+	token, bench, benchtime, config, workingDir, comment, key, failOn, reportPath, dataBranch string
+	keep                                                                                      int
+	packages                                                                                  []string
+	count                                                                                     int
+	timeout, budget                                                                           time.Duration
+	configNamed, allowTarget                                                                  bool
 }
 
 func readInputs(act *githubactions.Action) (inputs, error) {
@@ -78,6 +82,7 @@ func readInputs(act *githubactions.Action) (inputs, error) {
 		key:        orDefault(act.GetInput("comment-key"), "benchgate"),
 		failOn:     orDefault(act.GetInput("fail-on"), "regression"),
 		reportPath: orDefault(act.GetInput("report"), resultsDir),
+		dataBranch: orDefault(act.GetInput("data-branch"), "benchgate-data"),
 		packages:   strings.Fields(act.GetInput("packages")),
 	}
 	// The runner passes every default, so only another path than the default must exist.
@@ -115,6 +120,12 @@ func readInputs(act *githubactions.Action) (inputs, error) {
 	case "regression", "never":
 	default:
 		bad("fail-on", "regression or never", in.failOn)
+	}
+	keep := orDefault(act.GetInput("keep"), "0")
+	if n, err := strconv.Atoi(keep); err != nil || n < 0 {
+		bad("keep", "a whole number of records, 0 to keep all", keep)
+	} else {
+		in.keep = n
 	}
 	if !ghapi.ValidKey(in.key) {
 		bad("comment-key", "1 to 64 letters, digits, '.', '_' or '-'", in.key)
@@ -188,26 +199,45 @@ func runAction(ctx context.Context, stdout, stderr io.Writer) error {
 			reportPath: path, run: run, token: in.token, key: in.key, mode: in.comment, env: env, stderr: stderr,
 		})
 	case "push", "workflow_dispatch":
-		act.Noticef("benchgate: %s events record baselines on the default branch, which a later release adds; nothing to do for now", env.eventName)
-		return nil
+		var push *ghapi.Push
+		if env.eventName == "push" {
+			push, err = ghapi.ParsePushEvent(event)
+		} else {
+			push, err = ghapi.ParseDispatchEvent(event, getenv("GITHUB_SHA"))
+		}
+		if err != nil {
+			return err
+		}
+		if !push.OnDefaultBranch() {
+			act.Noticef("benchgate: %s is not the default branch (%s); baselines record the default branch only, so nothing was recorded", push.Ref, push.DefaultBranch)
+			return nil
+		}
+		return actionBaseline(ctx, act, in, env, push, stderr)
 	}
 	return fmt.Errorf("benchgate's action does not handle %q events: run it on pull_request (and workflow_run for the fork-safe comment)", env.eventName)
 }
 
 // actionPullRequest measures a pull request and reports it every way the action can.
-func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs, env actionEnv, pr *ghapi.PullRequest, stderr io.Writer) error {
-	dir := filepath.Join(env.workspace, in.workingDir)
-	childEnv := withSafeDirectory(os.Environ(), env.workspace)
+// prepare finds the module's directory in a git checkout, its environment with the workspace
+// marked safe, and its config.
+func prepare(ctx context.Context, in inputs, env actionEnv) (dir string, childEnv []string, cfg *config.Config, err error) {
+	dir = filepath.Join(env.workspace, in.workingDir)
+	childEnv = withSafeDirectory(os.Environ(), env.workspace)
 	check := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--git-dir")
 	check.Env = benchexec.ChildEnv(childEnv)
 	if out, err := check.CombinedOutput(); err != nil {
-		return fmt.Errorf("no git repository at %s (%s): check the repository out first, with actions/checkout and fetch-depth: 0", dir, strings.TrimSpace(string(out)))
+		return "", nil, nil, fmt.Errorf("no git repository at %s (%s): check the repository out first, with actions/checkout and fetch-depth: 0", dir, strings.TrimSpace(string(out)))
 	}
 	cfgPath := in.config
 	if !filepath.IsAbs(cfgPath) {
 		cfgPath = filepath.Join(dir, cfgPath)
 	}
-	cfg, err := config.Load(cfgPath, in.configNamed)
+	cfg, err = config.Load(cfgPath, in.configNamed)
+	return dir, childEnv, cfg, err
+}
+
+func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs, env actionEnv, pr *ghapi.PullRequest, stderr io.Writer) error {
+	dir, childEnv, cfg, err := prepare(ctx, in, env)
 	if err != nil {
 		return err
 	}
@@ -257,6 +287,72 @@ func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs
 	}
 	return nil
 }
+
+// actionBaseline measures a default-branch commit against its parent, on the same runner, and
+// records it on the data branch; the job summary shows the change from the parent and the steps
+// in the recorded history. A regression is reported, but a push is never failed for it.
+func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, env actionEnv, push *ghapi.Push, stderr io.Writer) error {
+	dir, childEnv, cfg, err := prepare(ctx, in, env)
+	if err != nil {
+		return err
+	}
+	res, rep, err := measure(ctx, benchexec.Options{
+		Dir: dir, Base: push.SHA + "^", Head: push.SHA, Packages: in.packages, Bench: in.bench,
+		Count: in.count, Benchtime: in.benchtime, Timeout: in.timeout, Budget: in.budget,
+		Env: childEnv, Progress: benchexec.LineProgress(stderr),
+	}, cfg)
+	if err != nil {
+		return err
+	}
+	if err := writeOut(filepath.Join(env.workspace, resultsDir), res, rep); err != nil {
+		return err
+	}
+	commit, err := storeBaselineEnv(ctx, dir, childEnv, "origin", in.dataBranch, in.keep, rep, res.Head)
+	if err != nil {
+		return fmt.Errorf("recording the baseline (the workflow needs permissions: contents: write): %w", err)
+	}
+	var summary bytes.Buffer
+	fmt.Fprintf(&summary, "## benchgate: recorded %s on %s\n\nAgainst its parent, on this runner:\n\n", shortSHA(commit.SHA), in.dataBranch)
+	if err := comment.MarkdownWith(&summary, rep, comment.Options{MaxBytes: comment.SummaryLimit / 2, RepoURL: env.serverURL + "/" + env.repository}); err != nil {
+		return err
+	}
+	summary.WriteString("\n### Steps in the recorded history\n\n")
+	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
+	recs, warnings, err := store.History(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		act.Warningf("benchgate: %s", w)
+	}
+	var history []historyInput
+	for _, r := range recs {
+		history = append(history, historyInput{name: shortSHA(r.Commit.SHA) + " " + r.Commit.Subject, results: []byte(r.Results)})
+	}
+	if len(history) < 10 {
+		fmt.Fprintf(&summary, "%d commits recorded so far; steps are looked for from 10 on.\n", len(history))
+	} else {
+		steps, err := findSteps(history)
+		if err != nil {
+			return err
+		}
+		var text bytes.Buffer
+		if err := printSteps(&text, steps, len(history)); err != nil {
+			return err
+		}
+		// In a code block, as the terminal shows it; a backtick in a commit subject cannot end it.
+		fmt.Fprintf(&summary, "```\n%s```\n", strings.ReplaceAll(text.String(), "`", "'"))
+	}
+	act.AddStepSummary(summary.String())
+	annotate(act, rep)
+	act.SetOutput("verdict", string(rep.Verdict))
+	act.SetOutput("regressions", strconv.Itoa(rep.Counts[report.Regression]))
+	act.SetOutput("improvements", strconv.Itoa(rep.Counts[report.Improvement]))
+	act.SetOutput("report", filepath.Join(resultsDir, "report.json"))
+	return nil
+}
+
+func shortSHA(sha string) string { return sha[:min(len(sha), 12)] }
 
 // commentAction is what the comment mode asks for.
 type commentAction int

@@ -240,10 +240,6 @@ func TestActionBadInputs(t *testing.T) {
 
 func TestActionEvents(t *testing.T) {
 	s := newPRScenario(t)
-	t.Setenv("GITHUB_EVENT_NAME", "push")
-	if code, stdout, _ := runAsRunner(t, s.repo); code != exitPass || !strings.Contains(stdout, "::notice::benchgate: push events record baselines") {
-		t.Errorf("push: exit %d\n%s", code, stdout)
-	}
 	t.Setenv("GITHUB_EVENT_NAME", "issues")
 	if code, _, stderr := runAsRunner(t, s.repo); code != exitError || !strings.Contains(stderr, `does not handle "issues" events`) {
 		t.Errorf("issues: exit %d\n%s", code, stderr)

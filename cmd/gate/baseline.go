@@ -59,37 +59,49 @@ func recordBaseline(ctx context.Context, out io.Writer, from, remote, branch str
 	if err != nil {
 		return err
 	}
-	if rep.Run == nil {
-		return fmt.Errorf("%s: not written by gate run --out (no run section)", from)
-	}
-	if rep.Run.Head.Dirty {
-		return fmt.Errorf("%s measured uncommitted changes: only a commit can be recorded", from)
-	}
 	results, err := os.ReadFile(filepath.Join(from, "head.txt"))
 	if err != nil {
 		return err
 	}
-	env := benchexec.ChildEnv(os.Environ())
-	s := &baseline.Store{Dir: ".", Remote: remote, Branch: branch, Env: env}
-	commit, err := commitInfo(ctx, env, rep.Run.Head.SHA)
+	commit, err := storeBaseline(ctx, ".", remote, branch, keep, rep, results)
 	if err != nil {
-		return err
-	}
-	rec := baseline.Record{
-		Commit: commit, RecordedAt: time.Now().UTC().Truncate(time.Second), Machine: rep.Run.Machine,
-		Settings: map[string]string{"count": fmt.Sprint(rep.Run.Count), "rounds": fmt.Sprint(rep.Run.Rounds), "benchtime": rep.Run.Benchtime, "bench": rep.Run.Bench},
-		Results:  string(results),
-	}
-	if err := s.Add(ctx, rec, keep); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "recorded %s (%s) on %s\n", commit.SHA[:12], commit.Subject, branch)
 	return nil
 }
 
+// storeBaseline records the head side of a gate run (its report and raw head results) on the
+// data branch of the repository at dir.
+func storeBaseline(ctx context.Context, dir, remote, branch string, keep int, rep *report.Report, results []byte) (baseline.Commit, error) {
+	return storeBaselineEnv(ctx, dir, os.Environ(), remote, branch, keep, rep, results)
+}
+
+// storeBaselineEnv is storeBaseline with the environment of the git commands.
+func storeBaselineEnv(ctx context.Context, dir string, environ []string, remote, branch string, keep int, rep *report.Report, results []byte) (baseline.Commit, error) {
+	if rep.Run == nil {
+		return baseline.Commit{}, errors.New("the report was not written by gate run (no run section)")
+	}
+	if rep.Run.Head.Dirty {
+		return baseline.Commit{}, errors.New("the run measured uncommitted changes: only a commit can be recorded")
+	}
+	env := benchexec.ChildEnv(environ)
+	commit, err := commitInfo(ctx, env, dir, rep.Run.Head.SHA)
+	if err != nil {
+		return baseline.Commit{}, err
+	}
+	rec := baseline.Record{
+		Commit: commit, RecordedAt: time.Now().UTC().Truncate(time.Second), Machine: rep.Run.Machine,
+		Settings: map[string]string{"count": fmt.Sprint(rep.Run.Count), "rounds": fmt.Sprint(rep.Run.Rounds), "benchtime": rep.Run.Benchtime, "bench": rep.Run.Bench},
+		Results:  string(results),
+	}
+	s := &baseline.Store{Dir: dir, Remote: remote, Branch: branch, Env: env}
+	return commit, s.Add(ctx, rec, keep)
+}
+
 // commitInfo reads a commit's parent, author date and subject.
-func commitInfo(ctx context.Context, env []string, sha string) (baseline.Commit, error) {
-	out, err := gitOutput(ctx, env, "log", "-1", "--format=%H%n%P%n%aI%n%s", sha)
+func commitInfo(ctx context.Context, env []string, dir, sha string) (baseline.Commit, error) {
+	out, err := gitOutput(ctx, env, dir, "log", "-1", "--format=%H%n%P%n%aI%n%s", sha)
 	if err != nil {
 		return baseline.Commit{}, err
 	}
@@ -105,10 +117,10 @@ func commitInfo(ctx context.Context, env []string, sha string) (baseline.Commit,
 	return baseline.Commit{SHA: lines[0], Parent: parent, AuthorDate: date, Subject: lines[3]}, nil
 }
 
-// gitOutput runs git in the current directory and returns its output, trimmed.
-func gitOutput(ctx context.Context, env []string, args ...string) (string, error) {
+// gitOutput runs git in dir and returns its output, trimmed.
+func gitOutput(ctx context.Context, env []string, dir string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Env = env
+	cmd.Dir, cmd.Env = dir, env
 	out, err := cmd.Output()
 	if err != nil {
 		var ee *exec.ExitError

@@ -65,3 +65,36 @@ func ParseWorkflowRunEvent(data []byte) (*WorkflowRun, error) {
 	}
 	return out, nil
 }
+
+// Push is what a push or workflow_dispatch event says about the commit to record.
+type Push struct {
+	SHA string
+	// Ref is the branch ("refs/heads/main"); DefaultBranch the repository's ("main").
+	Ref, DefaultBranch string
+}
+
+// OnDefaultBranch reports whether the commit is on the repository's default branch.
+func (p *Push) OnDefaultBranch() bool { return p.Ref == "refs/heads/"+p.DefaultBranch }
+
+// ParsePushEvent reads a push event payload.
+func ParsePushEvent(data []byte) (*Push, error) {
+	var ev github.PushEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return nil, fmt.Errorf("reading the push event: %w", err)
+	}
+	p := &Push{SHA: ev.GetAfter(), Ref: ev.GetRef(), DefaultBranch: ev.GetRepo().GetDefaultBranch()}
+	if p.SHA == "" || p.Ref == "" {
+		return nil, errors.New("the event has no after SHA and ref")
+	}
+	return p, nil
+}
+
+// ParseDispatchEvent reads a workflow_dispatch event payload; the commit is the run's
+// (GITHUB_SHA), which the payload does not carry.
+func ParseDispatchEvent(data []byte, sha string) (*Push, error) {
+	var ev github.WorkflowDispatchEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return nil, fmt.Errorf("reading the workflow_dispatch event: %w", err)
+	}
+	return &Push{SHA: sha, Ref: ev.GetRef(), DefaultBranch: ev.GetRepo().GetDefaultBranch()}, nil
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/gittest"
+)
+
+// baselineScenario is a workspace cloned from a bare origin, whose main has a base commit and a
+// pushed commit making BenchmarkA three times slower, and the runner's environment for event.
+func baselineScenario(t *testing.T, event string) (bare, workspace, base, head string, s *prScenario) {
+	t.Helper()
+	s = newPRScenario(t) // the runner's environment, and a repository with base and head
+	bare = filepath.Join(t.TempDir(), "origin.git")
+	gittest.Git(t, s.repo, "clone", "-q", "--bare", s.repo, bare)
+	workspace = filepath.Join(t.TempDir(), "workspace")
+	gittest.Git(t, s.repo, "clone", "-q", bare, workspace)
+	ev := filepath.Join(filepath.Dir(s.output), "event.json")
+	writeEvent(t, filepath.Join(eventsDir, event+".json"), ev, map[string]string{
+		"{{REF}}": "refs/heads/main", "{{BEFORE}}": s.base, "{{AFTER}}": s.head,
+	})
+	for k, v := range map[string]string{"GITHUB_EVENT_NAME": event, "GITHUB_EVENT_PATH": ev, "GITHUB_WORKSPACE": workspace, "GITHUB_SHA": s.head, "GITHUB_REF": "refs/heads/main"} {
+		t.Setenv(k, v)
+	}
+	return bare, workspace, s.base, s.head, s
+}
+
+func TestActionRecordsBaseline(t *testing.T) {
+	for _, event := range []string{"push", "workflow_dispatch"} {
+		t.Run(event, func(t *testing.T) {
+			bare, workspace, _, head, s := baselineScenario(t, event)
+			code, stdout, stderr := runAsRunner(t, workspace)
+			if code != exitPass { // a regression on the default branch is reported, never failed
+				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			if files := gittest.Git(t, bare, "ls-tree", "-r", "--name-only", "benchgate-data"); files != "index.json\nrecords/"+head+".json" {
+				t.Errorf("data branch: %q", files)
+			}
+			summary, _ := os.ReadFile(s.summary)
+			for _, want := range []string{"## benchgate: recorded " + head[:12] + " on benchgate-data", "Against its parent", "1 regression past threshold", "1 commits recorded so far"} {
+				if !strings.Contains(string(summary), want) {
+					t.Errorf("summary lacks %q:\n%s", want, summary)
+				}
+			}
+			if got := outputs(t, s.output); got["verdict"] != "fail" || got["report"] != ".benchgate/report.json" {
+				t.Errorf("outputs %v", got)
+			}
+			if st := gittest.Git(t, workspace, "status", "--porcelain", "--untracked-files=no"); st != "" {
+				t.Errorf("the checkout changed: %q", st)
+			}
+			// The same commit again: it is recorded already, and the step says so.
+			if code, _, stderr := runAsRunner(t, workspace); code != exitError || !strings.Contains(stderr, "already recorded") {
+				t.Errorf("second run: exit %d\n%s", code, stderr)
+			}
+		})
+	}
+}
+
+func TestActionBaselineOtherBranch(t *testing.T) {
+	bare, workspace, _, _, _ := baselineScenario(t, "push")
+	ev := os.Getenv("GITHUB_EVENT_PATH")
+	data, _ := os.ReadFile(ev)
+	os.WriteFile(ev, []byte(strings.Replace(string(data), `"ref": "refs/heads/main"`, `"ref": "refs/heads/feature"`, 1)), 0o644)
+	code, stdout, _ := runAsRunner(t, workspace)
+	if code != exitPass || !strings.Contains(stdout, "refs/heads/feature is not the default branch (main)") {
+		t.Errorf("exit %d\n%s", code, stdout)
+	}
+	if refs := gittest.Git(t, bare, "for-each-ref", "refs/heads/benchgate-data"); refs != "" {
+		t.Errorf("recorded from a feature branch: %q", refs)
+	}
+}
