@@ -307,12 +307,18 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 	if err := writeOut(filepath.Join(env.workspace, resultsDir), res, rep); err != nil {
 		return err
 	}
-	commit, err := storeBaselineEnv(ctx, dir, childEnv, "origin", in.dataBranch, in.keep, rep, res.Head)
-	if err != nil {
+	verb := "recorded"
+	_, err = storeBaselineEnv(ctx, dir, childEnv, "origin", in.dataBranch, in.keep, rep, res.Head)
+	switch {
+	case errors.Is(err, baseline.ErrRecorded):
+		// A re-run: records are never overwritten, and the first measurement stands.
+		act.Noticef("benchgate: %s is already recorded on %s; records are never overwritten", shortSHA(push.SHA), in.dataBranch)
+		verb = "already recorded"
+	case err != nil:
 		return fmt.Errorf("recording the baseline (the workflow needs permissions: contents: write): %w", err)
 	}
 	var summary bytes.Buffer
-	fmt.Fprintf(&summary, "## benchgate: recorded %s on %s\n\nAgainst its parent, on this runner:\n\n", shortSHA(commit.SHA), in.dataBranch)
+	fmt.Fprintf(&summary, "## benchgate: %s %s on %s\n\nAgainst its parent, on this runner:\n\n", verb, shortSHA(push.SHA), in.dataBranch)
 	if err := comment.MarkdownWith(&summary, rep, comment.Options{MaxBytes: comment.SummaryLimit / 2, RepoURL: env.serverURL + "/" + env.repository}); err != nil {
 		return err
 	}
