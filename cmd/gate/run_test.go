@@ -503,7 +503,7 @@ func TestRunModuleInSubdirectory(t *testing.T) {
 	gittest.WriteFiles(t, repo, files)
 	head := gittest.Commit(t, repo, "slower")
 	out := t.TempDir()
-	code, _, stderr := gate(t, filepath.Join(repo, "mod"), "run", "--base", base, "--head", head, "--count", "5", "--benchtime", "200x", "--out", out)
+	code, _, stderr := gate(t, filepath.Join(repo, "mod"), "run", "--base", base, "--head", head, "--count", "8", "--benchtime", "200x", "--out", out)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s", code, exitFail, stderr)
 	}
