@@ -263,12 +263,7 @@ func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs
 	if err := comment.MarkdownWith(&summary, rep, comment.Options{MaxBytes: comment.SummaryLimit, RepoURL: repoURL}); err != nil {
 		return err
 	}
-	act.AddStepSummary(summary.String())
-	annotate(act, rep)
-	act.SetOutput("verdict", string(rep.Verdict))
-	act.SetOutput("regressions", strconv.Itoa(rep.Counts[report.Regression]))
-	act.SetOutput("improvements", strconv.Itoa(rep.Counts[report.Improvement]))
-	act.SetOutput("report", filepath.Join(resultsDir, "report.json"))
+	publish(act, rep, summary.String())
 
 	if wantComment(in.comment, rep) != skip {
 		url, err := post(ctx, act, in.token, env, pr.Number, in.key, pr.HeadSHA, rep, wantComment(in.comment, rep) == create, repoURL, runURL)
@@ -349,16 +344,21 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 		// In a code block, as the terminal shows it; a backtick in a commit subject cannot end it.
 		fmt.Fprintf(&summary, "```\n%s```\n", strings.ReplaceAll(text.String(), "`", "'"))
 	}
-	act.AddStepSummary(summary.String())
+	publish(act, rep, summary.String())
+	return nil
+}
+
+func shortSHA(sha string) string { return sha[:min(len(sha), 12)] }
+
+// publish writes the job summary, the annotations and the outputs of a measured report.
+func publish(act *githubactions.Action, rep *report.Report, summary string) {
+	act.AddStepSummary(summary)
 	annotate(act, rep)
 	act.SetOutput("verdict", string(rep.Verdict))
 	act.SetOutput("regressions", strconv.Itoa(rep.Counts[report.Regression]))
 	act.SetOutput("improvements", strconv.Itoa(rep.Counts[report.Improvement]))
 	act.SetOutput("report", filepath.Join(resultsDir, "report.json"))
-	return nil
 }
-
-func shortSHA(sha string) string { return sha[:min(len(sha), 12)] }
 
 // commentAction is what the comment mode asks for.
 type commentAction int

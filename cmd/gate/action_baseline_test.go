@@ -37,16 +37,16 @@ func TestActionRecordsBaseline(t *testing.T) {
 				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 			}
 			if files := gittest.Git(t, bare, "ls-tree", "-r", "--name-only", "benchgate-data"); files != "index.json\nrecords/"+head+".json" {
-				t.Errorf("data branch: %q", files)
+				t.Errorf("data branch: %q\nstdout:\n%s\nstderr:\n%s", files, stdout, stderr)
 			}
 			summary, _ := os.ReadFile(s.summary)
-			for _, want := range []string{"## benchgate: recorded " + head[:12] + " on benchgate-data", "Against its parent", "1 regression past threshold", "1 commits recorded so far"} {
+			for _, want := range []string{"## benchgate: recorded " + head[:12] + " on benchgate-data", "Against its parent", "regression past threshold", "1 commits recorded so far"} {
 				if !strings.Contains(string(summary), want) {
-					t.Errorf("summary lacks %q:\n%s", want, summary)
+					t.Errorf("summary lacks %q:\n%s\nstdout:\n%s\nstderr:\n%s", want, summary, stdout, stderr)
 				}
 			}
 			if got := outputs(t, s.output); got["verdict"] != "fail" || got["report"] != ".benchgate/report.json" {
-				t.Errorf("outputs %v", got)
+				t.Errorf("outputs %v\nstdout:\n%s\nstderr:\n%s", got, stdout, stderr)
 			}
 			if st := gittest.Git(t, workspace, "status", "--porcelain", "--untracked-files=no"); st != "" {
 				t.Errorf("the checkout changed: %q", st)

@@ -55,7 +55,7 @@ func TestRunEndToEnd(t *testing.T) {
 	head := gittest.Commit(t, repo, "head")
 	out := t.TempDir()
 
-	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "10", "--benchtime", "300x", "--out", out)
+	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "300x", "--out", out)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
 	}
@@ -76,7 +76,7 @@ func TestRunEndToEnd(t *testing.T) {
 			t.Errorf("%s: unexpected regression", key)
 		}
 	}
-	if r.Run.Base.SHA != base || r.Run.Head.SHA != head || r.Run.Rounds != 10 || r.Run.Seed == 0 {
+	if r.Run.Base.SHA != base || r.Run.Head.SHA != head || r.Run.Rounds != 16 || r.Run.Seed == 0 {
 		t.Errorf("run: %+v", r.Run)
 	}
 	if len(r.Run.Processes) != 6 {
@@ -105,6 +105,9 @@ func suffix(r *report.Report) string {
 }
 
 // TestRunIdenticalTrees compares two commits whose code is the same: nothing may fail the gate.
+// Its 16 rounds (as TestRunEndToEnd's) keep the chance small that noise from work beside the
+// test moves a median past 5% and past significance: on two vCPUs that may share a core, other
+// test packages can move a memory-bound benchmark's median by a tenth in 10 rounds.
 func TestRunIdenticalTrees(t *testing.T) {
 	repo := gittest.NewRepo(t)
 	gittest.CopyTree(t, "testdata/fixture/base", repo)
@@ -112,12 +115,14 @@ func TestRunIdenticalTrees(t *testing.T) {
 	gittest.WriteFiles(t, repo, map[string]string{"README": "only the docs changed\n"})
 	head := gittest.Commit(t, repo, "docs")
 	out := t.TempDir()
-	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "10", "--benchtime", "300x", "--out", out)
+	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "300x", "--out", out)
 	if code != exitPass {
-		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitPass, stdout, stderr)
+		t.Errorf("exit %d, want %d\n%s\n%s", code, exitPass, stdout, stderr)
 	}
-	if n := readReport(t, out).Counts[report.Regression]; n != 0 {
-		t.Errorf("%d regressions between identical trees", n)
+	for key, v := range verdicts(readReport(t, out)) {
+		if v == report.Regression {
+			t.Errorf("%s: a regression between identical trees", key)
+		}
 	}
 	gittest.CheckClean(t, repo)
 }
