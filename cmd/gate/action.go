@@ -333,7 +333,7 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 	if len(history) < 10 {
 		fmt.Fprintf(&summary, "%d commits recorded so far; steps are looked for from 10 on.\n", len(history))
 	} else {
-		steps, err := findSteps(history)
+		steps, _, err := findSteps(history)
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ import (
 )
 
 func newTrend() *cobra.Command {
-	var format, branch, remote string
+	var format, branch, remote, charts string
 	cmd := &cobra.Command{
 		Use:   "trend [flags] FILE...",
 		Short: "Find the commits where benchmarks stepped up or down",
@@ -67,9 +67,14 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 			if len(inputs) < 10 {
 				return usageError{fmt.Errorf("trend needs the results of at least 10 commits (5 on each side of a step), got %d", len(inputs))}
 			}
-			steps, err := findSteps(inputs)
+			steps, series, err := findSteps(inputs)
 			if err != nil {
 				return err
+			}
+			if charts != "" {
+				if _, err := trend.Charts(charts, series); err != nil {
+					return err
+				}
 			}
 			if format == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())
@@ -82,6 +87,7 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
 	cmd.Flags().StringVar(&branch, "branch", "", "read the history from this data `branch` (see gate baseline record) instead of files")
 	cmd.Flags().StringVar(&remote, "remote", "origin", "the `remote` of the data branch")
+	cmd.Flags().StringVar(&charts, "charts", "", "also draw each series, with its change points, as an SVG in `dir`, with an index.html listing them")
 	return cmd
 }
 
@@ -106,8 +112,9 @@ type historyInput struct {
 	results []byte
 }
 
-// findSteps reads each commit's medians and finds the steps of every series.
-func findSteps(inputs []historyInput) ([]step, error) {
+// findSteps reads each commit's medians and finds the steps of every series; it returns the
+// series too, for charts.
+func findSteps(inputs []historyInput) ([]step, []trend.Series, error) {
 	type series struct {
 		config     map[string]string
 		bench      string
@@ -121,7 +128,7 @@ func findSteps(inputs []historyInput) ([]step, error) {
 	for i, in := range inputs {
 		res, err := compare.Read([]compare.Input{{Name: in.name, R: bytes.NewReader(in.results), Side: compare.Base}})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, c := range res.Compare(config.Default()).Comparisons {
 			s := c.Base
@@ -142,9 +149,16 @@ func findSteps(inputs []historyInput) ([]step, error) {
 		}
 	}
 	var steps []step
+	var charts []trend.Series
 	for _, key := range order {
 		ser := all[key]
-		for _, cp := range trend.ChangePoints(ser.values, trend.Options{Seed: 1}) {
+		cps := trend.ChangePoints(ser.values, trend.Options{Seed: 1})
+		name := ser.bench
+		if pkg := ser.config["pkg"]; pkg != "" {
+			name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
+		}
+		charts = append(charts, trend.Series{Title: name + " " + ser.unit, Values: ser.values, Changes: cps})
+		for _, cp := range cps {
 			up := cp.After > cp.Before
 			steps = append(steps, step{
 				Config: ser.config, Benchmark: ser.bench, Unit: ser.unit,
@@ -155,7 +169,7 @@ func findSteps(inputs []historyInput) ([]step, error) {
 		}
 	}
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Index < steps[j].Index })
-	return steps, nil
+	return steps, charts, nil
 }
 
 func printSteps(w io.Writer, steps []step, commits int) error {

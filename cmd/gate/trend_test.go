@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,6 +63,20 @@ func TestTrend(t *testing.T) {
 	}
 	if s := steps[1]; s.Index != 12 || !s.Worse || s.ChangePercent < 25 || s.ChangePercent > 35 {
 		t.Errorf("A's step: %+v, want about +30%% at index 12", s)
+	}
+
+	charts := filepath.Join(t.TempDir(), "charts")
+	if code, _, stderr := gate(t, dir, append([]string{"trend", "--charts", charts}, files...)...); code != exitPass {
+		t.Fatalf("--charts: exit %d\n%s", code, stderr)
+	}
+	page, err := os.ReadFile(filepath.Join(charts, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, chart := range []string{"m.A-8_sec_op.svg", "m.B-8_sec_op.svg", "m.C-8_sec_op.svg"} {
+		if _, err := os.Stat(filepath.Join(charts, chart)); err != nil || !strings.Contains(string(page), chart) {
+			t.Errorf("%s: %v, listed: %v", chart, err, strings.Contains(string(page), chart))
+		}
 	}
 
 	if code, _, stderr := gate(t, dir, "trend", files[0], files[1]); code != exitError || !strings.Contains(stderr, "at least 10 commits") {

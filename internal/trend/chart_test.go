@@ -1,0 +1,73 @@
+package trend
+
+import (
+	"encoding/xml"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCharts draws two series, one with a step, and checks that each SVG is well-formed XML that
+// holds its title, its history, and the change-point marker where there is one, and that
+// index.html lists every chart.
+func TestCharts(t *testing.T) {
+	step := series(1, 60, 40, 0.12, 0.03, 0)
+	flat := series(2, 60, -1, 0, 0.03, 0)
+	in := []Series{
+		{Title: "m.Step-8 sec/op", Values: step, Changes: ChangePoints(step, Options{Seed: 1})},
+		{Title: "m.Flat-8 B/op <&>", Values: flat, Changes: ChangePoints(flat, Options{Seed: 2})},
+	}
+	dir := t.TempDir()
+	names, err := Charts(dir, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range names {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts []string
+		dec := xml.NewDecoder(strings.NewReader(string(data)))
+		paths := 0
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s is not well-formed XML: %v", name, err)
+			}
+			switch tok := tok.(type) {
+			case xml.CharData:
+				texts = append(texts, string(tok))
+			case xml.StartElement:
+				if tok.Name.Local == "path" {
+					paths++
+				}
+			}
+		}
+		all := strings.Join(texts, "|")
+		if !strings.Contains(all, in[i].Title) || !strings.Contains(all, "history") || paths < 10 {
+			t.Errorf("%s: texts %q, %d paths", name, all, paths)
+		}
+		if got, want := strings.Contains(all, "change point"), len(in[i].Changes) > 0; got != want {
+			t.Errorf("%s: change-point marker %v, want %v", name, got, want)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if !strings.Contains(string(page), `<img src="`+name+`"`) {
+			t.Errorf("index.html does not show %s:\n%s", name, page)
+		}
+	}
+	// html/template writes "+" as &#43;, which a browser shows as "+".
+	if !strings.Contains(string(page), "step at commit 41: &#43;1") || strings.Contains(string(page), "<&>") {
+		t.Errorf("index.html:\n%s", page)
+	}
+}
