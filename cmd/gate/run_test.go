@@ -172,7 +172,7 @@ func TestRunWorkingTree(t *testing.T) {
 	base := gittest.Commit(t, repo, "base")
 	gittest.WriteFiles(t, repo, tiny(60000, "")) // uncommitted: three times the work
 	out := t.TempDir()
-	code, stdout, stderr := gate(t, repo, "run", "--base", "HEAD", "--count", "6", "--benchtime", "200x", "--out", out)
+	code, stdout, stderr := gate(t, repo, "run", "--base", "HEAD", "--count", "6", "--benchtime", "2000x", "--out", out)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
 	}
@@ -508,7 +508,7 @@ func TestRunModuleInSubdirectory(t *testing.T) {
 	gittest.WriteFiles(t, repo, files)
 	head := gittest.Commit(t, repo, "slower")
 	out := t.TempDir()
-	code, _, stderr := gate(t, filepath.Join(repo, "mod"), "run", "--base", base, "--head", head, "--count", "8", "--benchtime", "200x", "--out", out)
+	code, _, stderr := gate(t, filepath.Join(repo, "mod"), "run", "--base", base, "--head", head, "--count", "8", "--benchtime", "2000x", "--out", out)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s", code, exitFail, stderr)
 	}
