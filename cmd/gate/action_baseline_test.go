@@ -40,12 +40,13 @@ func TestActionRecordsBaseline(t *testing.T) {
 				t.Errorf("data branch: %q\nstdout:\n%s\nstderr:\n%s", files, stdout, stderr)
 			}
 			summary, _ := os.ReadFile(s.summary)
-			for _, want := range []string{"## benchgate: recorded " + head[:12] + " on benchgate-data", "Against its parent", "regression past threshold", "1 commits recorded so far"} {
+			// What is recorded, not what the comparison found: detection is the PR tests' to check.
+			for _, want := range []string{"## benchgate: recorded " + head[:12] + " on benchgate-data", "Against its parent", "| A-", "1 commits recorded so far"} {
 				if !strings.Contains(string(summary), want) {
 					t.Errorf("summary lacks %q:\n%s\nstdout:\n%s\nstderr:\n%s", want, summary, stdout, stderr)
 				}
 			}
-			if got := outputs(t, s.output); got["verdict"] != "fail" || got["report"] != ".benchgate/report.json" {
+			if got := outputs(t, s.output); got["verdict"] == "" || got["report"] != ".benchgate/report.json" {
 				t.Errorf("outputs %v\nstdout:\n%s\nstderr:\n%s", got, stdout, stderr)
 			}
 			if st := gittest.Git(t, workspace, "status", "--porcelain", "--untracked-files=no"); st != "" {

@@ -18,10 +18,10 @@ import (
 // change directory.
 var eventsDir, _ = filepath.Abs(filepath.Join("testdata", "events"))
 
-// prScenario is a repository whose pull request (#7) makes BenchmarkA three times slower (8
+// prScenario is a repository whose pull request (#7) makes BenchmarkA three times slower (12
 // rounds of 2000 iterations, about 40 ms a run: long enough that losing the CPU for a time slice
-// to the tests beside it is a small part of a sample, and enough samples that an overlapping one
-// or two cannot hide the change), a
+// to the tests beside it is a small part of a sample, and enough samples that the several a
+// heavily loaded machine slows cannot hide the change), a
 // loopback GitHub API that knows the pull request, and the runner's environment for a
 // pull_request event.
 type prScenario struct {
@@ -50,7 +50,7 @@ func newPRScenario(t *testing.T) *prScenario {
 		"GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42", "RUNNER_OS": "Linux",
 		"GITHUB_OUTPUT": s.output, "GITHUB_STEP_SUMMARY": s.summary, "GITHUB_TOKEN": "ghs_job_token",
 		// As the runner sets inputs: upper case, hyphens kept.
-		"INPUT_TOKEN": "ghs_job_token", "INPUT_COUNT": "8", "INPUT_BENCHTIME": "2000x", "INPUT_COMMENT": "always",
+		"INPUT_TOKEN": "ghs_job_token", "INPUT_COUNT": "12", "INPUT_BENCHTIME": "2000x", "INPUT_COMMENT": "always",
 		"INPUT_COMMENT-KEY": "benchgate", "INPUT_FAIL-ON": "regression", "INPUT_WORKING-DIRECTORY": ".",
 		"INPUT_PACKAGES": "./...", "INPUT_BENCH": ".", "INPUT_TIMEOUT": "5m", "INPUT_BUDGET": "", "INPUT_CONFIG": "",
 	} {

@@ -44,7 +44,7 @@ func TestContainer(t *testing.T) {
 		"GITHUB_WORKSPACE": "/github/workspace", "GITHUB_REPOSITORY": "octo/repo", "GITHUB_API_URL": s.srv.APIURL(),
 		"GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42", "RUNNER_OS": "Linux", "HOME": "/github/home",
 		"GITHUB_OUTPUT": "/github/file_commands/output", "GITHUB_STEP_SUMMARY": "/github/file_commands/summary",
-		"INPUT_TOKEN": "ghs_job_token", "INPUT_COUNT": "8", "INPUT_BENCHTIME": "2000x", "INPUT_COMMENT": "always",
+		"INPUT_TOKEN": "ghs_job_token", "INPUT_COUNT": "12", "INPUT_BENCHTIME": "2000x", "INPUT_COMMENT": "always",
 		"INPUT_COMMENT-KEY": "benchgate", "INPUT_FAIL-ON": "regression", "INPUT_WORKING-DIRECTORY": ".",
 		"INPUT_PACKAGES": "./...", "INPUT_BENCH": ".", "INPUT_TIMEOUT": "10m", "INPUT_BUDGET": "", "INPUT_CONFIG": ".github/benchgate.yml",
 		"INPUT_REPORT": ".benchgate", "INPUT_ALLOW-PULL-REQUEST-TARGET": "false",
