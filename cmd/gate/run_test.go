@@ -55,7 +55,7 @@ func TestRunEndToEnd(t *testing.T) {
 	head := gittest.Commit(t, repo, "head")
 	out := t.TempDir()
 
-	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "300x", "--out", out)
+	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "1000x", "--out", out)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
 	}
@@ -105,9 +105,10 @@ func suffix(r *report.Report) string {
 }
 
 // TestRunIdenticalTrees compares two commits whose code is the same: nothing may fail the gate.
-// Its 16 rounds (as TestRunEndToEnd's) keep the chance small that noise from work beside the
+// Its 16 rounds of 1000 iterations (as TestRunEndToEnd's: samples of 20 to 40 ms, so a lost
+// scheduler slice is a small part of one) keep the chance small that noise from work beside the
 // test moves a median past 5% and past significance: on two vCPUs that may share a core, other
-// test packages can move a memory-bound benchmark's median by a tenth in 10 rounds.
+// test packages moved a benchmark's median by a tenth in 10 rounds of 5 ms samples.
 func TestRunIdenticalTrees(t *testing.T) {
 	repo := gittest.NewRepo(t)
 	gittest.CopyTree(t, "testdata/fixture/base", repo)
@@ -115,7 +116,7 @@ func TestRunIdenticalTrees(t *testing.T) {
 	gittest.WriteFiles(t, repo, map[string]string{"README": "only the docs changed\n"})
 	head := gittest.Commit(t, repo, "docs")
 	out := t.TempDir()
-	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "300x", "--out", out)
+	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "1000x", "--out", out)
 	if code != exitPass {
 		t.Errorf("exit %d, want %d\n%s\n%s", code, exitPass, stdout, stderr)
 	}
