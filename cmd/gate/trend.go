@@ -14,6 +14,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/benchexec"
+	"github.com/benchgate/benchgate/internal/comment"
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/trend"
@@ -187,19 +188,9 @@ func printSteps(w io.Writer, steps []step, commits int) error {
 			name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
 		}
 		if _, err := fmt.Fprintf(w, "%s %s: %+.1f%% (%s) at %s (commit %d of %d), p=%.3f\n",
-			printableName(name), s.Unit, s.ChangePercent, way, s.File, s.Index+1, commits, s.P); err != nil {
+			comment.Printable(name), s.Unit, s.ChangePercent, way, s.File, s.Index+1, commits, s.P); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// printableName keeps control characters from measured data off the terminal.
-func printableName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
 }

@@ -16,7 +16,7 @@ type style struct {
 	sha func(string) string
 }
 
-var plain = style{esc: printable, sha: shortSHA}
+var plain = style{esc: Printable, sha: shortSHA}
 
 func shortSHA(sha string) string { return sha[:min(len(sha), 12)] }
 

@@ -23,7 +23,7 @@ func Text(w io.Writer, r *report.Report) error {
 		// Like benchstat, print the configuration keys that changed since the last table.
 		for _, k := range configKeys(g.config) {
 			if prev == nil || prev[k] != g.config[k] {
-				fmt.Fprintf(bw, "%s: %s\n", printable(k), printable(g.config[k]))
+				fmt.Fprintf(bw, "%s: %s\n", Printable(k), Printable(g.config[k]))
 			}
 		}
 		prev = g.config
@@ -42,7 +42,7 @@ func Text(w io.Writer, r *report.Report) error {
 			alignColumns(bw, rows, []string{"", "  ", "  ", "  ", "  ", "  "}, []bool{false, false, true, true, true, true})
 		}
 		for _, f := range run.Failures {
-			fmt.Fprintf(bw, "FAILED: %s on %s in round %d: %s\n", printable(f.Package), f.Side, f.Round, printable(f.Message))
+			fmt.Fprintf(bw, "FAILED: %s on %s in round %d: %s\n", Printable(f.Package), f.Side, f.Round, Printable(f.Message))
 		}
 		bw.WriteString("\n")
 	}
@@ -136,14 +136,14 @@ func alignColumns(w *bufio.Writer, rows [][]string, margins []string, right []bo
 				line.WriteString(cell + pad)
 			}
 		}
-		w.WriteString(printable(strings.TrimRight(line.String(), " ")))
+		w.WriteString(Printable(strings.TrimRight(line.String(), " ")))
 		w.WriteString("\n")
 	}
 }
 
-// printable replaces control characters, which a report from elsewhere could use to break lines
+// Printable replaces control characters, which a report from elsewhere could use to break lines
 // or send escape sequences to the terminal.
-func printable(s string) string {
+func Printable(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return '\uFFFD'
@@ -177,7 +177,7 @@ func (f *footnotes) mark(msgs []string) string {
 
 func (f *footnotes) write(w *bufio.Writer) {
 	for i, m := range f.msgs {
-		fmt.Fprintf(w, "%s %s\n", superscript(i+1), printable(m))
+		fmt.Fprintf(w, "%s %s\n", superscript(i+1), Printable(m))
 	}
 }
 
