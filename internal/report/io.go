@@ -26,6 +26,7 @@ const (
 	MaxConfigKeys  = 64
 	MaxInputs      = 10_000
 	MaxRules       = 1_000
+	MaxHistory     = 100 // values in a comparison's history
 )
 
 // Write encodes r as compact JSON, the same bytes encoding/json makes of it. It streams the
@@ -61,6 +62,9 @@ func Write(w io.Writer, r *Report) error {
 	}
 	if r.Run != nil {
 		jw.field(",", "run", r.Run)
+	}
+	if r.History != nil {
+		jw.field(",", "history", r.History)
 	}
 	jw.field(",", "counts", r.Counts)
 	jw.field(",", "verdict", r.Verdict)
@@ -284,6 +288,24 @@ func (r *Report) Validate() error {
 			bad("%s.reason: %d bytes long, limit %d", f, len(c.Reason), MaxTextLen)
 		}
 		checkTexts(f+".warnings", c.Warnings)
+		if h := c.History; h != nil {
+			if len(h.Values) == 0 || len(h.Values) > MaxHistory {
+				bad("%s.history.values: %d values, want 1 to %d", f, len(h.Values), MaxHistory)
+			}
+			if h.SpreadPercent != nil && !(*h.SpreadPercent >= 0 && *h.SpreadPercent <= 1e9) {
+				bad("%s.history.spread_percent: %v is not a percentage", f, *h.SpreadPercent)
+			}
+			if h.SpreadBasis != "" && h.SpreadBasis != "parent" && h.SpreadBasis != "commits" {
+				bad("%s.history.spread_basis: %q is not parent or commits", f, h.SpreadBasis)
+			}
+		}
+	}
+	if r.Settings.NoiseMultiple < 0 {
+		bad("settings.noise_multiple: %v is negative", r.Settings.NoiseMultiple)
+	}
+	if h := r.History; h != nil {
+		checkName("history.branch", h.Branch, true)
+		checkName("history.newest", h.Newest, false)
 	}
 	if len(r.Geomeans) > MaxComparisons {
 		bad("geomeans: %d entries, limit %d", len(r.Geomeans), MaxComparisons)

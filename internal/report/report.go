@@ -69,9 +69,12 @@ type Report struct {
 	// and line where it applies.
 	Warnings []string `json:"warnings,omitempty"`
 	// Run describes how gate run measured; absent when the results were read from files.
-	Run     *Run        `json:"run,omitempty"`
-	Counts  Counts      `json:"counts"`
-	Verdict GateVerdict `json:"verdict"`
+	Run *Run `json:"run,omitempty"`
+	// History names the recorded default-branch history the comparisons' history came from;
+	// absent when none was read.
+	History *HistorySource `json:"history,omitempty"`
+	Counts  Counts         `json:"counts"`
+	Verdict GateVerdict    `json:"verdict"`
 }
 
 // Run is how gate run measured: the revisions, the machine, the schedule and what each process
@@ -181,6 +184,9 @@ type Settings struct {
 	// ConfigFile is the config file that was read, or "" when the defaults were used.
 	ConfigFile string          `json:"config_file,omitempty"`
 	Thresholds []ThresholdRule `json:"thresholds"`
+	// NoiseMultiple, when above 0, is how many times its history's run-to-run spread a change
+	// must also exceed to be a regression or an improvement.
+	NoiseMultiple float64 `json:"noise_multiple,omitempty"`
 }
 
 // ThresholdRule is one threshold rule as configured; later rules override earlier ones.
@@ -221,6 +227,35 @@ type Comparison struct {
 	// Reason explains verdicts that are not self-evident (inconclusive, failed).
 	Reason   string   `json:"reason,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
+	// History is what the default branch's recorded history says of this benchmark and unit;
+	// absent when there is none.
+	History *History `json:"history,omitempty"`
+}
+
+// HistorySource is the recorded history a report's comparisons were put beside.
+type HistorySource struct {
+	// Branch is the data branch the history was read from.
+	Branch string `json:"branch"`
+	// Commits is the number of recorded commits; Newest is the newest one's SHA.
+	Commits int    `json:"commits"`
+	Newest  string `json:"newest"`
+}
+
+// History is one benchmark's recent history in one unit on the default branch.
+type History struct {
+	// Values are its medians on the most recent recorded commits, oldest first (at most
+	// MaxHistory).
+	Values []float64 `json:"values"`
+	// SpreadPercent is its run-to-run spread, in percent: a robust standard deviation (1.4826 ×
+	// the median absolute deviation); absent when the history is too short to tell.
+	SpreadPercent *float64 `json:"spread_percent,omitempty"`
+	// SpreadBasis is what the spread was taken over: "parent" for the changes of recorded
+	// commits against their parents, measured on one machine in the same rounds; "commits" for
+	// the medians of commits since the last change point, when too few records were measured
+	// against their parent.
+	SpreadBasis string `json:"spread_basis,omitempty"`
+	// SpreadN is the number of changes or medians the spread was taken over.
+	SpreadN int `json:"spread_n,omitempty"`
 }
 
 // Summary describes one side's sample: its center and confidence interval.

@@ -26,11 +26,13 @@ func sample() *Report {
 			{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "Encode-8", Unit: "sec/op", Better: "lower", Assumption: "nothing",
 				Base:         &Summary{Center: 1e-6, Low: ptr(0.9e-6), High: ptr(1.1e-6), Confidence: 0.98, Values: []float64{0.9e-6, 1e-6, 1.1e-6, 1.1e-6}},
 				Head:         &Summary{Center: 2e-6, Confidence: 0.98, Values: []float64{2e-6, 2e-6, 2e-6, 2e-6}},
-				DeltaPercent: ptr(100), P: ptr(0.028), PAdjusted: ptr(0.028), ThresholdPercent: 5, Verdict: Regression},
+				DeltaPercent: ptr(100), P: ptr(0.028), PAdjusted: ptr(0.028), ThresholdPercent: 5, Verdict: Regression,
+				History: &History{Values: []float64{1e-6, 1.01e-6}, SpreadPercent: ptr(1.5), SpreadBasis: "parent", SpreadN: 5}},
 			{Benchmark: "Decode-8", Unit: "sec/op", Better: "lower", Assumption: "nothing",
 				Base: &Summary{Center: 1, Confidence: 0.9, Values: []float64{1}}, Verdict: Removed},
 		},
 		Warnings: []string{"old.txt:3: parsing iteration count: invalid syntax"},
+		History:  &HistorySource{Branch: "benchgate-data", Commits: 2, Newest: "abc"},
 	}
 	r.Tally()
 	return r
@@ -133,6 +135,13 @@ func TestReadRefuses(t *testing.T) {
 			r.Tally()
 			r.Verdict = Pass
 		}), `verdict: says "pass", its comparisons and failures make it "fail"`},
+		{"long history", modified(func(r *Report) { r.Comparisons[0].History = &History{Values: make([]float64, MaxHistory+1)} }), "comparisons[0].history.values: 101 values, want 1 to 100"},
+		{"bad spread basis", modified(func(r *Report) { r.Comparisons[0].History = &History{Values: []float64{1}, SpreadBasis: "guess"} }), `comparisons[0].history.spread_basis: "guess" is not parent or commits`},
+		{"negative spread", modified(func(r *Report) {
+			v := -1.0
+			r.Comparisons[0].History = &History{Values: []float64{1}, SpreadPercent: &v}
+		}), "comparisons[0].history.spread_percent: -1 is not a percentage"},
+		{"history without a branch", modified(func(r *Report) { r.History = &HistorySource{Commits: 3} }), "history.branch: required"},
 		{"bad alpha", modified(func(r *Report) { r.Settings.Alpha = 2 }), "settings.alpha: 2 is not between 0 and 1"},
 		{"too many comparisons", many(MaxComparisons + 1), "comparisons: 50001 entries, limit 50000"},
 		{"too large", `{"schema_version": 1, "warnings": ["` + strings.Repeat("x", MaxBytes) + `"]}`, "report is larger than 67108864 bytes"},
