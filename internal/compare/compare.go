@@ -78,6 +78,7 @@ func settings(cfg *config.Config) report.Settings {
 		Confidence:        cfg.Confidence,
 		FalseAlarmControl: cfg.FalseAlarmControl,
 		ConfigFile:        cfg.File,
+		NoiseMultiple:     cfg.NoiseMultiple,
 	}
 	for _, t := range cfg.Thresholds {
 		r := report.ThresholdRule{Unit: t.Unit, MaxPercent: t.MaxPercent}

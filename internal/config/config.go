@@ -44,6 +44,10 @@ type Config struct {
 	Better map[string]int
 	// Thresholds are the rules in order; the last rule that matches a comparison wins.
 	Thresholds []Threshold
+	// NoiseMultiple, when above 0, makes a change also exceed this many times the run-to-run
+	// spread of its benchmark's recorded default-branch history before it is a regression or an
+	// improvement; 0 (the default) leaves verdicts to the thresholds alone.
+	NoiseMultiple float64
 }
 
 // Threshold is one rule: the largest change, in percent, that a comparison matching Unit,
@@ -145,6 +149,15 @@ func Parse(data []byte, name string) (*Config, error) {
 		},
 		"units":      func(n *yaml.Node, key string) { p.units(n, key, c) },
 		"thresholds": func(n *yaml.Node, key string) { p.thresholds(n, key, c) },
+		"noise-multiple": func(n *yaml.Node, key string) {
+			const want = "a number of spreads such as 3, or 0 for off"
+			v, err := strconv.ParseFloat(p.scalar(n, key, want), 64)
+			if n.Kind == yaml.ScalarNode && (err != nil || !(v >= 0 && v <= 100)) {
+				p.errorf(n, key, "expected %s (at most 100), got %q", want, n.Value)
+				return
+			}
+			c.NoiseMultiple = v
+		},
 	})
 	if err := errors.Join(p.errs...); err != nil {
 		return nil, err
@@ -198,7 +211,7 @@ func (p *parser) mapping(n *yaml.Node, path string, handlers map[string]func(*ya
 
 func knownKeys(handlers map[string]func(*yaml.Node, string)) string {
 	// The order of the documentation, not of the map.
-	order := []string{"alpha", "confidence", "false-alarm-control", "units", "thresholds", "better", "unit", "benchmark", "package", "max"}
+	order := []string{"alpha", "confidence", "false-alarm-control", "units", "thresholds", "noise-multiple", "better", "unit", "benchmark", "package", "max"}
 	var keys []string
 	for _, k := range order {
 		if _, ok := handlers[k]; ok {

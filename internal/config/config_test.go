@@ -22,12 +22,13 @@ thresholds:
   - benchmark: '^Decode/'
     package: 'codec$'
     max: 12.5%
+noise-multiple: 2.5
 `), "benchgate.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Alpha != 0.01 || c.Confidence != 0.9 || c.FalseAlarmControl != NoControl {
-		t.Errorf("settings %v %v %v", c.Alpha, c.Confidence, c.FalseAlarmControl)
+	if c.Alpha != 0.01 || c.Confidence != 0.9 || c.FalseAlarmControl != NoControl || c.NoiseMultiple != 2.5 {
+		t.Errorf("settings %v %v %v %v", c.Alpha, c.Confidence, c.FalseAlarmControl, c.NoiseMultiple)
 	}
 	if c.Better["frames/s"] != 1 || c.Better["sec/frame"] != -1 {
 		t.Errorf("directions %v", c.Better)
@@ -53,7 +54,7 @@ func TestParseErrors(t *testing.T) {
 		name, yaml string
 		want       []string // each must appear in the error
 	}{
-		{"unknown key", "alpah: 0.05\n", []string{"benchgate.yml:1: alpah: unknown key; expected one of alpha, confidence, false-alarm-control, units, thresholds"}},
+		{"unknown key", "alpah: 0.05\n", []string{"benchgate.yml:1: alpah: unknown key; expected one of alpha, confidence, false-alarm-control, units, thresholds, noise-multiple"}},
 		{"alpha out of range", "alpha: 5\n", []string{`benchgate.yml:1: alpha: expected a significance level such as 0.05 (between 0 and 1), got "5"`}},
 		{"confidence not a number", "\nconfidence: high\n", []string{`benchgate.yml:2: confidence: expected a confidence level such as 0.95 (between 0 and 1), got "high"`}},
 		{"bad control", "false-alarm-control: bonferroni\n", []string{`benchgate.yml:1: false-alarm-control: expected benjamini-hochberg or none, got "bonferroni"`}},
@@ -67,6 +68,8 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", "alpha: 0.05\nalpha: 0.01\n", []string{"benchgate.yml:2: alpha: set twice (first on line 1)"}},
 		{"not a mapping", "- alpha\n", []string{"benchgate.yml:1: expected a mapping of keys"}},
 		{"YAML syntax", "alpha: 0.05\n  confidence: 0.9\n", []string{"benchgate.yml:2: mapping values are not allowed in this context"}},
+		{"noise multiple not a number", "noise-multiple: three\n", []string{`benchgate.yml:1: noise-multiple: expected a number of spreads such as 3, or 0 for off (at most 100), got "three"`}},
+		{"noise multiple negative", "noise-multiple: -1\n", []string{`benchgate.yml:1: noise-multiple: expected a number of spreads`}},
 		{"several at once", "alpha: 2\nconfidence: 3\n", []string{"benchgate.yml:1: alpha", "benchgate.yml:2: confidence"}},
 	}
 	for _, tt := range tests {
