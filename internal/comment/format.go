@@ -273,3 +273,51 @@ func pointers(cmps []report.Comparison) []*report.Comparison {
 	}
 	return out
 }
+
+// sparks are the eight heights of a sparkline.
+var sparks = []rune("▁▂▃▄▅▆▇█")
+
+// Trend draws a comparison's recorded history as a sparkline: the default branch's medians,
+// oldest first, then "→" and this comparison's change applied to the newest of them, all on one
+// scale. The change is applied rather than head's own value drawn because base and head were
+// measured on another machine than the history, and only their ratio carries over. The scale
+// spans at least 10% of the values' middle, so that a level line stays level rather than
+// blowing noise of a fraction of a percent up to full height. "" when the comparison has no
+// history.
+func Trend(c *report.Comparison) string {
+	h := c.History
+	if h == nil || len(h.Values) == 0 {
+		return ""
+	}
+	values := slices.Clone(h.Values)
+	if c.DeltaPercent != nil {
+		values = append(values, h.Values[len(h.Values)-1]*(1+*c.DeltaPercent/100))
+	}
+	lo, hi := slices.Min(values), slices.Max(values)
+	if mid := (lo + hi) / 2; hi-lo < 0.1*math.Abs(mid) {
+		lo, hi = mid-0.05*math.Abs(mid), mid+0.05*math.Abs(mid)
+	}
+	var b strings.Builder
+	for i, v := range values {
+		if i == len(h.Values) {
+			b.WriteString(" → ")
+		}
+		level := len(sparks) / 2
+		if hi > lo {
+			level = int(math.Round((v - lo) / (hi - lo) * float64(len(sparks)-1)))
+		}
+		b.WriteRune(sparks[level])
+	}
+	return b.String()
+}
+
+// Spread is a comparison's run-to-run spread in its history, "±2.1%"; "" when unknown.
+func Spread(c *report.Comparison) string {
+	if c.History == nil || c.History.SpreadPercent == nil {
+		return ""
+	}
+	if v := *c.History.SpreadPercent; v < 10 {
+		return fmt.Sprintf("±%.1f%%", v)
+	}
+	return fmt.Sprintf("±%.0f%%", *c.History.SpreadPercent)
+}

@@ -54,6 +54,7 @@ func MarkdownWith(w io.Writer, r *report.Report, opts Options) error {
 	}
 	p := parts{
 		head:     headline(r),
+		header:   notableHeader(r),
 		notable:  notableRows(r),
 		details:  details(r),
 		footer:   footer(r, st),
@@ -73,6 +74,8 @@ func MarkdownWith(w io.Writer, r *report.Report, opts Options) error {
 // parts are the sections of a markdown body, kept apart so that a bounded body can leave some out.
 type parts struct {
 	head     string
+	header   string // the notable table's header, and what it needs explained below it
+	legend   string
 	notable  []string // table rows, most important first
 	details  string
 	footer   string
@@ -81,7 +84,23 @@ type parts struct {
 	rest     string
 }
 
-const notableHeader = "| Benchmark | Unit | Base | Head | Change | p | n | Threshold |\n| :-- | :-- | --: | --: | --: | --: | --: | --: |\n"
+// notableHeader is the header of the regressions and improvements table; with a recorded
+// history, it has a History column.
+func notableHeader(r *report.Report) string {
+	if r.History == nil {
+		return "| Benchmark | Unit | Base | Head | Change | p | n | Threshold |\n| :-- | :-- | --: | --: | --: | --: | --: | --: |\n"
+	}
+	return "| Benchmark | Unit | Base | Head | Change | p | n | Threshold | History |\n| :-- | :-- | --: | --: | --: | --: | --: | --: | :-- |\n"
+}
+
+// historyLegend explains the History column.
+func historyLegend(r *report.Report) string {
+	if r.History == nil {
+		return ""
+	}
+	return fmt.Sprintf("History: the benchmark's medians on the last recorded commits of %s (%d recorded, the newest %s), oldest first, then → this change applied to the newest; ± is its run-to-run spread there.\n",
+		escape(r.History.Branch), r.History.Commits, escape(shortSHA(r.History.Newest)))
+}
 
 // join assembles the body with the first rows notable rows, the details or a pointer to them, and
 // the first warns warnings.
@@ -89,7 +108,7 @@ func (p parts) join(rows int, withDetails bool, warns int) string {
 	var b strings.Builder
 	b.WriteString(p.head)
 	if len(p.notable) > 0 {
-		b.WriteString(notableHeader)
+		b.WriteString(p.header)
 		for _, row := range p.notable[:rows] {
 			b.WriteString(row)
 		}
@@ -177,12 +196,25 @@ func notableRows(r *report.Report) []string {
 			p = fmt.Sprintf("%.3f", *c.P)
 		}
 		_, n, _ := strings.Cut(cells.Stat, "n=")
-		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s **%s** | %s | %s | %s |\n",
+		row := fmt.Sprintf("| %s | %s | %s | %s | %s **%s** | %s | %s | %s |",
 			escape(qualified(c)), escape(c.Unit), escape(withRange(cells.Base, cells.BaseRange)),
 			escape(withRange(cells.Head, cells.HeadRange)), mark, escape(cells.Delta), p, n,
-			escape(Threshold(c.ThresholdPercent))))
+			escape(Threshold(c.ThresholdPercent)))
+		if r.History != nil {
+			row += " " + escape(historyCell(c)) + " |"
+		}
+		rows = append(rows, row+"\n")
 	}
 	return rows
+}
+
+// historyCell is a comparison's history: its sparkline and its run-to-run spread.
+func historyCell(c *report.Comparison) string {
+	cell := Trend(c)
+	if s := Spread(c); s != "" {
+		cell += " history: " + s
+	}
+	return cell
 }
 
 // details is every comparison, table by table, folded away.
@@ -198,20 +230,28 @@ func details(r *report.Report) string {
 		if len(cfg) > 0 {
 			fmt.Fprintf(&b, "%s\n\n", strings.Join(cfg, " · "))
 		}
-		fmt.Fprintf(&b, "| %s | Base | Head | vs base | Verdict |\n| :-- | --: | --: | :-- | :-- |\n", escape(g.unit))
+		header, more := "| %s | Base | Head | vs base | Verdict |\n| :-- | --: | --: | :-- | :-- |\n", ""
+		if r.History != nil {
+			header, more = "| %s | Base | Head | vs base | Verdict | History |\n| :-- | --: | --: | :-- | :-- | :-- |\n", " |"
+		}
+		fmt.Fprintf(&b, header, escape(g.unit))
 		for _, c := range g.cmps {
 			cells := Format(c, alpha)
 			change := cells.Delta
 			if cells.Stat != "" {
 				change += " (" + cells.Stat + ")"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", escape(c.Benchmark),
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |", escape(c.Benchmark),
 				escape(withRange(cells.Base, cells.BaseRange)), escape(withRange(cells.Head, cells.HeadRange)),
 				escape(change), escape(verdictText(c)))
+			if r.History != nil {
+				fmt.Fprintf(&b, " %s |", escape(historyCell(c)))
+			}
+			b.WriteString("\n")
 		}
 		if gm := g.geomean; gm != nil {
 			base, head, delta := GeomeanCells(gm)
-			fmt.Fprintf(&b, "| geomean | %s | %s | %s | |\n", escape(base), escape(head), escape(delta))
+			fmt.Fprintf(&b, "| geomean | %s | %s | %s | |%s\n", escape(base), escape(head), escape(delta), more)
 		}
 		b.WriteString("\n")
 	}
@@ -232,6 +272,9 @@ func footer(r *report.Report, st style) string {
 		}
 	}
 	fmt.Fprintf(&b, "%s\n", escape(settings(r.Settings)))
+	if r.History != nil {
+		b.WriteString("\n" + historyLegend(r))
+	}
 	if run := r.Run; run != nil && len(run.Processes) > 0 {
 		b.WriteString("\n<details><summary>Benchmark processes</summary>\n\n| Package | Side | Runs | Wall | CPU | Peak RSS |\n| :-- | :-- | --: | --: | --: | --: |\n")
 		for _, row := range processRows(run) {

@@ -107,6 +107,9 @@ func settings(s report.Settings) string {
 		rules = append(rules, fmt.Sprintf("%s for %s", Threshold(t.MaxPercent), strings.Join(scope, ", ")))
 	}
 	line := fmt.Sprintf("settings: α=%v, %g%% intervals, %s; thresholds %s", s.Alpha, 100*s.Confidence, control, strings.Join(rules, "; "))
+	if s.NoiseMultiple > 0 {
+		line += fmt.Sprintf(", and past %v × the run-to-run spread of the benchmark's history", s.NoiseMultiple)
+	}
 	if s.ConfigFile != "" {
 		line += " (from " + s.ConfigFile + ")"
 	}
