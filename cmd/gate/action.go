@@ -249,6 +249,11 @@ func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs
 	if err != nil {
 		return err
 	}
+	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
+	if err := addHistory(ctx, rep, store); err != nil {
+		// The comparison stands on its own; the history only adds to it.
+		act.Warningf("benchgate: %v; the comparison is reported without the history", err)
+	}
 
 	out := filepath.Join(env.workspace, resultsDir)
 	if err := writeOut(out, res, rep); err != nil {
@@ -303,7 +308,7 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 		return err
 	}
 	verb := "recorded"
-	_, err = storeBaselineEnv(ctx, dir, childEnv, "origin", in.dataBranch, in.keep, rep, res.Head)
+	_, err = storeBaseline(ctx, baselineWrite{dir: dir, environ: childEnv, remote: "origin", branch: in.dataBranch, keep: in.keep, pages: true}, rep, res.Head, res.Base)
 	switch {
 	case errors.Is(err, baseline.ErrRecorded):
 		// A re-run: records are never overwritten, and the first measurement stands.
@@ -312,38 +317,35 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 	case err != nil:
 		return fmt.Errorf("recording the baseline (the workflow needs permissions: contents: write): %w", err)
 	}
+	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
+	if err := addHistory(ctx, rep, store); err != nil {
+		return err
+	}
 	var summary bytes.Buffer
 	fmt.Fprintf(&summary, "## benchgate: %s %s on %s\n\nAgainst its parent, on this runner:\n\n", verb, shortSHA(push.SHA), in.dataBranch)
 	if err := comment.MarkdownWith(&summary, rep, comment.Options{MaxBytes: comment.SummaryLimit / 2, RepoURL: env.serverURL + "/" + env.repository}); err != nil {
 		return err
 	}
 	summary.WriteString("\n### Steps in the recorded history\n\n")
-	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
-	recs, warnings, err := store.History(ctx)
+	recs, _, err := store.History(ctx)
 	if err != nil {
 		return err
 	}
-	for _, w := range warnings {
-		act.Warningf("benchgate: %s", w)
-	}
-	var history []historyInput
-	for _, r := range recs {
-		history = append(history, historyInput{name: shortSHA(r.Commit.SHA) + " " + r.Commit.Subject, results: []byte(r.Results)})
-	}
-	if len(history) < 10 {
-		fmt.Fprintf(&summary, "%d commits recorded so far; steps are looked for from 10 on.\n", len(history))
+	if len(recs) < 10 {
+		fmt.Fprintf(&summary, "%d commits recorded so far; steps are looked for from 10 on.\n", len(recs))
 	} else {
-		steps, _, err := findSteps(history)
+		steps, _, err := findSteps(historyOf(recs))
 		if err != nil {
 			return err
 		}
 		var text bytes.Buffer
-		if err := printSteps(&text, steps, len(history)); err != nil {
+		if err := printSteps(&text, steps, len(recs)); err != nil {
 			return err
 		}
 		// In a code block, as the terminal shows it; a backtick in a commit subject cannot end it.
 		fmt.Fprintf(&summary, "```\n%s```\n", strings.ReplaceAll(text.String(), "`", "'"))
 	}
+	fmt.Fprintf(&summary, "\nCharts of every benchmark, with their change points, are on %s (index.html, which GitHub Pages can serve from that branch).\n", in.dataBranch)
 	publish(act, rep, summary.String())
 	return nil
 }

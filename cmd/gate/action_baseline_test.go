@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/gittest"
 )
 
@@ -31,17 +33,30 @@ func baselineScenario(t *testing.T, event string) (bare, workspace, base, head s
 func TestActionRecordsBaseline(t *testing.T) {
 	for _, event := range []string{"push", "workflow_dispatch"} {
 		t.Run(event, func(t *testing.T) {
-			bare, workspace, _, head, s := baselineScenario(t, event)
+			bare, workspace, base, head, s := baselineScenario(t, event)
 			code, stdout, stderr := runAsRunner(t, workspace)
 			if code != exitPass { // a regression on the default branch is reported, never failed
 				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 			}
-			if files := gittest.Git(t, bare, "ls-tree", "-r", "--name-only", "benchgate-data"); files != "index.json\nrecords/"+head+".json" {
-				t.Errorf("data branch: %q\nstdout:\n%s\nstderr:\n%s", files, stdout, stderr)
+			// The record, the index, and the site: a chart per benchmark and unit, and index.html.
+			files := gittest.Git(t, bare, "ls-tree", "-r", "--name-only", "benchgate-data")
+			for _, want := range []string{".nojekyll", "charts/tiny.A-", "_sec_op.svg", "charts/tiny._process_peak-RSS-B.svg", "index.html", "index.json", "records/" + head + ".json"} {
+				if !strings.Contains(files, want) {
+					t.Errorf("data branch lacks %q: %q\nstdout:\n%s\nstderr:\n%s", want, files, stdout, stderr)
+				}
+			}
+			if page := gittest.Git(t, bare, "show", "benchgate-data:index.html"); !strings.Contains(page, `<img src="charts/tiny.A-`) || !strings.Contains(page, "1 recorded commits, the newest "+head[:12]) {
+				t.Errorf("index.html:\n%s", page)
+			}
+			// Measured against its parent, the record carries both sides.
+			var rec baseline.Record
+			if err := json.Unmarshal([]byte(gittest.Git(t, bare, "show", "benchgate-data:records/"+head+".json")), &rec); err != nil || rec.Commit.Parent != base ||
+				!strings.Contains(rec.Results, "benchgate-side: head") || !strings.Contains(rec.ParentResults, "benchgate-side: base") {
+				t.Errorf("record: parent %s, %v\n%.300s\n%.300s", rec.Commit.Parent, err, rec.Results, rec.ParentResults)
 			}
 			summary, _ := os.ReadFile(s.summary)
 			// What is recorded, not what the comparison found: detection is the PR tests' to check.
-			for _, want := range []string{"## benchgate: recorded " + head[:12] + " on benchgate-data", "Against its parent", "| A-", "1 commits recorded so far"} {
+			for _, want := range []string{"## benchgate: recorded " + head[:12] + " on benchgate-data", "Against its parent", "| A-", "1 commits recorded so far", "Charts of every benchmark"} {
 				if !strings.Contains(string(summary), want) {
 					t.Errorf("summary lacks %q:\n%s\nstdout:\n%s\nstderr:\n%s", want, summary, stdout, stderr)
 				}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,7 +64,12 @@ func recordBaseline(ctx context.Context, out io.Writer, from, remote, branch str
 	if err != nil {
 		return err
 	}
-	commit, err := storeBaseline(ctx, ".", remote, branch, keep, rep, results)
+	// The base side is recorded when it was head's parent; a directory without it records head.
+	parent, err := os.ReadFile(filepath.Join(from, "base.txt"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	commit, err := storeBaseline(ctx, baselineWrite{dir: ".", environ: os.Environ(), remote: remote, branch: branch, keep: keep}, rep, results, parent)
 	if err != nil {
 		return err
 	}
@@ -71,22 +77,28 @@ func recordBaseline(ctx context.Context, out io.Writer, from, remote, branch str
 	return nil
 }
 
-// storeBaseline records the head side of a gate run (its report and raw head results) on the
-// data branch of the repository at dir.
-func storeBaseline(ctx context.Context, dir, remote, branch string, keep int, rep *report.Report, results []byte) (baseline.Commit, error) {
-	return storeBaselineEnv(ctx, dir, os.Environ(), remote, branch, keep, rep, results)
+// baselineWrite says where and how a record is written.
+type baselineWrite struct {
+	dir     string   // the repository
+	environ []string // the git commands' environment, before credentials are removed
+	remote  string
+	branch  string
+	keep    int
+	pages   bool // publish the charts and their index.html beside the records
 }
 
-// storeBaselineEnv is storeBaseline with the environment of the git commands.
-func storeBaselineEnv(ctx context.Context, dir string, environ []string, remote, branch string, keep int, rep *report.Report, results []byte) (baseline.Commit, error) {
+// storeBaseline records the head side of a gate run (its report and raw results) on the data
+// branch. When the run's base was head's first parent, the base's results are recorded too, so
+// the record carries the commit's own change, measured on one machine in the same rounds.
+func storeBaseline(ctx context.Context, w baselineWrite, rep *report.Report, results, baseResults []byte) (baseline.Commit, error) {
 	if rep.Run == nil {
 		return baseline.Commit{}, errors.New("the report was not written by gate run (no run section)")
 	}
 	if rep.Run.Head.Dirty {
 		return baseline.Commit{}, errors.New("the run measured uncommitted changes: only a commit can be recorded")
 	}
-	env := benchexec.ChildEnv(environ)
-	commit, err := commitInfo(ctx, env, dir, rep.Run.Head.SHA)
+	env := benchexec.ChildEnv(w.environ)
+	commit, err := commitInfo(ctx, env, w.dir, rep.Run.Head.SHA)
 	if err != nil {
 		return baseline.Commit{}, err
 	}
@@ -95,8 +107,14 @@ func storeBaselineEnv(ctx context.Context, dir string, environ []string, remote,
 		Settings: map[string]string{"count": fmt.Sprint(rep.Run.Count), "rounds": fmt.Sprint(rep.Run.Rounds), "benchtime": rep.Run.Benchtime, "bench": rep.Run.Bench},
 		Results:  string(results),
 	}
-	s := &baseline.Store{Dir: dir, Remote: remote, Branch: branch, Env: env}
-	return commit, s.Add(ctx, rec, keep)
+	if commit.Parent != "" && rep.Run.Base.SHA == commit.Parent && !rep.Run.Base.Dirty {
+		rec.ParentResults = string(baseResults)
+	}
+	s := &baseline.Store{Dir: w.dir, Remote: w.remote, Branch: w.branch, Env: env}
+	if w.pages {
+		s.Pages = site
+	}
+	return commit, s.Add(ctx, rec, w.keep)
 }
 
 // commitInfo reads a commit's parent, author date and subject.

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/gittest"
 	"github.com/benchgate/benchgate/internal/report"
 )
@@ -22,24 +24,36 @@ func TestBaselineTrend(t *testing.T) {
 	clone := filepath.Join(t.TempDir(), "clone")
 	gittest.Git(t, seed, "clone", "-q", bare, clone)
 
-	for i := range 12 {
-		gittest.WriteFiles(t, clone, map[string]string{"README": fmt.Sprintf("version %d\n", i)})
-		sha := gittest.Commit(t, clone, fmt.Sprintf("change %d", i))
+	results := func(i int) string {
 		level := 100.0
 		if i >= 7 {
 			level = 130
 		}
-		var results strings.Builder
-		results.WriteString("goos: linux\ngoarch: amd64\npkg: example.com/m\n")
+		var b strings.Builder
+		b.WriteString("goos: linux\ngoarch: amd64\npkg: example.com/m\n")
 		for k := range 5 {
-			fmt.Fprintf(&results, "BenchmarkA-8 1000 %.1f ns/op\n", level*(1+0.004*float64(k+i%3)))
+			fmt.Fprintf(&b, "BenchmarkA-8 1000 %.1f ns/op\n", level*(1+0.004*float64(k+i%3)))
 		}
+		return b.String()
+	}
+	var shas []string
+	for i := range 12 {
+		parent := gittest.Git(t, clone, "rev-parse", "HEAD")
+		gittest.WriteFiles(t, clone, map[string]string{"README": fmt.Sprintf("version %d\n", i)})
+		sha := gittest.Commit(t, clone, fmt.Sprintf("change %d", i))
+		shas = append(shas, sha)
 		dir := t.TempDir()
+		// The run's base is the parent from the third commit on, and the results of both sides go
+		// into the record then; before, the base was another revision, and only head's go in.
 		r.Run.Head.SHA, r.Run.Head.Dirty = sha, false
+		r.Run.Base.SHA = "0123456789012345678901234567890123456789"
+		if i >= 2 {
+			r.Run.Base.SHA = parent
+		}
 		if err := report.WriteFile(filepath.Join(dir, "report.json"), r); err != nil {
 			t.Fatal(err)
 		}
-		gittest.WriteFiles(t, dir, map[string]string{"head.txt": results.String()})
+		gittest.WriteFiles(t, dir, map[string]string{"head.txt": results(i), "base.txt": results(i - 1)})
 		code, stdout, stderr := gate(t, clone, "baseline", "record", "--from", dir)
 		if code != exitPass || !strings.HasPrefix(stdout, "recorded "+sha[:12]+" (change "+fmt.Sprint(i)+")") {
 			t.Fatalf("record %d: exit %d\n%s%s", i, code, stdout, stderr)
@@ -47,6 +61,15 @@ func TestBaselineTrend(t *testing.T) {
 	}
 	if st := gittest.Git(t, clone, "status", "--porcelain"); st != "" {
 		t.Errorf("recording changed the checkout: %q", st)
+	}
+	for i, sha := range shas {
+		var rec baseline.Record
+		if err := json.Unmarshal([]byte(gittest.Git(t, bare, "show", "benchgate-data:records/"+sha+".json")), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Results != results(i) || (rec.ParentResults == results(i-1)) != (i >= 2) {
+			t.Errorf("record %d: results %q, parent results %q", i, rec.Results, rec.ParentResults)
+		}
 	}
 	code, stdout, stderr := gate(t, clone, "trend", "--branch", "benchgate-data")
 	if code != exitPass || !strings.Contains(stdout, "m.A-8 sec/op: +") || !strings.Contains(stdout, "(WORSE) at ") || !strings.Contains(stdout, "change 7 (commit 8 of 12)") {

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/comment"
 	"github.com/benchgate/benchgate/internal/compare"
@@ -25,6 +26,7 @@ import (
 type runFlags struct {
 	compareFlags
 	base, head, bench, benchtime string
+	history                      string
 	count                        int
 	timeout, budget              time.Duration
 	seed                         uint64
@@ -73,6 +75,7 @@ nothing measured.`,
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "kill a benchmark process (and all it started) after `d`; 0 for no limit")
 	fl.DurationVar(&f.budget, "budget", 0, "start no round that would end the run past `d`; 0 for no limit")
 	fl.Uint64Var(&f.seed, "seed", 0, "`seed` for the shuffled order of the rounds (default: a new one)")
+	fl.StringVar(&f.history, "history", "", "put each comparison beside its recorded history on this data `branch` of origin (see gate baseline record), and apply the config's noise-multiple")
 	f.register(fl, "write base.txt, head.txt, report.json and report.md to `dir`")
 	return cmd
 }
@@ -99,6 +102,12 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	}, cfg)
 	if err != nil {
 		return err
+	}
+	if f.history != "" {
+		store := &baseline.Store{Dir: ".", Remote: "origin", Branch: f.history, Env: benchexec.ChildEnv(os.Environ())}
+		if err := addHistory(ctx, rep, store); err != nil {
+			return err
+		}
 	}
 
 	for _, w := range rep.Warnings {

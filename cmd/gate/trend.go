@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,8 +14,6 @@ import (
 	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/comment"
-	"github.com/benchgate/benchgate/internal/compare"
-	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/trend"
 )
 
@@ -40,7 +37,7 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("--format %q: expected text or json", format)}
 			}
-			var inputs []historyInput
+			var inputs []trend.Commit
 			if branch != "" {
 				if len(files) > 0 {
 					return usageError{errors.New("give result files or --branch, not both")}
@@ -53,16 +50,14 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 				for _, w := range warnings {
 					fmt.Fprintf(cmd.ErrOrStderr(), "gate: warning: %s\n", w)
 				}
-				for _, r := range recs {
-					inputs = append(inputs, historyInput{name: r.Commit.SHA[:12] + " " + r.Commit.Subject, results: []byte(r.Results)})
-				}
+				inputs = historyOf(recs)
 			} else {
 				for _, f := range files {
 					data, err := os.ReadFile(f)
 					if err != nil {
 						return err
 					}
-					inputs = append(inputs, historyInput{name: f, results: data})
+					inputs = append(inputs, trend.Commit{Name: f, Results: data})
 				}
 			}
 			if len(inputs) < 10 {
@@ -73,7 +68,15 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 				return err
 			}
 			if charts != "" {
-				if _, err := trend.Charts(charts, series); err != nil {
+				names := make([]string, len(inputs))
+				for i, in := range inputs {
+					names[i] = in.Name
+				}
+				files, err := trend.Site(series, names)
+				if err != nil {
+					return err
+				}
+				if err := trend.WriteSite(charts, files); err != nil {
 					return err
 				}
 			}
@@ -88,7 +91,7 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
 	cmd.Flags().StringVar(&branch, "branch", "", "read the history from this data `branch` (see gate baseline record) instead of files")
 	cmd.Flags().StringVar(&remote, "remote", "origin", "the `remote` of the data branch")
-	cmd.Flags().StringVar(&charts, "charts", "", "also draw each series, with its change points, as an SVG in `dir`, with an index.html listing them")
+	cmd.Flags().StringVar(&charts, "charts", "", "also draw each series, with its change points, as an SVG in `dir`/charts, with `dir`/index.html listing them")
 	return cmd
 }
 
@@ -107,70 +110,29 @@ type step struct {
 	Worse bool `json:"worse"`
 }
 
-// historyInput is one commit's results, oldest first.
-type historyInput struct {
-	name    string
-	results []byte
-}
-
-// findSteps reads each commit's medians and finds the steps of every series; it returns the
-// series too, for charts.
-func findSteps(inputs []historyInput) ([]step, []trend.Series, error) {
-	type series struct {
-		config     map[string]string
-		bench      string
-		unit       string
-		better     string
-		values     []float64
-		firstIndex int // the file of values[0]
-	}
-	all := map[string]*series{}
-	var order []string
-	for i, in := range inputs {
-		res, err := compare.Read([]compare.Input{{Name: in.name, R: bytes.NewReader(in.results), Side: compare.Base}})
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, c := range res.Compare(config.Default()).Comparisons {
-			s := c.Base
-			if s == nil {
-				s = c.Head // a raw head.txt labels its results head
-			}
-			key := fmt.Sprint(c.Config, c.Benchmark, c.Unit)
-			ser := all[key]
-			if ser == nil || ser.firstIndex+len(ser.values) != i {
-				// New, or a gap in its history: start over from here.
-				ser = &series{config: c.Config, bench: c.Benchmark, unit: c.Unit, better: c.Better, firstIndex: i}
-				if all[key] == nil {
-					order = append(order, key)
-				}
-				all[key] = ser
-			}
-			ser.values = append(ser.values, s.Center)
-		}
+// findSteps finds the steps of every series of the history; it returns the series too, with
+// their change points, for charts.
+func findSteps(history []trend.Commit) ([]step, []*trend.Series, error) {
+	series, err := trend.Build(history)
+	if err != nil {
+		return nil, nil, err
 	}
 	var steps []step
-	var charts []trend.Series
-	for _, key := range order {
-		ser := all[key]
-		cps := trend.ChangePoints(ser.values, trend.Options{Seed: 1})
-		name := ser.bench
-		if pkg := ser.config["pkg"]; pkg != "" {
-			name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
-		}
-		charts = append(charts, trend.Series{Title: name + " " + ser.unit, Values: ser.values, Changes: cps})
-		for _, cp := range cps {
+	for _, ser := range series {
+		ser.Detect(trend.Options{Seed: 1})
+		for _, cp := range ser.Changes {
 			up := cp.After > cp.Before
+			at := ser.First + cp.Index
 			steps = append(steps, step{
-				Config: ser.config, Benchmark: ser.bench, Unit: ser.unit,
-				Index: ser.firstIndex + cp.Index, File: inputs[ser.firstIndex+cp.Index].name,
+				Config: ser.Config, Benchmark: ser.Benchmark, Unit: ser.Unit,
+				Index: at, File: history[at].Name,
 				Before: cp.Before, After: cp.After, ChangePercent: 100 * cp.Change(), P: cp.P,
-				Worse: ser.better == "lower" && up || ser.better == "higher" && !up,
+				Worse: ser.Better == "lower" && up || ser.Better == "higher" && !up,
 			})
 		}
 	}
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Index < steps[j].Index })
-	return steps, charts, nil
+	return steps, series, nil
 }
 
 func printSteps(w io.Writer, steps []step, commits int) error {

@@ -65,7 +65,7 @@ func TestTrend(t *testing.T) {
 		t.Errorf("A's step: %+v, want about +30%% at index 12", s)
 	}
 
-	charts := filepath.Join(t.TempDir(), "charts")
+	charts := filepath.Join(t.TempDir(), "site")
 	if code, _, stderr := gate(t, dir, append([]string{"trend", "--charts", charts}, files...)...); code != exitPass {
 		t.Fatalf("--charts: exit %d\n%s", code, stderr)
 	}
@@ -73,7 +73,7 @@ func TestTrend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, chart := range []string{"m.A-8_sec_op.svg", "m.B-8_sec_op.svg", "m.C-8_sec_op.svg"} {
+	for _, chart := range []string{"charts/m.A-8_sec_op.svg", "charts/m.B-8_sec_op.svg", "charts/m.C-8_sec_op.svg"} {
 		if _, err := os.Stat(filepath.Join(charts, chart)); err != nil || !strings.Contains(string(page), chart) {
 			t.Errorf("%s: %v, listed: %v", chart, err, strings.Contains(string(page), chart))
 		}

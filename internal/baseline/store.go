@@ -41,6 +41,10 @@ type Record struct {
 	Settings map[string]string `json:"settings,omitempty"`
 	// Results are the raw results in the Go benchmark format.
 	Results string `json:"results"`
+	// ParentResults are the raw results of the commit's first parent, measured in the same
+	// interleaved rounds on the same machine, so the record carries the commit's own change;
+	// empty when the commit was measured against another revision.
+	ParentResults string `json:"parent_results,omitempty"`
 }
 
 // Commit identifies a measured commit.
@@ -71,7 +75,15 @@ type Store struct {
 	// rejected push (default 1s), doubled after each further one, with jitter.
 	Attempts int
 	Backoff  time.Duration
+	// Pages, when set, makes the static site published beside the records (index.html and
+	// charts/, see SitePaths) from every record the write leaves, oldest first; Add replaces the
+	// previous site with it in the same commit, so the site always shows the records next to it.
+	Pages func(recs []Record) (map[string][]byte, error)
 }
+
+// SitePaths are the paths of the data branch that belong to the published site: Add's Pages
+// writes only these, and replaces all of them.
+var SitePaths = []string{"index.html", ".nojekyll", "charts/"}
 
 var shaRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 
@@ -165,19 +177,28 @@ func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, 
 		return "", err
 	}
 	// The index, rebuilt from the records themselves.
-	entries, _, err := s.entries(ctx, env, "")
+	recs, _, err := s.recordsOfIndex(ctx, env)
 	if err != nil {
 		return "", err
 	}
 	message := "benchgate: record " + short(rec.Commit.SHA) + " " + rec.Commit.Subject
-	if keep > 0 && len(entries) > keep {
-		for _, e := range entries[:len(entries)-keep] {
-			if _, err := s.git(ctx, env, "update-index", "--remove", "--force-remove", "records/"+e.SHA+".json"); err != nil {
+	if keep > 0 && len(recs) > keep {
+		for _, r := range recs[:len(recs)-keep] {
+			if _, err := s.git(ctx, env, "update-index", "--remove", "--force-remove", "records/"+r.Commit.SHA+".json"); err != nil {
 				return "", err
 			}
 		}
-		message += fmt.Sprintf(" (dropped %d old records, keeping %d)", len(entries)-keep, keep)
-		entries = entries[len(entries)-keep:]
+		message += fmt.Sprintf(" (dropped %d old records, keeping %d)", len(recs)-keep, keep)
+		recs = recs[len(recs)-keep:]
+	}
+	entries := make([]Entry, len(recs))
+	for i, r := range recs {
+		entries[i] = Entry{Commit: r.Commit, RecordedAt: r.RecordedAt}
+	}
+	if s.Pages != nil {
+		if err := s.publish(ctx, env, s.inCommitOrder(ctx, recs)); err != nil {
+			return "", err
+		}
 	}
 	index, err := json.MarshalIndent(entries, "", "  ")
 	if err != nil {
@@ -195,6 +216,46 @@ func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, 
 		args = append(args, "-p", tip)
 	}
 	return s.git(ctx, nil, args...)
+}
+
+// publish replaces the site in the temporary index with the one Pages makes of recs.
+func (s *Store) publish(ctx context.Context, env []string, recs []Record) error {
+	files, err := s.Pages(recs)
+	if err != nil {
+		return fmt.Errorf("making the site: %w", err)
+	}
+	old, err := s.git(ctx, env, append([]string{"ls-files", "--"}, SitePaths...)...)
+	if err != nil {
+		return err
+	}
+	if old != "" {
+		if _, err := s.gitEnvInput(ctx, env, []byte(old+"\n"), "update-index", "--force-remove", "--stdin"); err != nil {
+			return err
+		}
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		if !onSite(name) {
+			return fmt.Errorf("making the site: %s is not a path of the site (%s)", name, strings.Join(SitePaths, ", "))
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := s.addFile(ctx, env, name, files[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func onSite(name string) bool {
+	for _, p := range SitePaths {
+		if name == p || strings.HasSuffix(p, "/") && strings.HasPrefix(name, p) && !strings.Contains(name, "..") {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Store) addFile(ctx context.Context, env []string, name string, data []byte) error {
@@ -223,8 +284,17 @@ func (s *Store) History(ctx context.Context) ([]Record, []string, error) {
 		return nil, nil, err
 	}
 	recs, warnings, err := s.records(ctx, tip)
-	if err != nil || len(recs) == 0 {
-		return recs, warnings, err
+	if err != nil {
+		return nil, warnings, err
+	}
+	return s.inCommitOrder(ctx, recs), warnings, nil
+}
+
+// inCommitOrder sorts records, which come in author-date order, in the repository's commit
+// order when their commits are in it.
+func (s *Store) inCommitOrder(ctx context.Context, recs []Record) []Record {
+	if len(recs) == 0 {
+		return recs
 	}
 	args := []string{"rev-list", "--topo-order", "--reverse"}
 	for _, r := range recs {
@@ -232,31 +302,14 @@ func (s *Store) History(ctx context.Context) ([]Record, []string, error) {
 	}
 	out, err := s.git(ctx, nil, args...)
 	if err != nil {
-		return recs, warnings, nil
+		return recs
 	}
 	pos := map[string]int{}
 	for i, sha := range strings.Fields(out) {
 		pos[sha] = i
 	}
 	sort.SliceStable(recs, func(i, j int) bool { return pos[recs[i].Commit.SHA] < pos[recs[j].Commit.SHA] })
-	return recs, warnings, nil
-}
-
-// entries lists the records of a tree (tip, or the temporary index when tip is ""), oldest first.
-func (s *Store) entries(ctx context.Context, env []string, tip string) ([]Entry, []string, error) {
-	var recs []Record
-	var warnings []string
-	var err error
-	if tip == "" {
-		recs, warnings, err = s.recordsOfIndex(ctx, env)
-	} else {
-		recs, warnings, err = s.records(ctx, tip)
-	}
-	out := make([]Entry, len(recs))
-	for i, r := range recs {
-		out[i] = Entry{Commit: r.Commit, RecordedAt: r.RecordedAt}
-	}
-	return out, warnings, err
+	return recs
 }
 
 // records reads every record of tip's tree.
@@ -341,7 +394,11 @@ func (s *Store) git(ctx context.Context, extraEnv []string, args ...string) (str
 }
 
 func (s *Store) gitInput(ctx context.Context, input []byte, args ...string) (string, error) {
-	out, err := s.run(ctx, nil, input, args...)
+	return s.gitEnvInput(ctx, nil, input, args...)
+}
+
+func (s *Store) gitEnvInput(ctx context.Context, extraEnv []string, input []byte, args ...string) (string, error) {
+	out, err := s.run(ctx, extraEnv, input, args...)
 	return strings.TrimSpace(string(out)), err
 }
 

@@ -194,3 +194,49 @@ func TestCorruptRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPages publishes a site beside the records: each write replaces the whole site with the
+// one made from all the records it leaves, in the same commit, and a site that would write
+// outside its paths is refused with nothing pushed.
+func TestPages(t *testing.T) {
+	bare, clone := origin(t)
+	s := store(clone)
+	ctx := context.Background()
+	var seen []int
+	s.Pages = func(recs []Record) (map[string][]byte, error) {
+		seen = append(seen, len(recs))
+		files := map[string][]byte{"index.html": []byte(fmt.Sprintf("%d records, newest %s", len(recs), recs[len(recs)-1].Commit.Subject)), ".nojekyll": {}}
+		// One chart per record's subject: the first record's chart goes when retention drops it.
+		for _, r := range recs {
+			files["charts/"+strings.ReplaceAll(r.Commit.Subject, " ", "-")+".svg"] = []byte("<svg/>")
+		}
+		return files, nil
+	}
+	for i := 1; i <= 3; i++ {
+		if err := s.Add(ctx, record(i), 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := gittest.Git(t, bare, "ls-tree", "-r", "--name-only", "benchgate-data")
+	want := fmt.Sprintf(".nojekyll\ncharts/change-2.svg\ncharts/change-3.svg\nindex.html\nindex.json\nrecords/%s.json\nrecords/%s.json", sha(2), sha(3))
+	if files != want {
+		t.Errorf("data branch:\n%s\nwant:\n%s", files, want)
+	}
+	if page := gittest.Git(t, bare, "show", "benchgate-data:index.html"); page != "2 records, newest change 3" {
+		t.Errorf("index.html: %q", page)
+	}
+	if fmt.Sprint(seen) != "[1 2 2]" {
+		t.Errorf("Pages saw %v records, want [1 2 2]", seen)
+	}
+
+	tip := gittest.Git(t, bare, "rev-parse", "benchgate-data")
+	s.Pages = func([]Record) (map[string][]byte, error) {
+		return map[string][]byte{"records/" + sha(2) + ".json": []byte("{}")}, nil
+	}
+	if err := s.Add(ctx, record(4), 0); err == nil || !strings.Contains(err.Error(), "is not a path of the site") {
+		t.Errorf("a site overwriting a record: %v", err)
+	}
+	if got := gittest.Git(t, bare, "rev-parse", "benchgate-data"); got != tip {
+		t.Errorf("the refused write moved the data branch")
+	}
+}

@@ -1,6 +1,7 @@
 package trend
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"image/color"
@@ -16,50 +17,55 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Series is one benchmark's history in one unit, with its change points.
-type Series struct {
-	Title   string // "pkg.Benchmark unit"
-	Values  []float64
-	Changes []ChangePoint
-}
-
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// Charts draws each series as an SVG in dir, with its change points marked, and writes
-// index.html listing them, a page GitHub Pages can serve as it is. It returns the charts' file
-// names.
-func Charts(dir string, series []Series) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
+// Site draws each series as an SVG, with its change points marked, and an index.html listing
+// them: a static site GitHub Pages can serve as it is. commits names the commits the series
+// index, for the steps' captions. It returns the files by path: "index.html" and
+// "charts/<name>.svg".
+func Site(series []*Series, commits []string) (map[string][]byte, error) {
+	files := map[string][]byte{}
 	var names []string
 	seen := map[string]int{}
 	for _, s := range series {
-		name := strings.Trim(unsafeName.ReplaceAllString(s.Title, "_"), "_")
+		name := strings.Trim(unsafeName.ReplaceAllString(s.Title(), "_"), "_")
 		if n := seen[name]; n > 0 {
 			name = fmt.Sprintf("%s-%d", name, n)
 		}
 		seen[name]++
-		name += ".svg"
-		if err := chart(filepath.Join(dir, name), s); err != nil {
+		name = "charts/" + name + ".svg"
+		svg, err := chart(s)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		files[name] = svg
 		names = append(names, name)
 	}
-	f, err := os.Create(filepath.Join(dir, "index.html"))
-	if err != nil {
+	var page bytes.Buffer
+	if err := index(&page, series, names, commits); err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	if err := index(f, series, names); err != nil {
-		return nil, err
-	}
-	return names, f.Close()
+	files["index.html"] = page.Bytes()
+	return files, nil
 }
 
-func chart(path string, s Series) error {
+// WriteSite writes the files of Site into dir.
+func WriteSite(dir string, files map[string][]byte) error {
+	for name, data := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func chart(s *Series) ([]byte, error) {
 	p := plot.New()
-	p.Title.Text = s.Title
+	p.Title.Text = s.Title()
 	p.X.Label.Text = "commit"
 	p.Y.Label.Text = "median"
 	p.Add(plotter.NewGrid())
@@ -69,7 +75,7 @@ func chart(path string, s Series) error {
 	}
 	line, err := plotter.NewLine(pts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p.Add(line)
 	p.Legend.Add("history", line)
@@ -80,14 +86,22 @@ func chart(path string, s Series) error {
 		}
 		sc, err := plotter.NewScatter(marks)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{R: 200, A: 255}, Radius: vg.Points(5), Shape: draw.TriangleGlyph{}}
 		p.Add(sc)
 		p.Legend.Add("change point", sc)
 	}
 	p.Legend.Top = true
-	return p.Save(6*vg.Inch, 3*vg.Inch, path)
+	w, err := p.WriterTo(6*vg.Inch, 3*vg.Inch, "svg")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 var page = template.Must(template.New("index").Parse(`<!doctype html>
@@ -95,14 +109,15 @@ var page = template.Must(template.New("index").Parse(`<!doctype html>
 <meta charset="utf-8">
 <title>benchgate: benchmark history</title>
 <h1>Benchmark history</h1>
-{{range .}}<figure>
+<p>{{.Commits}} recorded commits{{with .Newest}}, the newest {{.}}{{end}}. Each chart shows a benchmark's median per commit, oldest first; a triangle marks a change point, the first commit of a new level.</p>
+{{range .Charts}}<figure>
 <img src="{{.File}}" alt="{{.Title}}">
-<figcaption>{{.Title}}{{range .Changes}}; step at commit {{.At}}: {{.Size}}{{end}}</figcaption>
+<figcaption>{{.Title}}{{range .Changes}}; step at {{.At}}: {{.Size}}{{end}}</figcaption>
 </figure>
 {{end}}</html>
 `))
 
-func index(w io.Writer, series []Series, names []string) error {
+func index(w io.Writer, series []*Series, names, commits []string) error {
 	type change struct{ At, Size string }
 	type entry struct {
 		File, Title string
@@ -110,11 +125,23 @@ func index(w io.Writer, series []Series, names []string) error {
 	}
 	var entries []entry
 	for i, s := range series {
-		e := entry{File: names[i], Title: s.Title}
+		e := entry{File: names[i], Title: s.Title()}
 		for _, c := range s.Changes {
-			e.Changes = append(e.Changes, change{fmt.Sprint(c.Index + 1), fmt.Sprintf("%+.1f%%", 100*c.Change())})
+			at := fmt.Sprintf("commit %d", s.First+c.Index+1)
+			if i := s.First + c.Index; i < len(commits) {
+				at = commits[i]
+			}
+			e.Changes = append(e.Changes, change{at, fmt.Sprintf("%+.1f%%", 100*c.Change())})
 		}
 		entries = append(entries, e)
 	}
-	return page.Execute(w, entries)
+	newest := ""
+	if len(commits) > 0 {
+		newest = commits[len(commits)-1]
+	}
+	return page.Execute(w, struct {
+		Commits int
+		Newest  string
+		Charts  []entry
+	}{len(commits), newest, entries})
 }

@@ -2,6 +2,7 @@ package trend
 
 import (
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,14 +16,25 @@ import (
 func TestCharts(t *testing.T) {
 	step := series(1, 60, 40, 0.12, 0.03, 0)
 	flat := series(2, 60, -1, 0, 0.03, 0)
-	in := []Series{
-		{Title: "m.Step-8 sec/op", Values: step, Changes: ChangePoints(step, Options{Seed: 1})},
-		{Title: "m.Flat-8 B/op <&>", Values: flat, Changes: ChangePoints(flat, Options{Seed: 2})},
+	in := []*Series{
+		{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "Step-8", Unit: "sec/op", Values: step, Changes: ChangePoints(step, Options{Seed: 1})},
+		{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "Flat-8 <&>", Unit: "B/op", Values: flat, Changes: ChangePoints(flat, Options{Seed: 2})},
+	}
+	var commits []string
+	for i := range 60 {
+		commits = append(commits, fmt.Sprintf("c%02d change %d", i, i))
 	}
 	dir := t.TempDir()
-	names, err := Charts(dir, in)
+	files, err := Site(in, commits)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := WriteSite(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"charts/m.Step-8_sec_op.svg", "charts/m.Flat-8_B_op.svg"}
+	if len(files) != 3 {
+		t.Errorf("files: %d, want two charts and index.html", len(files))
 	}
 	for i, name := range names {
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -50,7 +62,7 @@ func TestCharts(t *testing.T) {
 			}
 		}
 		all := strings.Join(texts, "|")
-		if !strings.Contains(all, in[i].Title) || !strings.Contains(all, "history") || paths < 10 {
+		if !strings.Contains(all, in[i].Title()) || !strings.Contains(all, "history") || paths < 10 {
 			t.Errorf("%s: texts %q, %d paths", name, all, paths)
 		}
 		if got, want := strings.Contains(all, "change point"), len(in[i].Changes) > 0; got != want {
@@ -67,7 +79,7 @@ func TestCharts(t *testing.T) {
 		}
 	}
 	// html/template writes "+" as &#43;, which a browser shows as "+".
-	if !strings.Contains(string(page), "step at commit 41: &#43;1") || strings.Contains(string(page), "<&>") {
+	if !strings.Contains(string(page), "step at c40 change 40: &#43;1") || !strings.Contains(string(page), "60 recorded commits, the newest c59 change 59") || strings.Contains(string(page), "<&>") {
 		t.Errorf("index.html:\n%s", page)
 	}
 }

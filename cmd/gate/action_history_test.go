@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/baseline"
+	"github.com/benchgate/benchgate/internal/gittest"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// TestActionPullRequestHistory is a pull request on a repository whose data branch holds eight
+// recorded commits, each measured against its parent, in which BenchmarkA swung by ±50–120% from
+// run to run. The comment puts the regression beside that history; with noise-multiple: 3, a
+// 3× slowdown is within the swings the default branch shows, so the gate passes.
+func TestActionPullRequestHistory(t *testing.T) {
+	s := newPRScenario(t)
+	bare := filepath.Join(t.TempDir(), "origin.git")
+	gittest.Git(t, s.repo, "clone", "-q", "--bare", s.repo, bare)
+	gittest.Git(t, s.repo, "remote", "add", "origin", bare)
+
+	// The benchmark's name as the tiny module's binary prints it on this machine.
+	name := "BenchmarkA"
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		name += fmt.Sprintf("-%d", n)
+	}
+	results := func(ns float64) string {
+		return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: example.com/tiny\n%s", runtime.GOOS, runtime.GOARCH, strings.Repeat(fmt.Sprintf("%s 2000 %.0f ns/op\n", name, ns), 5))
+	}
+	store := &baseline.Store{Dir: s.repo, Remote: "origin", Branch: "benchgate-data", Env: os.Environ()}
+	for i, delta := range []float64{1.2, -0.6, 1.0, -0.5, 1.1, -0.55, 0.9, -0.45} {
+		rec := baseline.Record{
+			Commit:        baseline.Commit{SHA: fmt.Sprintf("%040x", i+1), AuthorDate: time.Date(2026, 11, 1+i, 0, 0, 0, 0, time.UTC), Subject: fmt.Sprintf("change %d", i)},
+			Results:       results(20000 * (1 + delta)),
+			ParentResults: results(20000),
+		}
+		if err := store.Add(context.Background(), rec, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gittest.WriteFiles(t, s.repo, map[string]string{".github/benchgate.yml": "noise-multiple: 3\n"})
+
+	code, stdout, stderr := runAsRunner(t, s.repo)
+	if code != exitPass {
+		t.Fatalf("exit %d, want a pass: the slowdown is within 3 × the history's spread\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	r, err := report.ReadFile(filepath.Join(s.repo, ".benchgate", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.History == nil || r.History.Branch != "benchgate-data" || r.History.Commits != 8 || r.History.Newest != fmt.Sprintf("%040x", 8) || r.Settings.NoiseMultiple != 3 {
+		t.Errorf("report's history %+v, noise multiple %v", r.History, r.Settings.NoiseMultiple)
+	}
+	var a *report.Comparison
+	for i, c := range r.Comparisons {
+		if c.Unit == "sec/op" {
+			a = &r.Comparisons[i]
+		}
+	}
+	// Deltas +120, -60, +100, -50, +110, -55, +90, -45: median 22.5, absolute deviations from it
+	// 67.5 to 97.5 with median 77.5, so the spread is 1.4826 × 77.5 ≈ 114.9%.
+	if a == nil || a.History == nil || len(a.History.Values) != 8 || a.History.SpreadBasis != "parent" || a.History.SpreadN != 8 ||
+		a.History.SpreadPercent == nil || *a.History.SpreadPercent < 114.8 || *a.History.SpreadPercent > 115 {
+		t.Fatalf("A's history: %+v", a)
+	}
+	if a.Verdict != report.WithinThreshold || a.ThresholdPercent < 344 || !strings.Contains(a.Reason, "3 × the run-to-run spread") {
+		t.Errorf("A: %s, threshold %v, reason %q", a.Verdict, a.ThresholdPercent, a.Reason)
+	}
+	summary, _ := os.ReadFile(s.summary)
+	for _, want := range []string{
+		"| " + strings.TrimPrefix(name, "Benchmark") + " | ", "| within threshold (≤344.7%) | ",
+		"→", "history: ±115% |", "past 3 × the run-to-run spread of the benchmark's history",
+		"History: the benchmark's medians on the last recorded commits of benchgate-data (8 recorded, the newest 000000000000)",
+	} {
+		if !strings.Contains(string(summary), want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+}

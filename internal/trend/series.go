@@ -1,0 +1,166 @@
+package trend
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/compare"
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// Commit is one recorded commit of a history: its results and, when it was measured against its
+// first parent in the same rounds, the parent's results.
+type Commit struct {
+	Name          string
+	Results       []byte
+	ParentResults []byte
+}
+
+// Series is one benchmark's history in one unit, in commit order.
+type Series struct {
+	Config    map[string]string
+	Benchmark string
+	Unit      string
+	// Better is the unit's direction: "lower", "higher" or "unknown".
+	Better string
+	// First is the index of the commit of Values[0]; the series has a value for every commit
+	// from there on (a commit without one ends it, and a new series starts after the gap).
+	First int
+	// Values are the benchmark's medians, one per commit.
+	Values []float64
+	// Deltas are the same-machine changes, in percent, of each commit against its parent; NaN
+	// where the commit was not measured against its parent.
+	Deltas []float64
+	// Changes are the series' change points, once Detect has looked for them.
+	Changes []ChangePoint
+}
+
+// Key identifies a benchmark and unit across commits and reports.
+func Key(cfg map[string]string, benchmark, unit string) string {
+	return fmt.Sprint(cfg, "\x00", benchmark, "\x00", unit)
+}
+
+// Title names the series as the terminal shows it: "pkg.Benchmark unit".
+func (s *Series) Title() string {
+	name := s.Benchmark
+	if pkg := s.Config["pkg"]; pkg != "" {
+		name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
+	}
+	return name + " " + s.Unit
+}
+
+// Build reads each commit's results, oldest first, and returns one series per benchmark and
+// unit, in the order they first appear. A benchmark that goes missing and comes back starts a
+// new series, and the newest is kept: a level is only comparable across commits without a gap.
+func Build(commits []Commit) ([]*Series, error) {
+	all := map[string]*Series{}
+	var order []string
+	for i, c := range commits {
+		inputs := []compare.Input{{Name: c.Name, R: bytes.NewReader(c.Results), Side: compare.Head}}
+		if len(c.ParentResults) > 0 {
+			inputs = append(inputs, compare.Input{Name: c.Name + " (parent)", R: bytes.NewReader(c.ParentResults), Side: compare.Base})
+		}
+		res, err := compare.Read(inputs)
+		if err != nil {
+			return nil, err
+		}
+		for _, cmp := range res.Compare(config.Default()).Comparisons {
+			sum := cmp.Head
+			if len(c.ParentResults) == 0 && sum == nil {
+				sum = cmp.Base // results labelled as a base side (gate run's base.txt)
+			}
+			if sum == nil {
+				continue // only on the parent
+			}
+			key := Key(cmp.Config, cmp.Benchmark, cmp.Unit)
+			s := all[key]
+			if s == nil || s.First+len(s.Values) != i {
+				if s == nil {
+					order = append(order, key)
+				}
+				s = &Series{Config: cmp.Config, Benchmark: cmp.Benchmark, Unit: cmp.Unit, Better: cmp.Better, First: i}
+				all[key] = s
+			}
+			delta := math.NaN()
+			if cmp.DeltaPercent != nil {
+				delta = *cmp.DeltaPercent
+			}
+			s.Values = append(s.Values, sum.Center)
+			s.Deltas = append(s.Deltas, delta)
+		}
+	}
+	out := make([]*Series, len(order))
+	for i, key := range order {
+		out[i] = all[key]
+	}
+	return out, nil
+}
+
+// Detect finds the series' change points.
+func (s *Series) Detect(opts Options) {
+	s.Changes = ChangePoints(s.Values, opts)
+}
+
+// The window of recent commits the spread and a comparison's history are taken from, and the
+// fewest values a spread is taken over.
+const (
+	Recent    = 30
+	MinSpread = 5
+)
+
+// Spread is a series' run-to-run spread, in percent: 1.4826 × the median absolute deviation, a
+// standard deviation that outliers (and the odd real change) do not inflate.
+//
+// It is taken over the same-machine changes of the recent commits against their parents when at
+// least MinSpread were measured so: that is the noise of exactly what a pull request's check
+// measures, base against head in interleaved rounds. Otherwise it is taken over the recent
+// medians since their last change point, relative to their median: that includes the
+// differences between machines, so it is larger. ok is false when there are too few values.
+func (s *Series) Spread() (pct float64, basis string, n int, ok bool) {
+	var deltas []float64
+	for _, d := range s.Deltas[max(0, len(s.Deltas)-Recent):] {
+		if !math.IsNaN(d) {
+			deltas = append(deltas, d)
+		}
+	}
+	if len(deltas) >= MinSpread {
+		return robustSD(deltas), "parent", len(deltas), true
+	}
+	level := s.Values[max(0, len(s.Values)-Recent):]
+	if cps := ChangePoints(level, Options{Seed: 1}); len(cps) > 0 {
+		level = level[cps[len(cps)-1].Index:]
+	}
+	m := median(level)
+	if len(level) < MinSpread || m == 0 {
+		return 0, "", 0, false
+	}
+	rel := make([]float64, len(level))
+	for i, v := range level {
+		rel[i] = 100 * (v/m - 1)
+	}
+	return robustSD(rel), "commits", len(rel), true
+}
+
+// History is the series' recent history as a report carries it.
+func (s *Series) History() *report.History {
+	h := &report.History{Values: slices.Clone(s.Values[max(0, len(s.Values)-Recent):])}
+	if pct, basis, n, ok := s.Spread(); ok {
+		h.SpreadPercent, h.SpreadBasis, h.SpreadN = &pct, basis, n
+	}
+	return h
+}
+
+// robustSD is 1.4826 × the median absolute deviation of xs from their median: the standard
+// deviation, for normal data.
+func robustSD(xs []float64) float64 {
+	m := median(xs)
+	dev := make([]float64, len(xs))
+	for i, x := range xs {
+		dev[i] = math.Abs(x - m)
+	}
+	return 1.4826 * median(dev)
+}
