@@ -308,7 +308,7 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 		return err
 	}
 	verb := "recorded"
-	_, err = storeBaseline(ctx, baselineWrite{dir: dir, environ: childEnv, remote: "origin", branch: in.dataBranch, keep: in.keep, pages: true}, rep, res.Head, res.Base)
+	_, err = storeBaseline(ctx, baselineWrite{dir: dir, environ: childEnv, remote: "origin", branch: in.dataBranch, keep: in.keep}, rep, res.Head, res.Base)
 	switch {
 	case errors.Is(err, baseline.ErrRecorded):
 		// A re-run: records are never overwritten, and the first measurement stands.

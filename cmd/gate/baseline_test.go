@@ -86,3 +86,42 @@ func TestBaselineTrend(t *testing.T) {
 		t.Errorf("dirty: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestBaselineRecordMeasures has gate baseline record measure a commit that makes BenchmarkA
+// three times slower against its parent, and store both sides' results and the site.
+func TestBaselineRecordMeasures(t *testing.T) {
+	seed := gittest.NewRepo(t)
+	gittest.WriteFiles(t, seed, tiny(20000, ""))
+	root := gittest.Commit(t, seed, "base")
+	gittest.WriteFiles(t, seed, tiny(60000, ""))
+	head := gittest.Commit(t, seed, "three times the work")
+	bare := filepath.Join(t.TempDir(), "origin.git")
+	gittest.Git(t, seed, "clone", "-q", "--bare", seed, bare)
+	clone := filepath.Join(t.TempDir(), "clone")
+	gittest.Git(t, seed, "clone", "-q", bare, clone)
+
+	code, stdout, stderr := gate(t, clone, "baseline", "record", "--count", "6", "--benchtime", "1000x")
+	if code != exitPass || !strings.HasPrefix(stdout, "recorded "+head[:12]+" (three times the work) on benchgate-data; against its parent: ") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	var rec baseline.Record
+	if err := json.Unmarshal([]byte(gittest.Git(t, bare, "show", "benchgate-data:records/"+head+".json")), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Commit.Parent != root || rec.Settings["count"] != "6" || strings.Count(rec.Results, "BenchmarkA") != 6 || strings.Count(rec.ParentResults, "BenchmarkA") != 6 ||
+		!strings.Contains(rec.ParentResults, "benchgate-commit: "+root) {
+		t.Errorf("record: %+v", rec)
+	}
+	if files := gittest.Git(t, bare, "ls-tree", "--name-only", "benchgate-data"); files != ".nojekyll\ncharts\nindex.html\nindex.json\nrecords" {
+		t.Errorf("data branch: %q", files)
+	}
+	gittest.CheckClean(t, clone)
+
+	// The root commit has no parent to measure against; --from takes no measuring flags.
+	if code, _, stderr := gate(t, clone, "baseline", "record", "--rev", root, "--count", "2"); code != exitError || !strings.Contains(stderr, "has no parent to measure it against") {
+		t.Errorf("root commit: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := gate(t, clone, "baseline", "record", "--from", t.TempDir(), "--count", "3"); code != exitError || !strings.Contains(stderr, "--count: --from records a finished run") {
+		t.Errorf("--from with --count: exit %d\n%s", code, stderr)
+	}
+}
