@@ -64,7 +64,7 @@ The README lists every input and output.`,
 // inputs are the action's inputs, validated.
 type inputs struct {
 	token, bench, benchtime, config, workingDir, comment, key, failOn, reportPath, dataBranch string
-	keep                                                                                      int
+	keep                                                                                      baseline.Retention
 	packages                                                                                  []string
 	count                                                                                     int
 	timeout, budget                                                                           time.Duration
@@ -121,11 +121,10 @@ func readInputs(act *githubactions.Action) (inputs, error) {
 	default:
 		bad("fail-on", "regression or never", in.failOn)
 	}
-	keep := orDefault(act.GetInput("keep"), "0")
-	if n, err := strconv.Atoi(keep); err != nil || n < 0 {
-		bad("keep", "a whole number of records, 0 to keep all", keep)
+	if keep, err := baseline.ParseRetention(act.GetInput("keep")); err != nil {
+		errs = append(errs, fmt.Errorf("input %q: %w", "keep", err))
 	} else {
-		in.keep = n
+		in.keep = keep
 	}
 	if !ghapi.ValidKey(in.key) {
 		bad("comment-key", "1 to 64 letters, digits, '.', '_' or '-'", in.key)

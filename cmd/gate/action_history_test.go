@@ -40,7 +40,7 @@ func TestActionPullRequestHistory(t *testing.T) {
 			Results:       results(20000 * (1 + delta)),
 			ParentResults: results(20000),
 		}
-		if err := store.Add(context.Background(), rec, 0); err != nil {
+		if err := store.Add(context.Background(), rec, baseline.Retention{}); err != nil {
 			t.Fatal(err)
 		}
 	}

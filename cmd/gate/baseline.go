@@ -46,7 +46,8 @@ unit of the newest 100 records with their change points marked, which GitHub Pag
 from the branch. It uses git's plumbing with a temporary index, so the checkout, index and
 branches are never touched, and it never forces a push: when another writer got there first
 it rebuilds its commit on the new tip and tries again, with jittered backoff, up to 8 times.
-A commit is recorded once; --keep drops the oldest records in the same commit.`,
+A commit is recorded once; --keep drops the records it does not keep, by number or by the
+age of their commits, in the same commit.`,
 		Example: `  gate baseline record                          # HEAD against HEAD~1, 10 rounds
   gate baseline record --rev v1.4.0 --count 20 ./...
   gate run --base HEAD~1 --head HEAD --out results && gate baseline record --from results
@@ -66,22 +67,26 @@ A commit is recorded once; --keep drops the oldest records in the same commit.`,
 	fl.StringVar(&f.from, "from", "", "record the head side of a finished gate run from `dir` (written by gate run --out) instead of measuring")
 	fl.StringVar(&f.branch, "branch", "benchgate-data", "the data `branch`")
 	fl.StringVar(&f.remote, "remote", "origin", "the `remote` the data branch is pushed to")
-	fl.IntVar(&f.keep, "keep", 0, "keep the newest `n` records only (0 keeps all)")
+	fl.StringVar(&f.keep, "keep", "", "keep the newest `n` records only (\"200\"), or those of the last n days (\"90d\"); all by default")
 	cmd.AddCommand(record)
 	return cmd
 }
 
 // recordFlags are gate baseline record's flags.
 type recordFlags struct {
-	rev, bench, benchtime, config, from, branch, remote string
-	count, keep                                         int
-	timeout, budget                                     time.Duration
+	rev, bench, benchtime, config, from, branch, remote, keep string
+	count                                                     int
+	timeout, budget                                           time.Duration
 }
 
 func recordBaseline(cmd *cobra.Command, f recordFlags, packages []string) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	w := baselineWrite{dir: ".", environ: os.Environ(), remote: f.remote, branch: f.branch, keep: f.keep}
+	keep, err := baseline.ParseRetention(f.keep)
+	if err != nil {
+		return usageError{fmt.Errorf("--keep: %w", err)}
+	}
+	w := baselineWrite{dir: ".", environ: os.Environ(), remote: f.remote, branch: f.branch, keep: keep}
 	var rep *report.Report
 	var results, parent []byte
 	if f.from != "" {
@@ -93,7 +98,6 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, packages []string) error 
 		if len(packages) > 0 {
 			return usageError{errors.New("--from records a finished run: give no packages")}
 		}
-		var err error
 		if rep, err = report.ReadFile(filepath.Join(f.from, "report.json")); err != nil {
 			return err
 		}
@@ -146,7 +150,7 @@ type baselineWrite struct {
 	environ []string // the git commands' environment, before credentials are removed
 	remote  string
 	branch  string
-	keep    int
+	keep    baseline.Retention
 }
 
 // storeBaseline records the head side of a gate run (its report and raw results) on the data

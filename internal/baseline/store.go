@@ -21,7 +21,9 @@ import (
 	"os/exec"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,9 +92,53 @@ var shaRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 // ErrRecorded is returned when the commit already has a record: records are never overwritten.
 var ErrRecorded = errors.New("the commit is already recorded")
 
-// Add writes rec to the data branch and pushes it. With keep > 0, the oldest records (by author
-// date) beyond keep are removed in the same commit.
-func (s *Store) Add(ctx context.Context, rec Record, keep int) error {
+// Retention says which records a write keeps: the newest Records of them (by author date), or
+// those whose commit is at most Days days older than the record being written. Zero keeps all,
+// and the record being written is always kept.
+type Retention struct {
+	Records int
+	Days    int
+}
+
+// ParseRetention reads a retention as people write it: "200" keeps 200 records, "90d" the
+// records of the last 90 days; "" and "0" keep all.
+func ParseRetention(s string) (Retention, error) {
+	const want = `a number of records such as "200", or of days such as "90d"; 0 keeps all`
+	if s == "" {
+		return Retention{}, nil
+	}
+	num, days := strings.CutSuffix(s, "d")
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return Retention{}, fmt.Errorf("expected %s, got %q", want, s)
+	}
+	if days {
+		return Retention{Days: n}, nil
+	}
+	return Retention{Records: n}, nil
+}
+
+// drop returns the records of recs (oldest first) that r does not keep, never rec itself.
+func (r Retention) drop(recs []Record, rec Record) []Record {
+	var out []Record
+	kept := len(recs)
+	for _, old := range recs {
+		if old.Commit.SHA == rec.Commit.SHA {
+			continue
+		}
+		tooMany := r.Records > 0 && kept > r.Records
+		tooOld := r.Days > 0 && old.Commit.AuthorDate.Before(rec.RecordedAt.AddDate(0, 0, -r.Days))
+		if tooMany || tooOld {
+			out = append(out, old)
+			kept--
+		}
+	}
+	return out
+}
+
+// Add writes rec to the data branch and pushes it. The records keep does not keep are removed
+// in the same commit.
+func (s *Store) Add(ctx context.Context, rec Record, keep Retention) error {
 	if !shaRE.MatchString(rec.Commit.SHA) {
 		return fmt.Errorf("commit %q: expected a full hexadecimal SHA", rec.Commit.SHA)
 	}
@@ -150,7 +196,7 @@ func (s *Store) fetch(ctx context.Context) (string, error) {
 }
 
 // build makes the commit that adds rec on top of tip, with a temporary index.
-func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, keep int) (string, error) {
+func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, keep Retention) (string, error) {
 	idx, err := os.CreateTemp("", "benchgate-index-")
 	if err != nil {
 		return "", err
@@ -182,14 +228,16 @@ func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, 
 		return "", err
 	}
 	message := "benchgate: record " + short(rec.Commit.SHA) + " " + rec.Commit.Subject
-	if keep > 0 && len(recs) > keep {
-		for _, r := range recs[:len(recs)-keep] {
+	if dropped := keep.drop(recs, rec); len(dropped) > 0 {
+		gone := map[string]bool{}
+		for _, r := range dropped {
 			if _, err := s.git(ctx, env, "update-index", "--remove", "--force-remove", "records/"+r.Commit.SHA+".json"); err != nil {
 				return "", err
 			}
+			gone[r.Commit.SHA] = true
 		}
-		message += fmt.Sprintf(" (dropped %d old records, keeping %d)", len(recs)-keep, keep)
-		recs = recs[len(recs)-keep:]
+		recs = slices.DeleteFunc(recs, func(r Record) bool { return gone[r.Commit.SHA] })
+		message += fmt.Sprintf(" (dropped %d old records, keeping %d)", len(dropped), len(recs))
 	}
 	entries := make([]Entry, len(recs))
 	for i, r := range recs {

@@ -52,7 +52,7 @@ func TestLayout(t *testing.T) {
 	ctx := context.Background()
 	before := gittest.Git(t, clone, "rev-parse", "HEAD")
 	for i := 1; i <= 3; i++ {
-		if err := s.Add(ctx, record(i), 0); err != nil {
+		if err := s.Add(ctx, record(i), Retention{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +76,7 @@ func TestLayout(t *testing.T) {
 	if branches := gittest.Git(t, clone, "branch", "--list"); branches != "* main" {
 		t.Errorf("local branches: %q", branches)
 	}
-	if err := s.Add(ctx, record(2), 0); !errors.Is(err, ErrRecorded) {
+	if err := s.Add(ctx, record(2), Retention{}); !errors.Is(err, ErrRecorded) {
 		t.Errorf("recording a commit twice: %v, want ErrRecorded", err)
 	}
 }
@@ -85,7 +85,7 @@ func TestRetention(t *testing.T) {
 	bare, clone := origin(t)
 	s := store(clone)
 	for i := 1; i <= 5; i++ {
-		if err := s.Add(context.Background(), record(i), 3); err != nil {
+		if err := s.Add(context.Background(), record(i), Retention{Records: 3}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,6 +95,31 @@ func TestRetention(t *testing.T) {
 	}
 	if msg := gittest.Git(t, bare, "log", "-1", "--format=%s", "benchgate-data"); !strings.Contains(msg, "dropped 1 old records, keeping 3") {
 		t.Errorf("commit message %q", msg)
+	}
+
+	// By age: record i's commit is of November 1+i, and it is recorded on November 25, so ten
+	// days keep the commits from November 15, 12:00 on. An old commit being recorded stays.
+	for _, i := range []int{14, 15, 16, 2} {
+		if err := s.Add(context.Background(), record(i), Retention{Days: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files = gittest.Git(t, bare, "ls-tree", "-r", "--name-only", "benchgate-data", "records/")
+	if files != fmt.Sprintf("records/%s.json\nrecords/%s.json\nrecords/%s.json", sha(2), sha(15), sha(16)) {
+		t.Errorf("kept by age:\n%s", files)
+	}
+}
+
+func TestParseRetention(t *testing.T) {
+	for in, want := range map[string]Retention{"": {}, "0": {}, "200": {Records: 200}, "90d": {Days: 90}} {
+		if got, err := ParseRetention(in); err != nil || got != want {
+			t.Errorf("ParseRetention(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"-1", "ten", "90days", "d", "3w"} {
+		if _, err := ParseRetention(in); err == nil || !strings.Contains(err.Error(), `such as "90d"`) || !strings.Contains(err.Error(), fmt.Sprintf("%q", in)) {
+			t.Errorf("ParseRetention(%q): %v", in, err)
+		}
 	}
 }
 
@@ -140,7 +165,7 @@ func TestWriterProcess(t *testing.T) {
 	gittest.Git(t, os.Getenv("BENCHGATE_WRITER_DIR"), "clone", "-q", bare, clone)
 	s := store(clone)
 	s.Attempts = 30
-	if err := s.Add(context.Background(), record(i), 0); err != nil {
+	if err := s.Add(context.Background(), record(i), Retention{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -154,7 +179,7 @@ func TestPushKeepsBeingRejected(t *testing.T) {
 	}
 	s := store(clone)
 	s.Attempts = 3
-	err := s.Add(context.Background(), record(1), 0)
+	err := s.Add(context.Background(), record(1), Retention{})
 	if err == nil || !strings.Contains(err.Error(), "gave up after 3 rejected pushes, nothing was written") || !strings.Contains(err.Error(), "the data branch is frozen") {
 		t.Errorf("error %v", err)
 	}
@@ -169,7 +194,7 @@ func TestCorruptRecord(t *testing.T) {
 	s := store(clone)
 	ctx := context.Background()
 	for i := 1; i <= 2; i++ {
-		if err := s.Add(ctx, record(i), 0); err != nil {
+		if err := s.Add(ctx, record(i), Retention{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -190,7 +215,7 @@ func TestCorruptRecord(t *testing.T) {
 		t.Errorf("warnings %q", warnings)
 	}
 	// A write still works, and its index leaves the broken file out.
-	if err := s.Add(ctx, record(3), 0); err != nil {
+	if err := s.Add(ctx, record(3), Retention{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -213,7 +238,7 @@ func TestPages(t *testing.T) {
 		return files, nil
 	}
 	for i := 1; i <= 3; i++ {
-		if err := s.Add(ctx, record(i), 2); err != nil {
+		if err := s.Add(ctx, record(i), Retention{Records: 2}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -233,7 +258,7 @@ func TestPages(t *testing.T) {
 	s.Pages = func([]Record) (map[string][]byte, error) {
 		return map[string][]byte{"records/" + sha(2) + ".json": []byte("{}")}, nil
 	}
-	if err := s.Add(ctx, record(4), 0); err == nil || !strings.Contains(err.Error(), "is not a path of the site") {
+	if err := s.Add(ctx, record(4), Retention{}); err == nil || !strings.Contains(err.Error(), "is not a path of the site") {
 		t.Errorf("a site overwriting a record: %v", err)
 	}
 	if got := gittest.Git(t, bare, "rev-parse", "benchgate-data"); got != tip {
