@@ -249,7 +249,7 @@ func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs
 		return err
 	}
 	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
-	if err := addHistory(ctx, rep, store); err != nil {
+	if _, err := addHistory(ctx, rep, store); err != nil {
 		// The comparison stands on its own; the history only adds to it.
 		act.Warningf("benchgate: %v; the comparison is reported without the history", err)
 	}
@@ -317,7 +317,8 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 		return fmt.Errorf("recording the baseline (the workflow needs permissions: contents: write): %w", err)
 	}
 	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
-	if err := addHistory(ctx, rep, store); err != nil {
+	recs, err := addHistory(ctx, rep, store)
+	if err != nil {
 		return err
 	}
 	var summary bytes.Buffer
@@ -326,10 +327,6 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 		return err
 	}
 	summary.WriteString("\n### Steps in the recorded history\n\n")
-	recs, _, err := store.History(ctx)
-	if err != nil {
-		return err
-	}
 	if len(recs) < 10 {
 		fmt.Fprintf(&summary, "%d commits recorded so far; steps are looked for from 10 on.\n", len(recs))
 	} else {

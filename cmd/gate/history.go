@@ -25,20 +25,27 @@ func historyOf(recs []baseline.Record) []trend.Commit {
 }
 
 // addHistory reads the recorded history on the store's data branch and puts each comparison of
-// rep beside it; the config's noise-multiple then settles the verdicts it applies to. A data
-// branch that does not exist yet is no history. The records that cannot be read are named in
-// the report's warnings.
-func addHistory(ctx context.Context, rep *report.Report, store *baseline.Store) error {
+// rep beside it (see withHistory). It returns the records read, oldest first. A data branch that
+// does not exist yet is no history; the records that cannot be read are named in the report's
+// warnings.
+func addHistory(ctx context.Context, rep *report.Report, store *baseline.Store) ([]baseline.Record, error) {
 	recs, warnings, err := store.History(ctx)
 	if err != nil {
-		return fmt.Errorf("reading the recorded history on %s: %w", store.Branch, err)
+		return nil, fmt.Errorf("reading the recorded history on %s: %w", store.Branch, err)
 	}
 	rep.Warnings = append(rep.Warnings, warnings...)
 	rep.Warnings = rep.Warnings[:min(len(rep.Warnings), report.MaxWarnings)]
+	return recs, withHistory(rep, store.Branch, recs)
+}
+
+// withHistory puts each comparison of rep beside its benchmark's history in recs; the config's
+// noise-multiple then settles the verdicts it applies to. Only the newest trend.Recent records
+// are read, all that a comparison's history and spread use.
+func withHistory(rep *report.Report, branch string, recs []baseline.Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	series, err := trend.Build(historyOf(recs))
+	series, err := trend.Build(historyOf(recs[max(0, len(recs)-trend.Recent):]))
 	if err != nil {
 		return err
 	}
@@ -46,7 +53,7 @@ func addHistory(ctx context.Context, rep *report.Report, store *baseline.Store) 
 	for _, s := range series {
 		byKey[trend.Key(s.Config, s.Benchmark, s.Unit)] = s
 	}
-	source := report.HistorySource{Branch: store.Branch, Commits: len(recs), Newest: recs[len(recs)-1].Commit.SHA}
+	source := report.HistorySource{Branch: branch, Commits: len(recs), Newest: recs[len(recs)-1].Commit.SHA}
 	compare.ApplyHistory(rep, source, func(c *report.Comparison) *report.History {
 		if s := byKey[trend.Key(c.Config, c.Benchmark, c.Unit)]; s != nil {
 			return s.History()

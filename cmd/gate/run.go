@@ -105,7 +105,7 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	}
 	if f.history != "" {
 		store := &baseline.Store{Dir: ".", Remote: "origin", Branch: f.history, Env: benchexec.ChildEnv(os.Environ())}
-		if err := addHistory(ctx, rep, store); err != nil {
+		if _, err := addHistory(ctx, rep, store); err != nil {
 			return err
 		}
 	}
