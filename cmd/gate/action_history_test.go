@@ -15,17 +15,15 @@ import (
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-// TestActionPullRequestHistory is a pull request on a repository whose data branch holds eight
-// recorded commits, each measured against its parent, in which BenchmarkA swung by ±50–120% from
-// run to run. The comment puts the regression beside that history; with noise-multiple: 3, a
-// 3× slowdown is within the swings the default branch shows, so the gate passes.
-func TestActionPullRequestHistory(t *testing.T) {
-	s := newPRScenario(t)
+// recordSwings gives repo an origin whose data branch holds eight recorded commits, each measured
+// against its parent, in which the tiny module's BenchmarkA swung by +120%, -60%, +100%, -50%,
+// +110%, -55%, +90% and -45%. It returns the benchmark's name as the tiny module's binary prints
+// it on this machine.
+func recordSwings(t *testing.T, repo string) string {
+	t.Helper()
 	bare := filepath.Join(t.TempDir(), "origin.git")
-	gittest.Git(t, s.repo, "clone", "-q", "--bare", s.repo, bare)
-	gittest.Git(t, s.repo, "remote", "add", "origin", bare)
-
-	// The benchmark's name as the tiny module's binary prints it on this machine.
+	gittest.Git(t, repo, "clone", "-q", "--bare", repo, bare)
+	gittest.Git(t, repo, "remote", "add", "origin", bare)
 	name := "BenchmarkA"
 	if n := runtime.GOMAXPROCS(0); n > 1 {
 		name += fmt.Sprintf("-%d", n)
@@ -33,7 +31,7 @@ func TestActionPullRequestHistory(t *testing.T) {
 	results := func(ns float64) string {
 		return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: example.com/tiny\n%s", runtime.GOOS, runtime.GOARCH, strings.Repeat(fmt.Sprintf("%s 2000 %.0f ns/op\n", name, ns), 5))
 	}
-	store := &baseline.Store{Dir: s.repo, Remote: "origin", Branch: "benchgate-data", Env: os.Environ()}
+	store := &baseline.Store{Dir: repo, Remote: "origin", Branch: "benchgate-data", Env: os.Environ()}
 	for i, delta := range []float64{1.2, -0.6, 1.0, -0.5, 1.1, -0.55, 0.9, -0.45} {
 		rec := baseline.Record{
 			Commit:        baseline.Commit{SHA: fmt.Sprintf("%040x", i+1), AuthorDate: time.Date(2026, 11, 1+i, 0, 0, 0, 0, time.UTC), Subject: fmt.Sprintf("change %d", i)},
@@ -44,6 +42,15 @@ func TestActionPullRequestHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return name
+}
+
+// TestActionPullRequestHistory is a pull request on a repository whose data branch holds eight
+// recorded commits in which BenchmarkA swung by ±50–120% from run to run (recordSwings). The comment puts the regression beside that history; with noise-multiple: 3, a
+// 3× slowdown is within the swings the default branch shows, so the gate passes.
+func TestActionPullRequestHistory(t *testing.T) {
+	s := newPRScenario(t)
+	name := recordSwings(t, s.repo)
 	gittest.WriteFiles(t, s.repo, map[string]string{".github/benchgate.yml": "noise-multiple: 3\n"})
 
 	code, stdout, stderr := runAsRunner(t, s.repo)
@@ -81,5 +88,29 @@ func TestActionPullRequestHistory(t *testing.T) {
 		if !strings.Contains(string(summary), want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
+	}
+}
+
+// TestRunHistory is gate run --history: the same comparison beside the same history, on a
+// laptop, without noise-multiple, so the 3× slowdown stays a regression; a data branch that is
+// not there is an error, since it was asked for.
+func TestRunHistory(t *testing.T) {
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, tiny(20000, ""))
+	gittest.Commit(t, repo, "base")
+	gittest.WriteFiles(t, repo, tiny(60000, ""))
+	gittest.Commit(t, repo, "three times the work")
+	recordSwings(t, repo)
+	code, stdout, stderr := gate(t, repo, "run", "--base", "HEAD~1", "--head", "HEAD", "--count", "6", "--benchtime", "2000x", "--format", "markdown", "--history", "benchgate-data")
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
+	}
+	for _, want := range []string{"| Threshold | History |", "→", "history: ±115% |", "(8 recorded, the newest 000000000000)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code, _, stderr := gate(t, repo, "run", "--base", "HEAD~1", "--head", "HEAD", "--count", "1", "--benchtime", "1x", "--history", "no-such-branch"); code != exitError || !strings.Contains(stderr, "no-such-branch") {
+		t.Errorf("a missing data branch: exit %d\n%s", code, stderr)
 	}
 }

@@ -95,6 +95,18 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	stderr := cmd.ErrOrStderr()
+	// The history is read first: a data branch that is not there should not cost a whole run.
+	var history []baseline.Record
+	var historyWarnings []string
+	if f.history != "" {
+		store := &baseline.Store{Dir: ".", Remote: "origin", Branch: f.history, Env: benchexec.ChildEnv(os.Environ())}
+		if history, historyWarnings, err = store.History(ctx); err != nil {
+			return fmt.Errorf("--history: reading %s from origin: %w", f.history, err)
+		}
+		if len(history) == 0 {
+			return usageError{fmt.Errorf("--history: origin has no records on a branch %s (gate baseline record writes them)", f.history)}
+		}
+	}
 	res, rep, err := measure(ctx, benchexec.Options{
 		Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
 		Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
@@ -104,8 +116,8 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 		return err
 	}
 	if f.history != "" {
-		store := &baseline.Store{Dir: ".", Remote: "origin", Branch: f.history, Env: benchexec.ChildEnv(os.Environ())}
-		if _, err := addHistory(ctx, rep, store); err != nil {
+		rep.Warnings = append(rep.Warnings, historyWarnings...)
+		if err := withHistory(rep, f.history, history); err != nil {
 			return err
 		}
 	}
