@@ -11,6 +11,7 @@
 package trend
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -85,8 +86,9 @@ func ChangePoints(xs []float64, opts Options) []ChangePoint {
 			t, ok := tested[[2]int{lo, hi}]
 			if !ok {
 				t = test{at: -1}
-				if tau, q := bestSplit(xs[lo:hi], opts.MinSegment); tau >= 0 {
-					if p := permutationP(xs[lo:hi], q, opts, rng); p <= opts.Alpha {
+				seg := newSegment(xs[lo:hi])
+				if tau, q := seg.bestSplit(seg.rank, opts.MinSegment); tau >= 0 {
+					if p := seg.permutationP(q, opts, rng); p <= opts.Alpha {
 						t = test{at: lo + tau, p: p, q: q}
 					}
 				}
@@ -116,34 +118,79 @@ func ChangePoints(xs []float64, opts Options) []ChangePoint {
 	return out
 }
 
-// bestSplit returns the split of xs that maximizes the energy statistic Q̂ (with exponent 1),
-// leaving at least min points on each side, or -1 when xs is too short.
-func bestSplit(xs []float64, min int) (int, float64) {
+// segment is a stretch of a series made ready for bestSplit. Every order of its points (the
+// series' own and each permutation's) has the same values, so they are sorted once: an order is
+// then a list of ranks, and a point's distance to all the others is known by its rank.
+type segment struct {
+	sorted []float64 // the values, ascending
+	rank   []int     // rank[i] is the rank of point i's value in sorted, in the series' order
+	dist   []float64 // dist[r] = Σ_j |sorted[r] − sorted[j]|
+	total  float64   // the sum of distances over all pairs
+	// Fenwick trees over ranks, of the count and the sum of the points left of the split.
+	count []int
+	sum   []float64
+}
+
+func newSegment(xs []float64) *segment {
 	n := len(xs)
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(xs[a], xs[b]) })
+	s := &segment{sorted: make([]float64, n), rank: make([]int, n), dist: make([]float64, n), count: make([]int, n+1), sum: make([]float64, n+1)}
+	// Distances do not change when every value is taken from the least: that keeps integers
+	// integers, and makes a constant segment exactly zero, so that exact ties stay exact.
+	all := 0.0
+	for r, i := range order {
+		s.sorted[r], s.rank[i] = xs[i]-xs[order[0]], r
+		all += s.sorted[r]
+	}
+	below := 0.0 // the sum of the values of ranks below r
+	for r, v := range s.sorted {
+		lower := v*float64(r) - below // the distances to the points below
+		s.dist[r] = lower + (all - below - v) - v*float64(n-1-r)
+		s.total += lower
+		below += v
+	}
+	return s
+}
+
+// bestSplit returns the split of the points in the order ranks that maximizes the energy
+// statistic Q̂ (with exponent 1), leaving at least min points on each side, or -1 when there are
+// too few points.
+func (s *segment) bestSplit(ranks []int, min int) (int, float64) {
+	n := len(ranks)
 	if n < 2*min {
 		return -1, 0
 	}
 	// The three sums of distances (within the left side, within the right, across) are updated
-	// as the split moves right, so all splits together cost O(n²).
-	d := func(i, j int) float64 { return math.Abs(xs[i] - xs[j]) }
-	left, right, cross := 0.0, 0.0, 0.0
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			right += d(i, j)
-		}
-	}
+	// as the split moves right. The point that moves is at distance l from the left side, which
+	// the Fenwick trees give in O(log n), and so at dist − l from the rest of the right side: all
+	// splits together cost O(n log n).
+	clear(s.count)
+	clear(s.sum)
+	left, right, cross, leftSum := 0.0, s.total, 0.0, 0.0
 	best, bestQ := -1, math.Inf(-1)
 	for t := 1; t < n; t++ {
 		// Move point t−1 from the right side to the left side.
-		k := t - 1
-		for i := 0; i < k; i++ {
-			left += d(i, k)
-			cross -= d(i, k)
+		k, rk := t-1, ranks[t-1]
+		x := s.sorted[rk]
+		c, below := 0, 0.0 // the count and the sum of the left side's points ranked below x
+		for i := rk; i > 0; i &= i - 1 {
+			c += s.count[i]
+			below += s.sum[i]
 		}
-		for j := t; j < n; j++ {
-			right -= d(k, j)
-			cross += d(k, j)
+		l := x*float64(c) - below + (leftSum - below) - x*float64(k-c)
+		rest := s.dist[rk] - l
+		left += l
+		cross += rest - l
+		right -= rest
+		for i := rk + 1; i <= n; i += i & -i {
+			s.count[i]++
+			s.sum[i] += x
 		}
+		leftSum += x
 		if t < min || n-t < min {
 			continue
 		}
@@ -156,17 +203,32 @@ func bestSplit(xs []float64, min int) (int, float64) {
 	return best, bestQ
 }
 
-// permutationP is the share of random orders of xs whose best split is at least as strong as q.
-func permutationP(xs []float64, q float64, opts Options, rng *rand.Rand) float64 {
-	perm := slices.Clone(xs)
+// permutationP is the share of random orders of the segment whose best split is at least as
+// strong as q.
+//
+// It stops computing splits as soon as enough orders were at least as strong for p to exceed
+// opts.Alpha whatever the rest would give: the split is then rejected, and the p returned, a
+// lower bound, is not used. The remaining orders are still drawn, so that the tests after this
+// one see the same random numbers as without the shortcut; a split that is accepted is always
+// tested with all the permutations.
+func (s *segment) permutationP(q float64, opts Options, rng *rand.Rand) float64 {
+	perm := slices.Clone(s.rank)
+	swap := func(i, j int) { perm[i], perm[j] = perm[j], perm[i] }
+	n := float64(opts.Permutations + 1)
 	atLeast := 0
-	for range opts.Permutations {
-		rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		if _, pq := bestSplit(perm, opts.MinSegment); pq >= q {
+	for i := range opts.Permutations {
+		rng.Shuffle(len(perm), swap)
+		if _, pq := s.bestSplit(perm, opts.MinSegment); pq >= q {
 			atLeast++
+			if p := float64(atLeast+1) / n; p > opts.Alpha {
+				for range opts.Permutations - i - 1 {
+					rng.Shuffle(len(perm), swap)
+				}
+				return p
+			}
 		}
 	}
-	return float64(atLeast+1) / float64(opts.Permutations+1)
+	return float64(atLeast+1) / n
 }
 
 func median(xs []float64) float64 {

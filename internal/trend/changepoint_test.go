@@ -70,6 +70,73 @@ func TestSteps(t *testing.T) {
 	}
 }
 
+// TestBestSplit checks the O(n log n) split search against the energy statistic computed from
+// every pair, on continuous, integer (with ties) and constant series.
+func TestBestSplit(t *testing.T) {
+	pairs := func(xs []float64, min int) (int, float64) {
+		best, bestQ := -1, math.Inf(-1)
+		for s := min; s <= len(xs)-min; s++ {
+			var left, right, cross float64
+			for i := range xs {
+				for j := i + 1; j < len(xs); j++ {
+					d := math.Abs(xs[i] - xs[j])
+					switch {
+					case j < s:
+						left += d
+					case i >= s:
+						right += d
+					default:
+						cross += d
+					}
+				}
+			}
+			m, r := float64(s), float64(len(xs)-s)
+			e := 2*cross/(m*r) - left/(m*(m-1)/2) - right/(r*(r-1)/2)
+			if q := m * r / (m + r) * e; q > bestQ {
+				best, bestQ = s, q
+			}
+		}
+		return best, bestQ
+	}
+	rounded := series(5, 120, 70, 0.1, 0.05, 0.05)
+	for i := range rounded {
+		rounded[i] = math.Round(rounded[i] / 5)
+	}
+	for name, xs := range map[string][]float64{
+		"step":     series(4, 150, 90, -0.1, 0.03, 0.02),
+		"flat":     series(4, 150, -1, 0, 0.03, 0.02),
+		"integers": rounded,
+		"constant": make([]float64, 40),
+	} {
+		seg := newSegment(xs)
+		at, q := seg.bestSplit(seg.rank, 5)
+		wantAt, wantQ := pairs(xs, 5)
+		if at != wantAt || math.Abs(q-wantQ) > 1e-9*math.Max(1, math.Abs(wantQ)) {
+			t.Errorf("%s: best split %d (Q %g), from all pairs %d (Q %g)", name, at, q, wantAt, wantQ)
+		}
+	}
+}
+
+// TestStopEarly: a rejected split stops being tested early, but draws as many permutations as a
+// full test, so the tests after it are the same.
+func TestStopEarly(t *testing.T) {
+	xs := series(2, 200, -1, 0, 0.03, 0)
+	seg := newSegment(xs)
+	_, q := seg.bestSplit(seg.rank, 5)
+	opts := Options{}.withDefaults()
+	a, b := rand.New(rand.NewPCG(1, 2)), rand.New(rand.NewPCG(1, 2))
+	if p := seg.permutationP(q, opts, a); p <= opts.Alpha {
+		t.Fatalf("p %g on a flat series", p)
+	}
+	perm := make([]int, len(xs))
+	for range opts.Permutations {
+		b.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	}
+	if a.Uint64() != b.Uint64() {
+		t.Error("stopping early changed the random numbers left for the next tests")
+	}
+}
+
 func TestShort(t *testing.T) {
 	if cps := ChangePoints([]float64{1, 2, 3}, Options{}); len(cps) != 0 {
 		t.Errorf("change points %+v in 3 points", cps)
