@@ -344,11 +344,12 @@ func (s *Store) inCommitOrder(ctx context.Context, recs []Record) []Record {
 	if len(recs) == 0 {
 		return recs
 	}
-	args := []string{"rev-list", "--topo-order", "--reverse"}
+	var shas strings.Builder
 	for _, r := range recs {
-		args = append(args, r.Commit.SHA)
+		shas.WriteString(r.Commit.SHA + "\n")
 	}
-	out, err := s.git(ctx, nil, args...)
+	// On standard input: a thousand SHAs as arguments would pass some systems' command-line limit.
+	out, err := s.gitInput(ctx, []byte(shas.String()), "rev-list", "--topo-order", "--reverse", "--stdin")
 	if err != nil {
 		return recs
 	}
