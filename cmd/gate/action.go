@@ -249,7 +249,10 @@ func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs
 		return err
 	}
 	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
-	if _, err := addHistory(ctx, rep, store); err != nil {
+	switch _, err := addHistory(ctx, rep, store); {
+	case errors.Is(err, baseline.ErrNoRemote):
+		act.Infof("benchgate: no recorded history: %v", err)
+	case err != nil:
 		// The comparison stands on its own; the history only adds to it.
 		act.Warningf("benchgate: %v; the comparison is reported without the history", err)
 	}

@@ -133,6 +133,10 @@ func TestActionPullRequest(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
 	}
+	// Without a remote there is no recorded history, which is no warning.
+	if strings.Contains(stdout, "::warning::benchgate: reading the recorded history") {
+		t.Errorf("a warning about the missing history:\n%s", stdout)
+	}
 	// Workflow command properties are percent-encoded: ":" is %3A.
 	if !strings.Contains(stdout, "::error title=benchgate%3A regression::example.com/tiny.A-") {
 		t.Errorf("no error annotation for the regression:\n%s", stdout)

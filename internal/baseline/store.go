@@ -92,6 +92,9 @@ var shaRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 // ErrRecorded is returned when the commit already has a record: records are never overwritten.
 var ErrRecorded = errors.New("the commit is already recorded")
 
+// ErrNoRemote is returned when the repository has no remote of the store's name.
+var ErrNoRemote = errors.New("no such remote")
+
 // Retention says which records a write keeps: the newest Records of them (by author date), or
 // those whose commit is at most Days days older than the record being written. Zero keeps all,
 // and the record being written is always kept.
@@ -186,6 +189,9 @@ func (s *Store) localRef() string { return "refs/benchgate/" + s.Branch }
 // fetch updates the local copy of the data branch and returns its tip, "" when the branch does
 // not exist yet.
 func (s *Store) fetch(ctx context.Context) (string, error) {
+	if _, err := s.git(ctx, nil, "remote", "get-url", s.Remote); err != nil {
+		return "", fmt.Errorf("%w: the repository has no remote %q", ErrNoRemote, s.Remote)
+	}
 	if _, err := s.git(ctx, nil, "fetch", "--quiet", "--no-tags", s.Remote, "+refs/heads/"+s.Branch+":"+s.localRef()); err != nil {
 		if !strings.Contains(err.Error(), "couldn't find remote ref") {
 			return "", err

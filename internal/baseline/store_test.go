@@ -265,3 +265,12 @@ func TestPages(t *testing.T) {
 		t.Errorf("the refused write moved the data branch")
 	}
 }
+
+func TestNoRemote(t *testing.T) {
+	_, clone := origin(t)
+	s := store(clone)
+	s.Remote = "upstream"
+	if _, _, err := s.History(context.Background()); !errors.Is(err, ErrNoRemote) || !strings.Contains(err.Error(), `no remote "upstream"`) {
+		t.Errorf("History without the remote: %v", err)
+	}
+}
