@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -93,13 +94,10 @@ func notableHeader(r *report.Report) string {
 	return "| Benchmark | Unit | Base | Head | Change | p | n | Threshold | History |\n| :-- | :-- | --: | --: | --: | --: | --: | --: | :-- |\n"
 }
 
-// historyLegend explains the History column.
-func historyLegend(r *report.Report) string {
-	if r.History == nil {
-		return ""
-	}
+// historyLegend explains the history column, escaped for markdown or plain.
+func historyLegend(r *report.Report, st style) string {
 	return fmt.Sprintf("History: the benchmark's medians on the last recorded commits of %s (%d recorded, the newest %s), oldest first, then → this change applied to the newest; ± is its run-to-run spread there.\n",
-		escape(r.History.Branch), r.History.Commits, escape(shortSHA(r.History.Newest)))
+		st.esc(r.History.Branch), r.History.Commits, st.esc(shortSHA(r.History.Newest)))
 }
 
 // join assembles the body with the first rows notable rows, the details or a pointer to them, and
@@ -230,8 +228,9 @@ func details(r *report.Report) string {
 		if len(cfg) > 0 {
 			fmt.Fprintf(&b, "%s\n\n", strings.Join(cfg, " · "))
 		}
+		withHistory := slices.ContainsFunc(g.cmps, func(c *report.Comparison) bool { return c.History != nil })
 		header, more := "| %s | Base | Head | vs base | Verdict |\n| :-- | --: | --: | :-- | :-- |\n", ""
-		if r.History != nil {
+		if withHistory {
 			header, more = "| %s | Base | Head | vs base | Verdict | History |\n| :-- | --: | --: | :-- | :-- | :-- |\n", " |"
 		}
 		fmt.Fprintf(&b, header, escape(g.unit))
@@ -244,7 +243,7 @@ func details(r *report.Report) string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |", escape(c.Benchmark),
 				escape(withRange(cells.Base, cells.BaseRange)), escape(withRange(cells.Head, cells.HeadRange)),
 				escape(change), escape(verdictText(c)))
-			if r.History != nil {
+			if withHistory {
 				fmt.Fprintf(&b, " %s |", escape(historyCell(c)))
 			}
 			b.WriteString("\n")
@@ -273,7 +272,7 @@ func footer(r *report.Report, st style) string {
 	}
 	fmt.Fprintf(&b, "%s\n", escape(settings(r.Settings)))
 	if r.History != nil {
-		b.WriteString("\n" + historyLegend(r))
+		b.WriteString("\n" + historyLegend(r, st))
 	}
 	if run := r.Run; run != nil && len(run.Processes) > 0 {
 		b.WriteString("\n<details><summary>Benchmark processes</summary>\n\n| Package | Side | Runs | Wall | CPU | Peak RSS |\n| :-- | :-- | --: | --: | --: | --: |\n")

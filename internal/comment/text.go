@@ -12,7 +12,8 @@ import (
 )
 
 // Text writes the report for a terminal: one benchstat-like table per configuration and unit,
-// with a verdict column and footnotes for warnings, then the headline.
+// with a verdict column, a history column where comparisons have a recorded history, and
+// footnotes for warnings, then the headline.
 func Text(w io.Writer, r *report.Report) error {
 	bw := bufio.NewWriter(w)
 	var prev map[string]string
@@ -46,6 +47,9 @@ func Text(w io.Writer, r *report.Report) error {
 		}
 		bw.WriteString("\n")
 	}
+	if r.History != nil {
+		fmt.Fprintln(bw, Printable(strings.TrimSuffix(historyLegend(r, plain), "\n")))
+	}
 	fmt.Fprintln(bw, Headline(r))
 	return bw.Flush()
 }
@@ -64,10 +68,17 @@ var textColumns = []struct {
 	{" ", false},  // (p=… n=…)
 	{" ", false},  // footnote marks
 	{"  ", false}, // verdict
+	{"  ", false}, // history
 }
 
 func textTable(w *bufio.Writer, g group, alpha float64) {
-	rows := [][]string{{g.unit, "base", "", "head", "", "vs base", "", "", ""}}
+	header := []string{g.unit, "base", "", "head", "", "vs base", "", "", "", ""}
+	for _, c := range g.cmps {
+		if c.History != nil {
+			header[len(header)-1] = "history"
+		}
+	}
+	rows := [][]string{header}
 	var notes footnotes
 	for _, c := range g.cmps {
 		cells := Format(c, alpha)
@@ -80,7 +91,7 @@ func textTable(w *bufio.Writer, g group, alpha float64) {
 		if c.Reason != "" {
 			msgs = append(msgs, c.Reason)
 		}
-		rows = append(rows, []string{c.Benchmark, cells.Base, cells.BaseRange, cells.Head, cells.HeadRange, cells.Delta, stat, notes.mark(msgs), verdictText(c)})
+		rows = append(rows, []string{c.Benchmark, cells.Base, cells.BaseRange, cells.Head, cells.HeadRange, cells.Delta, stat, notes.mark(msgs), verdictText(c), historyCell(c)})
 	}
 	if gm := g.geomean; gm != nil {
 		base, head, delta := GeomeanCells(gm)
