@@ -19,6 +19,7 @@ func TestCharts(t *testing.T) {
 	in := []*Series{
 		{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "Step-8", Unit: "sec/op", Values: step, Changes: ChangePoints(step, Options{Seed: 1})},
 		{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "Flat-8 <&>", Unit: "B/op", Values: flat, Changes: ChangePoints(flat, Options{Seed: 2})},
+		{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "Step-8", Unit: "allocs/op", Values: make([]float64, 60)}, // zero throughout: not drawn
 	}
 	var commits []string
 	for i := range 60 {
@@ -34,7 +35,7 @@ func TestCharts(t *testing.T) {
 	}
 	names := []string{"charts/m.Step-8_sec_op.svg", "charts/m.Flat-8_B_op.svg"}
 	if len(files) != 3 {
-		t.Errorf("files: %d, want two charts and index.html", len(files))
+		t.Errorf("files: %d, want two charts and index.html (and no chart of zeros)", len(files))
 	}
 	for i, name := range names {
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -62,11 +63,11 @@ func TestCharts(t *testing.T) {
 			}
 		}
 		all := strings.Join(texts, "|")
-		if !strings.Contains(all, in[i].Title()) || !strings.Contains(all, "history") || paths < 10 {
+		if !strings.Contains(all, in[i].Title()) || !strings.Contains(all, "median, ") || paths < 10 {
 			t.Errorf("%s: texts %q, %d paths", name, all, paths)
 		}
-		if got, want := strings.Contains(all, "change point"), len(in[i].Changes) > 0; got != want {
-			t.Errorf("%s: change-point marker %v, want %v", name, got, want)
+		if got, want := strings.Contains(all, "change point") && strings.Contains(all, "level"), len(in[i].Changes) > 0; got != want {
+			t.Errorf("%s: change-point marker and levels %v, want %v", name, got, want)
 		}
 	}
 	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
@@ -81,5 +82,24 @@ func TestCharts(t *testing.T) {
 	// html/template writes "+" as &#43;, which a browser shows as "+".
 	if !strings.Contains(string(page), "step at c40 change 40: &#43;1") || !strings.Contains(string(page), "60 recorded commits, the newest c59 change 59") || strings.Contains(string(page), "<&>") {
 		t.Errorf("index.html:\n%s", page)
+	}
+}
+
+func TestCommitTicks(t *testing.T) {
+	for _, tt := range []struct {
+		lo, hi float64
+		want   string
+	}{
+		{0.5, 3.5, "1 2 3"},
+		{0.5, 12.5, "2 4 6 8 10 12"},
+		{40.5, 140.5, "60 80 100 120 140"},
+	} {
+		var got []string
+		for _, tick := range (commitTicks{}).Ticks(tt.lo, tt.hi) {
+			got = append(got, tick.Label)
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("ticks of %v–%v: %v, want %s", tt.lo, tt.hi, got, tt.want)
+		}
 	}
 }
