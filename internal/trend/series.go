@@ -145,9 +145,14 @@ func (s *Series) Spread() (pct float64, basis string, n int, ok bool) {
 	return robustSD(rel), "commits", len(rel), true
 }
 
-// History is the series' recent history as a report carries it.
+// History is the series' recent history as a report carries it; nil when it is zero throughout
+// (B/op of a benchmark that never allocates), which is nothing to show.
 func (s *Series) History() *report.History {
-	h := &report.History{Values: slices.Clone(s.Values[max(0, len(s.Values)-Recent):])}
+	recent := s.Values[max(0, len(s.Values)-Recent):]
+	if !slices.ContainsFunc(recent, func(v float64) bool { return v != 0 }) {
+		return nil
+	}
+	h := &report.History{Values: slices.Clone(recent)}
 	if pct, basis, n, ok := s.Spread(); ok {
 		h.SpreadPercent, h.SpreadBasis, h.SpreadN = &pct, basis, n
 	}

@@ -103,9 +103,19 @@ func TestSpread(t *testing.T) {
 				t.Errorf("spread %.4f%% over %d %q (ok %v), want %.4f%% %q (ok %v)", pct, n, basis, ok, c.want, c.basis, c.ok)
 			}
 			h := s.History()
+			if h == nil {
+				t.Fatal("no history")
+			}
 			if len(h.Values) != min(len(c.values), Recent) || (h.SpreadPercent != nil) != c.ok {
 				t.Errorf("history: %d values, spread %v", len(h.Values), h.SpreadPercent)
 			}
 		})
+	}
+}
+
+func TestHistoryOfZeros(t *testing.T) {
+	s := &Series{Values: make([]float64, 8), Deltas: make([]float64, 8)}
+	if h := s.History(); h != nil {
+		t.Errorf("history of zeros: %+v, want none", h)
 	}
 }
