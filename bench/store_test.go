@@ -142,12 +142,12 @@ func dataStore(b *testing.B, n int, m *measured) (*baseline.Store, int) {
 	return &baseline.Store{Dir: clone, Remote: "origin", Branch: "benchgate-data", Env: os.Environ()}, size
 }
 
-// BenchmarkStoreAdd records commits, one per iteration, on a data branch of 100 records whose
-// remote is a bare repository on disk: fetch, build the commit with git's plumbing (rebuilding
-// index.json from every record), and push. ns/op is the time to record one commit, without the
-// network; it grows with the branch, as every write reads every record.
+// BenchmarkStoreAdd records commits, one per iteration, on a data branch of 1,000 records whose
+// remote is a bare repository on disk: fetch, build the commit with git's plumbing (index.json
+// from the previous one, checked against the records listed), and push. ns/op is the time to
+// record one commit, without the network.
 func BenchmarkStoreAdd(b *testing.B) {
-	const n = 100
+	const n = 1000
 	m := newMeasured(b)
 	s, _ := dataStore(b, n, m)
 	ctx := context.Background()
@@ -160,19 +160,30 @@ func BenchmarkStoreAdd(b *testing.B) {
 	}
 }
 
-// BenchmarkHistoryLoad reads back a data branch of 1,000 records, as gate trend does before it
-// looks for change points: fetch (nothing new), read every record in one git cat-file and decode
-// it. The records' commits are not in the repository, so they come in author-date order. MB/s is
-// of the records' JSON.
+// BenchmarkHistoryLoad reads back a data branch of 1,000 records: all of them, as gate trend does
+// before it looks for change points (MB/s is of the records' JSON), and the newest 30, as every
+// pull request's check does for the history beside its comparisons. Each is a fetch (nothing
+// new), the index, and the records in one git cat-file. The records' commits are not in the
+// repository, so they come in author-date order.
 func BenchmarkHistoryLoad(b *testing.B) {
 	const n = 1000
 	s, size := dataStore(b, n, newMeasured(b))
-	b.SetBytes(int64(size))
 	ctx := context.Background()
-	for b.Loop() {
-		recs, _, err := s.History(ctx)
-		if err != nil || len(recs) != n {
-			b.Fatalf("%d records, %v", len(recs), err)
+	for _, newest := range []int{0, 30} {
+		name, want := "all", n
+		if newest > 0 {
+			name, want = fmt.Sprintf("newest=%d", newest), newest
 		}
+		b.Run(name, func(b *testing.B) {
+			if newest == 0 {
+				b.SetBytes(int64(size))
+			}
+			for b.Loop() {
+				recs, _, err := s.Recent(ctx, newest)
+				if err != nil || len(recs) != want {
+					b.Fatalf("%d records, %v", len(recs), err)
+				}
+			}
+		})
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/ghapi"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/trend"
 )
 
 // resultsDir is where the action writes the raw results, report.json and report.md, relative to
@@ -249,7 +250,7 @@ func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs
 		return err
 	}
 	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
-	switch _, err := addHistory(ctx, rep, store); {
+	switch _, err := addHistory(ctx, rep, store, trend.Recent); {
 	case errors.Is(err, baseline.ErrNoRemote):
 		act.Infof("benchgate: no recorded history: %v", err)
 	case err != nil:
@@ -320,7 +321,8 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 		return fmt.Errorf("recording the baseline (the workflow needs permissions: contents: write): %w", err)
 	}
 	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
-	recs, err := addHistory(ctx, rep, store)
+	// The summary's steps are looked for in the newest records, those the charts show.
+	recs, err := addHistory(ctx, rep, store, chartWindow)
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func TestActionPullRequestHistory(t *testing.T) {
 	for _, want := range []string{
 		"| " + strings.TrimPrefix(name, "Benchmark") + " | ", "| within threshold (≤344.7%) | ",
 		"→", "history: ±115% |", "past 3 × the run-to-run spread of the benchmark's history",
-		"History: the benchmark's medians on the last recorded commits of benchgate-data (8 recorded, the newest 000000000000)",
+		"History: the benchmark's medians on the last 8 recorded commits of benchgate-data (the newest 000000000000)",
 	} {
 		if !strings.Contains(string(summary), want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
@@ -105,7 +105,7 @@ func TestRunHistory(t *testing.T) {
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
 	}
-	for _, want := range []string{"| Threshold | History |", "→", "history: ±115% |", "(8 recorded, the newest 000000000000)"} {
+	for _, want := range []string{"| Threshold | History |", "→", "history: ±115% |", "last 8 recorded commits of benchgate-data (the newest 000000000000)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, stdout)
 		}

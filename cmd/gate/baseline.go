@@ -177,7 +177,7 @@ func storeBaseline(ctx context.Context, w baselineWrite, rep *report.Report, res
 	if commit.Parent != "" && rep.Run.Base.SHA == commit.Parent && !rep.Run.Base.Dirty {
 		rec.ParentResults = string(baseResults)
 	}
-	s := &baseline.Store{Dir: w.dir, Remote: w.remote, Branch: w.branch, Env: env, Pages: site}
+	s := &baseline.Store{Dir: w.dir, Remote: w.remote, Branch: w.branch, Env: env, Pages: site, PagesRecords: chartWindow}
 	return commit, s.Add(ctx, rec, w.keep)
 }
 

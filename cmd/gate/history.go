@@ -24,12 +24,12 @@ func historyOf(recs []baseline.Record) []trend.Commit {
 	return out
 }
 
-// addHistory reads the recorded history on the store's data branch and puts each comparison of
-// rep beside it (see withHistory). It returns the records read, oldest first. A data branch that
-// does not exist yet is no history; the records that cannot be read are named in the report's
-// warnings.
-func addHistory(ctx context.Context, rep *report.Report, store *baseline.Store) ([]baseline.Record, error) {
-	recs, warnings, err := store.History(ctx)
+// addHistory reads the newest n records on the store's data branch and puts each comparison of
+// rep beside them (see withHistory). It returns the records read, oldest first. A data branch
+// that does not exist yet is no history; the records that cannot be read are named in the
+// report's warnings.
+func addHistory(ctx context.Context, rep *report.Report, store *baseline.Store, n int) ([]baseline.Record, error) {
+	recs, warnings, err := store.Recent(ctx, n)
 	if err != nil {
 		return nil, fmt.Errorf("reading the recorded history on %s: %w", store.Branch, err)
 	}
@@ -40,12 +40,12 @@ func addHistory(ctx context.Context, rep *report.Report, store *baseline.Store) 
 
 // withHistory puts each comparison of rep beside its benchmark's history in recs; the config's
 // noise-multiple then settles the verdicts it applies to. Only the newest trend.Recent records
-// are read, all that a comparison's history and spread use.
+// count, all that a comparison's history and spread use.
 func withHistory(rep *report.Report, branch string, recs []baseline.Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	series, err := trend.Build(historyOf(recs[max(0, len(recs)-trend.Recent):]))
+	series, err := trend.Build(historyOf(recs))
 	if err != nil {
 		return err
 	}
@@ -53,6 +53,7 @@ func withHistory(rep *report.Report, branch string, recs []baseline.Record) erro
 	for _, s := range series {
 		byKey[trend.Key(s.Config, s.Benchmark, s.Unit)] = s
 	}
+	recs = recs[max(0, len(recs)-trend.Recent):]
 	source := report.HistorySource{Branch: branch, Commits: len(recs), Newest: recs[len(recs)-1].Commit.SHA}
 	compare.ApplyHistory(rep, source, func(c *report.Comparison) *report.History {
 		if s := byKey[trend.Key(c.Config, c.Benchmark, c.Unit)]; s != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/trend"
 )
 
 type runFlags struct {
@@ -100,7 +101,7 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	var historyWarnings []string
 	if f.history != "" {
 		store := &baseline.Store{Dir: ".", Remote: "origin", Branch: f.history, Env: benchexec.ChildEnv(os.Environ())}
-		if history, historyWarnings, err = store.History(ctx); err != nil {
+		if history, historyWarnings, err = store.Recent(ctx, trend.Recent); err != nil {
 			return fmt.Errorf("--history: reading %s from origin: %w", f.history, err)
 		}
 		if len(history) == 0 {

@@ -2,8 +2,11 @@
 // repository, so that their history can be read back for trends.
 //
 // The layout of the data branch is one file per measured commit, records/<sha>.json, and
-// index.json, a list of the records' commits that is rebuilt from the records on every write, so
-// it can never disagree with them for long. Writes go through git's plumbing with a temporary
+// index.json, a list of the records' commits. Every write and read checks the index against the
+// records the branch holds, reads any record it lacks and drops any entry whose record is gone,
+// and every write stores the result: the index can always be rebuilt from the records, and never
+// disagrees with them for long, while a write or a read of the newest records costs the same
+// however long the history grows. Writes go through git's plumbing with a temporary
 // index: the user's checkout, index and branches are never touched. Pushes are never forced: when
 // another writer got there first, the write is rebuilt on the new tip and tried again, with
 // jittered backoff, a bounded number of times. Writers of different commits therefore never
@@ -19,7 +22,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -78,9 +80,13 @@ type Store struct {
 	Attempts int
 	Backoff  time.Duration
 	// Pages, when set, makes the static site published beside the records (index.html and
-	// charts/, see SitePaths) from every record the write leaves, oldest first; Add replaces the
-	// previous site with it in the same commit, so the site always shows the records next to it.
+	// charts/, see SitePaths) from the records the write leaves, oldest first, in commit order;
+	// Add replaces the previous site with it in the same commit, so the site always shows the
+	// records next to it.
 	Pages func(recs []Record) (map[string][]byte, error)
+	// PagesRecords, when above 0, gives Pages only that many of the newest records, so that a
+	// write reads no more of a long history than the site shows.
+	PagesRecords int
 }
 
 // SitePaths are the paths of the data branch that belong to the published site: Add's Pages
@@ -121,16 +127,16 @@ func ParseRetention(s string) (Retention, error) {
 	return Retention{Records: n}, nil
 }
 
-// drop returns the records of recs (oldest first) that r does not keep, never rec itself.
-func (r Retention) drop(recs []Record, rec Record) []Record {
-	var out []Record
-	kept := len(recs)
-	for _, old := range recs {
-		if old.Commit.SHA == rec.Commit.SHA {
+// drop returns the entries (oldest first) of the records r does not keep, never rec's.
+func (r Retention) drop(entries []Entry, rec Record) []Entry {
+	var out []Entry
+	kept := len(entries)
+	for _, old := range entries {
+		if old.SHA == rec.Commit.SHA {
 			continue
 		}
 		tooMany := r.Records > 0 && kept > r.Records
-		tooOld := r.Days > 0 && old.Commit.AuthorDate.Before(rec.RecordedAt.AddDate(0, 0, -r.Days))
+		tooOld := r.Days > 0 && old.AuthorDate.Before(rec.RecordedAt.AddDate(0, 0, -r.Days))
 		if tooMany || tooOld {
 			out = append(out, old)
 			kept--
@@ -228,29 +234,52 @@ func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, 
 	if err := s.addFile(ctx, env, name, data); err != nil {
 		return "", err
 	}
-	// The index, rebuilt from the records themselves.
-	recs, _, err := s.recordsOfIndex(ctx, env)
+	// The index: the tip's, checked against its records, and the new record.
+	entries, _, err := s.entries(ctx, tip)
 	if err != nil {
 		return "", err
 	}
+	entries = append(entries, Entry{Commit: rec.Commit, RecordedAt: rec.RecordedAt})
+	sortEntries(entries)
 	message := "benchgate: record " + short(rec.Commit.SHA) + " " + rec.Commit.Subject
-	if dropped := keep.drop(recs, rec); len(dropped) > 0 {
+	if dropped := keep.drop(entries, rec); len(dropped) > 0 {
 		gone := map[string]bool{}
-		for _, r := range dropped {
-			if _, err := s.git(ctx, env, "update-index", "--remove", "--force-remove", "records/"+r.Commit.SHA+".json"); err != nil {
+		for _, e := range dropped {
+			if _, err := s.git(ctx, env, "update-index", "--remove", "--force-remove", "records/"+e.SHA+".json"); err != nil {
 				return "", err
 			}
-			gone[r.Commit.SHA] = true
+			gone[e.SHA] = true
 		}
-		recs = slices.DeleteFunc(recs, func(r Record) bool { return gone[r.Commit.SHA] })
-		message += fmt.Sprintf(" (dropped %d old records, keeping %d)", len(dropped), len(recs))
-	}
-	entries := make([]Entry, len(recs))
-	for i, r := range recs {
-		entries[i] = Entry{Commit: r.Commit, RecordedAt: r.RecordedAt}
+		entries = slices.DeleteFunc(entries, func(e Entry) bool { return gone[e.SHA] })
+		message += fmt.Sprintf(" (dropped %d old records, keeping %d)", len(dropped), len(entries))
 	}
 	if s.Pages != nil {
-		if err := s.publish(ctx, env, s.inCommitOrder(ctx, recs)); err != nil {
+		// The newest records in commit order: the new one from memory, the others from tip.
+		shown := s.inCommitOrder(ctx, slices.Clone(entries))
+		if s.PagesRecords > 0 {
+			shown = shown[max(0, len(shown)-s.PagesRecords):]
+		}
+		var shas []string
+		for _, e := range shown {
+			if e.SHA != rec.Commit.SHA {
+				shas = append(shas, e.SHA)
+			}
+		}
+		loaded, _, err := s.load(ctx, tip, shas)
+		if err != nil {
+			return "", err
+		}
+		byID := map[string]Record{rec.Commit.SHA: rec}
+		for _, r := range loaded {
+			byID[r.Commit.SHA] = r
+		}
+		var recs []Record
+		for _, e := range shown {
+			if r, ok := byID[e.SHA]; ok { // an unreadable record is not shown
+				recs = append(recs, r)
+			}
+		}
+		if err := s.publish(ctx, env, recs); err != nil {
 			return "", err
 		}
 	}
@@ -333,112 +362,158 @@ func (s *Store) push(ctx context.Context, commit string) error {
 // (git rev-list --topo-order): author dates tie when commits come fast. Where the commits are not
 // in the repository (a shallow clone), author date, then record time, decide.
 func (s *Store) History(ctx context.Context) ([]Record, []string, error) {
+	return s.Recent(ctx, 0)
+}
+
+// Recent is History limited to the newest n records (all for n = 0): it reads the index and
+// then only those records, so that its cost does not grow with the whole history.
+func (s *Store) Recent(ctx context.Context, n int) ([]Record, []string, error) {
 	tip, err := s.fetch(ctx)
 	if err != nil || tip == "" {
 		return nil, nil, err
 	}
-	recs, warnings, err := s.records(ctx, tip)
+	entries, warnings, err := s.entries(ctx, tip)
 	if err != nil {
 		return nil, warnings, err
 	}
-	return s.inCommitOrder(ctx, recs), warnings, nil
+	entries = s.inCommitOrder(ctx, entries)
+	if n > 0 {
+		entries = entries[max(0, len(entries)-n):]
+	}
+	shas := make([]string, len(entries))
+	for i, e := range entries {
+		shas[i] = e.SHA
+	}
+	recs, more, err := s.load(ctx, tip, shas)
+	return recs, append(warnings, more...), err
 }
 
-// inCommitOrder sorts records, which come in author-date order, in the repository's commit
-// order when their commits are in it.
-func (s *Store) inCommitOrder(ctx context.Context, recs []Record) []Record {
-	if len(recs) == 0 {
-		return recs
+// entries returns the index of tip's records, oldest first by author date. It starts from tip's
+// index.json and checks it against the records the tree holds: a record the index lacks is read
+// (so an index that was lost or damaged is rebuilt from the records themselves), and an entry
+// whose record is gone is dropped. Records that cannot be read are named in the warnings.
+func (s *Store) entries(ctx context.Context, tip string) ([]Entry, []string, error) {
+	if tip == "" {
+		return nil, nil, nil
+	}
+	out, err := s.git(ctx, nil, "ls-tree", "-r", "--name-only", tip, "records/")
+	if err != nil {
+		return nil, nil, err
+	}
+	listed := map[string]bool{}
+	for _, name := range strings.Fields(out) {
+		if sha, ok := strings.CutSuffix(strings.TrimPrefix(name, "records/"), ".json"); ok {
+			listed[sha] = true
+		}
+	}
+	var index []Entry
+	if data, err := s.run(ctx, nil, nil, "cat-file", "blob", tip+":index.json"); err == nil {
+		// A damaged index is no error: the records it fails to list are read below.
+		_ = json.Unmarshal(data, &index)
+	}
+	var entries []Entry
+	known := map[string]bool{}
+	for _, e := range index {
+		if listed[e.SHA] && !known[e.SHA] {
+			entries = append(entries, e)
+			known[e.SHA] = true
+		}
+	}
+	var missing []string
+	for sha := range listed {
+		if !known[sha] {
+			missing = append(missing, sha)
+		}
+	}
+	sort.Strings(missing)
+	recs, warnings, err := s.load(ctx, tip, missing)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range recs {
+		entries = append(entries, Entry{Commit: r.Commit, RecordedAt: r.RecordedAt})
+	}
+	sortEntries(entries)
+	return entries, warnings, nil
+}
+
+func sortEntries(entries []Entry) {
+	sort.SliceStable(entries, func(i, j int) bool {
+		a, b := entries[i], entries[j]
+		if !a.AuthorDate.Equal(b.AuthorDate) {
+			return a.AuthorDate.Before(b.AuthorDate)
+		}
+		return a.RecordedAt.Before(b.RecordedAt)
+	})
+}
+
+// inCommitOrder sorts entries, which come in author-date order, in the repository's commit order
+// when their commits are in it.
+func (s *Store) inCommitOrder(ctx context.Context, entries []Entry) []Entry {
+	if len(entries) == 0 {
+		return entries
 	}
 	var shas strings.Builder
-	for _, r := range recs {
-		shas.WriteString(r.Commit.SHA + "\n")
+	for _, e := range entries {
+		shas.WriteString(e.SHA + "\n")
 	}
 	// On standard input: a thousand SHAs as arguments would pass some systems' command-line limit.
 	out, err := s.gitInput(ctx, []byte(shas.String()), "rev-list", "--topo-order", "--reverse", "--stdin")
 	if err != nil {
-		return recs
+		return entries
 	}
 	pos := map[string]int{}
 	for i, sha := range strings.Fields(out) {
 		pos[sha] = i
 	}
-	sort.SliceStable(recs, func(i, j int) bool { return pos[recs[i].Commit.SHA] < pos[recs[j].Commit.SHA] })
-	return recs
+	sort.SliceStable(entries, func(i, j int) bool { return pos[entries[i].SHA] < pos[entries[j].SHA] })
+	return entries
 }
 
-// records reads every record of tip's tree.
-func (s *Store) records(ctx context.Context, tip string) ([]Record, []string, error) {
-	out, err := s.git(ctx, nil, "ls-tree", "-r", tip, "records/")
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.readBlobs(ctx, out)
-}
-
-func (s *Store) recordsOfIndex(ctx context.Context, env []string) ([]Record, []string, error) {
-	out, err := s.git(ctx, env, "ls-files", "-s", "records/")
-	if err != nil {
-		return nil, nil, err
-	}
-	// ls-files -s prints "mode blob stage\tpath"; ls-tree "mode type blob\tpath".
-	var lines []string
-	for _, l := range strings.Split(out, "\n") {
-		if f := strings.Fields(l); len(f) == 4 {
-			lines = append(lines, f[0]+" blob "+f[1]+"\t"+f[3])
-		}
-	}
-	return s.readBlobs(ctx, strings.Join(lines, "\n"))
-}
-
-// readBlobs reads the records listed ("mode type blob\tpath" lines) in one git cat-file call.
-func (s *Store) readBlobs(ctx context.Context, listing string) ([]Record, []string, error) {
-	var paths, blobs []string
-	for _, l := range strings.Split(listing, "\n") {
-		meta, p, ok := strings.Cut(l, "\t")
-		if f := strings.Fields(meta); ok && len(f) == 3 && strings.HasSuffix(p, ".json") {
-			paths, blobs = append(paths, p), append(blobs, f[2])
-		}
-	}
-	if len(blobs) == 0 {
+// load reads the records of the given commits from tip's tree, in one git cat-file call, in the
+// order given. A record that cannot be read is skipped with a warning that names it.
+func (s *Store) load(ctx context.Context, tip string, shas []string) ([]Record, []string, error) {
+	if len(shas) == 0 {
 		return nil, nil, nil
 	}
-	data, err := s.run(ctx, nil, []byte(strings.Join(blobs, "\n")+"\n"), "cat-file", "--batch")
+	var query strings.Builder
+	for _, sha := range shas {
+		query.WriteString(tip + ":records/" + sha + ".json\n")
+	}
+	data, err := s.run(ctx, nil, []byte(query.String()), "cat-file", "--batch")
 	if err != nil {
 		return nil, nil, err
 	}
 	var recs []Record
 	var warnings []string
-	for _, p := range paths {
+	for _, sha := range shas {
+		p := "records/" + sha + ".json"
 		header, rest, _ := bytes.Cut(data, []byte("\n"))
-		var sha string
+		var object, kind string
 		var size int
-		fmt.Sscanf(string(header), "%s blob %d", &sha, &size)
+		if n, _ := fmt.Sscanf(string(header), "%s %s %d", &object, &kind, &size); n != 3 || kind != "blob" {
+			// "<name> missing", or not a file.
+			warnings = append(warnings, fmt.Sprintf("%s:%s: skipped: not a file", s.Branch, p))
+			data = rest
+			continue
+		}
 		if size > len(rest) {
 			return nil, nil, fmt.Errorf("reading %s: short read", p)
 		}
 		body := rest[:size]
 		data = rest[min(size+1, len(rest)):]
 		var r Record
-		want := strings.TrimSuffix(path.Base(p), ".json")
 		switch err := json.Unmarshal(body, &r); {
 		case err != nil:
 			warnings = append(warnings, fmt.Sprintf("%s:%s: skipped: not a record: %v", s.Branch, p, err))
 		case r.SchemaVersion != SchemaVersion:
 			warnings = append(warnings, fmt.Sprintf("%s:%s: skipped: schema_version %d, this gate reads %d", s.Branch, p, r.SchemaVersion, SchemaVersion))
-		case r.Commit.SHA != want:
+		case r.Commit.SHA != sha:
 			warnings = append(warnings, fmt.Sprintf("%s:%s: skipped: it records commit %q", s.Branch, p, r.Commit.SHA))
 		default:
 			recs = append(recs, r)
 		}
 	}
-	sort.SliceStable(recs, func(i, j int) bool {
-		a, b := recs[i], recs[j]
-		if !a.Commit.AuthorDate.Equal(b.Commit.AuthorDate) {
-			return a.Commit.AuthorDate.Before(b.Commit.AuthorDate)
-		}
-		return a.RecordedAt.Before(b.RecordedAt)
-	})
 	return recs, warnings, nil
 }
 

@@ -199,13 +199,8 @@ func TestCorruptRecord(t *testing.T) {
 		}
 	}
 	// Someone pushes a broken file into records/.
-	work := t.TempDir()
-	gittest.Git(t, work, "clone", "-q", "--branch", "benchgate-data", bare, "data")
-	data := filepath.Join(work, "data")
 	broken := "records/" + sha(9) + ".json"
-	gittest.WriteFiles(t, data, map[string]string{broken: "{not json"})
-	gittest.Commit(t, data, "break")
-	gittest.Git(t, data, "push", "-q", "origin", "HEAD:benchgate-data")
+	pushEdit(t, bare, map[string]string{broken: "{not json"})
 
 	recs, warnings, err := s.History(ctx)
 	if err != nil || len(recs) != 2 {
@@ -272,5 +267,100 @@ func TestNoRemote(t *testing.T) {
 	s.Remote = "upstream"
 	if _, _, err := s.History(context.Background()); !errors.Is(err, ErrNoRemote) || !strings.Contains(err.Error(), `no remote "upstream"`) {
 		t.Errorf("History without the remote: %v", err)
+	}
+}
+
+// pushEdit changes the data branch by hand, as someone with a clone could: files maps a path to
+// its new content, or to "" to delete it.
+func pushEdit(t *testing.T, bare string, files map[string]string) {
+	t.Helper()
+	work := t.TempDir()
+	gittest.Git(t, work, "clone", "-q", "--branch", "benchgate-data", bare, "data")
+	data := filepath.Join(work, "data")
+	for name, content := range files {
+		if content == "" {
+			gittest.Git(t, data, "rm", "-q", name)
+			continue
+		}
+		gittest.WriteFiles(t, data, map[string]string{name: content})
+	}
+	gittest.Git(t, data, "add", "-A")
+	gittest.Git(t, data, "commit", "-q", "-m", "edit by hand")
+	gittest.Git(t, data, "push", "-q", "origin", "HEAD:benchgate-data")
+}
+
+// TestIndexRepairs damages index.json (it lists a record that is gone and lacks two that are
+// there), and checks that reads see the records as they are and the next write stores an index
+// that agrees with them.
+func TestIndexRepairs(t *testing.T) {
+	bare, clone := origin(t)
+	s := store(clone)
+	ctx := context.Background()
+	for i := 1; i <= 4; i++ {
+		if err := s.Add(ctx, record(i), Retention{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var index []Entry
+	json.Unmarshal([]byte(gittest.Git(t, bare, "show", "benchgate-data:index.json")), &index)
+	damaged, _ := json.Marshal(index[:2]) // records 3 and 4 left out
+	pushEdit(t, bare, map[string]string{"index.json": string(damaged), "records/" + sha(1) + ".json": ""})
+
+	recs, warnings, err := s.History(ctx)
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.Commit.Subject)
+	}
+	if err != nil || len(warnings) > 0 || strings.Join(got, ", ") != "change 2, change 3, change 4" {
+		t.Errorf("history: %v, %v, %v", got, warnings, err)
+	}
+	if err := s.Add(ctx, record(5), Retention{}); err != nil {
+		t.Fatal(err)
+	}
+	index = nil
+	if err := json.Unmarshal([]byte(gittest.Git(t, bare, "show", "benchgate-data:index.json")), &index); err != nil {
+		t.Fatal(err)
+	}
+	var shas []string
+	for _, e := range index {
+		shas = append(shas, e.SHA)
+	}
+	if want := []string{sha(2), sha(3), sha(4), sha(5)}; fmt.Sprint(shas) != fmt.Sprint(want) {
+		t.Errorf("index after a write: %v, want %v", shas, want)
+	}
+}
+
+// TestRecent reads the newest records only: an old record that is broken is not read, so it is
+// no warning, and Pages is given the newest PagesRecords records.
+func TestRecent(t *testing.T) {
+	bare, clone := origin(t)
+	s := store(clone)
+	ctx := context.Background()
+	for i := 1; i <= 5; i++ {
+		if err := s.Add(ctx, record(i), Retention{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pushEdit(t, bare, map[string]string{"records/" + sha(1) + ".json": "{broken"})
+	recs, warnings, err := s.Recent(ctx, 2)
+	if err != nil || len(warnings) > 0 || len(recs) != 2 || recs[0].Commit.SHA != sha(4) || recs[1].Commit.SHA != sha(5) {
+		t.Errorf("Recent(2): %d records, %v, %v", len(recs), warnings, err)
+	}
+	if _, warnings, _ := s.Recent(ctx, 0); len(warnings) != 1 || !strings.Contains(warnings[0], "records/"+sha(1)+".json: skipped") {
+		t.Errorf("Recent(0) warnings: %q", warnings)
+	}
+	var shown []string
+	s.PagesRecords = 3
+	s.Pages = func(recs []Record) (map[string][]byte, error) {
+		for _, r := range recs {
+			shown = append(shown, r.Commit.Subject)
+		}
+		return map[string][]byte{"index.html": []byte("site")}, nil
+	}
+	if err := s.Add(ctx, record(6), Retention{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(shown, ", "); got != "change 4, change 5, change 6" {
+		t.Errorf("Pages was given %s", got)
 	}
 }

@@ -96,8 +96,8 @@ func notableHeader(r *report.Report) string {
 
 // historyLegend explains the history column, escaped for markdown or plain.
 func historyLegend(r *report.Report, st style) string {
-	return fmt.Sprintf("History: the benchmark's medians on the last recorded commits of %s (%d recorded, the newest %s), oldest first, then → this change applied to the newest; ± is its run-to-run spread there.\n",
-		st.esc(r.History.Branch), r.History.Commits, st.esc(shortSHA(r.History.Newest)))
+	return fmt.Sprintf("History: the benchmark's medians on the last %d recorded commits of %s (the newest %s), oldest first, then → this change applied to the newest; ± is its run-to-run spread there.\n",
+		r.History.Commits, st.esc(r.History.Branch), st.esc(shortSHA(r.History.Newest)))
 }
 
 // join assembles the body with the first rows notable rows, the details or a pointer to them, and

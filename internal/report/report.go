@@ -236,7 +236,8 @@ type Comparison struct {
 type HistorySource struct {
 	// Branch is the data branch the history was read from.
 	Branch string `json:"branch"`
-	// Commits is the number of recorded commits; Newest is the newest one's SHA.
+	// Commits is the number of the newest recorded commits that were read; Newest is the
+	// newest one's SHA.
 	Commits int    `json:"commits"`
 	Newest  string `json:"newest"`
 }
