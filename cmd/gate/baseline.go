@@ -40,8 +40,8 @@ action show next to a regression is taken over those changes. With --from, it re
 finished gate run (the directory written by gate run --out) instead of measuring; the base
 side is kept when it was the head's first parent.
 
-The branch holds one file per commit, records/<sha>.json; index.json, which is rebuilt from
-the records on every write; and a static site, index.html and an SVG chart per benchmark and
+The branch holds one file per commit, records/<sha>.json; index.json, which every write
+checks against the records and stores again; and a static site, index.html and an SVG chart per benchmark and
 unit of the newest 100 records with their change points marked, which GitHub Pages can serve
 from the branch. It uses git's plumbing with a temporary index, so the checkout, index and
 branches are never touched, and it never forces a push: when another writer got there first
