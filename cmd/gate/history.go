@@ -64,10 +64,10 @@ func withHistory(rep *report.Report, branch string, recs []baseline.Record) erro
 	return nil
 }
 
-// site is the data branch's static site: a chart of every benchmark and unit over the newest
-// chartWindow records, change points marked, and the index.html that lists them.
+// site is the data branch's static site: a chart of every benchmark and unit over the records
+// it is given (the store gives it the newest chartWindow), change points marked, and the
+// index.html that lists them.
 func site(recs []baseline.Record) (map[string][]byte, error) {
-	recs = recs[max(0, len(recs)-chartWindow):]
 	history := historyOf(recs)
 	series, err := trend.Build(history)
 	if err != nil {
