@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -26,6 +25,7 @@ import (
 	"github.com/benchgate/benchgate/internal/comment"
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/ghapi"
+	"github.com/benchgate/benchgate/internal/gitexec"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/trend"
 )
@@ -223,10 +223,8 @@ func runAction(ctx context.Context, stdout, stderr io.Writer) error {
 func prepare(ctx context.Context, in inputs, env actionEnv) (dir string, childEnv []string, cfg *config.Config, err error) {
 	dir = filepath.Join(env.workspace, in.workingDir)
 	childEnv = withSafeDirectory(os.Environ(), env.workspace)
-	check := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--git-dir")
-	check.Env = benchexec.ChildEnv(childEnv)
-	if out, err := check.CombinedOutput(); err != nil {
-		return "", nil, nil, fmt.Errorf("no git repository at %s (%s): check the repository out first, with actions/checkout and fetch-depth: 0", dir, strings.TrimSpace(string(out)))
+	if _, err := gitexec.Output(ctx, dir, benchexec.ChildEnv(childEnv), "rev-parse", "--git-dir"); err != nil {
+		return "", nil, nil, fmt.Errorf("no git repository at %s (%v): check the repository out first, with actions/checkout and fetch-depth: 0", dir, err)
 	}
 	cfgPath := in.config
 	if !filepath.IsAbs(cfgPath) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/comment"
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/gitexec"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
@@ -117,10 +117,10 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, packages []string) error 
 			return err
 		}
 		env := benchexec.ChildEnv(os.Environ())
-		if _, err := gitOutput(ctx, env, ".", "rev-parse", "--verify", "--quiet", f.rev+"^{commit}"); err != nil {
+		if _, err := gitexec.Output(ctx, ".", env, "rev-parse", "--verify", "--quiet", f.rev+"^{commit}"); err != nil {
 			return usageError{fmt.Errorf("--rev %q: not a commit in this repository", f.rev)}
 		}
-		if _, err := gitOutput(ctx, env, ".", "rev-parse", "--verify", "--quiet", f.rev+"^1"); err != nil {
+		if _, err := gitexec.Output(ctx, ".", env, "rev-parse", "--verify", "--quiet", f.rev+"^1"); err != nil {
 			return usageError{fmt.Errorf("--rev %q has no parent to measure it against (a root commit, or a shallow clone: fetch with fetch-depth: 0)", f.rev)}
 		}
 		res, r, err := measure(ctx, benchexec.Options{
@@ -183,7 +183,7 @@ func storeBaseline(ctx context.Context, w baselineWrite, rep *report.Report, res
 
 // commitInfo reads a commit's parent, author date and subject.
 func commitInfo(ctx context.Context, env []string, dir, sha string) (baseline.Commit, error) {
-	out, err := gitOutput(ctx, env, dir, "log", "-1", "--format=%H%n%P%n%aI%n%s", sha)
+	out, err := gitexec.Output(ctx, dir, env, "log", "-1", "--format=%H%n%P%n%aI%n%s", sha)
 	if err != nil {
 		return baseline.Commit{}, err
 	}
@@ -197,19 +197,4 @@ func commitInfo(ctx context.Context, env []string, dir, sha string) (baseline.Co
 	}
 	parent, _, _ := strings.Cut(lines[1], " ")
 	return baseline.Commit{SHA: lines[0], Parent: parent, AuthorDate: date, Subject: lines[3]}, nil
-}
-
-// gitOutput runs git in dir and returns its output, trimmed.
-func gitOutput(ctx context.Context, env []string, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir, cmd.Env = dir, env
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return "", fmt.Errorf("git %s: %s", args[0], strings.TrimSpace(string(ee.Stderr)))
-		}
-		return "", err
-	}
-	return strings.TrimSpace(string(out)), nil
 }

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"regexp"
 	"slices"
 	"sort"
@@ -29,6 +28,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/gitexec"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
@@ -534,22 +534,7 @@ func (s *Store) gitEnvInput(ctx context.Context, extraEnv []string, input []byte
 
 // run runs a git command in the store's repository and returns its output as it is.
 func (s *Store) run(ctx context.Context, extraEnv []string, input []byte, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = s.Dir
-	cmd.Env = append(append([]string{}, s.Env...), extraEnv...)
-	if input != nil {
-		cmd.Stdin = bytes.NewReader(input)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, fmt.Errorf("git %s: %s", args[0], msg)
-	}
-	return stdout.Bytes(), nil
+	return gitexec.Run(ctx, s.Dir, append(append([]string{}, s.Env...), extraEnv...), input, args...)
 }
 
 func short(sha string) string { return sha[:min(len(sha), 12)] }

@@ -1,33 +1,14 @@
 package benchexec
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-)
 
-// git runs a git command in dir and returns its trimmed standard output; errors carry git's own
-// message.
-func git(ctx context.Context, env []string, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return "", fmt.Errorf("git %s: %s", strings.Join(args, " "), msg)
-	}
-	return strings.TrimSpace(stdout.String()), nil
-}
+	"github.com/benchgate/benchgate/internal/gitexec"
+)
 
 // repo is the git repository gate runs in.
 type repo struct {
@@ -42,7 +23,7 @@ func openRepo(ctx context.Context, env []string, dir string) (*repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	root, err := git(ctx, env, abs, "rev-parse", "--show-toplevel")
+	root, err := gitexec.Output(ctx, abs, env, "rev-parse", "--show-toplevel")
 	if err != nil {
 		return nil, fmt.Errorf("%s is not in a git repository: %w", abs, err)
 	}
@@ -61,7 +42,7 @@ func openRepo(ctx context.Context, env []string, dir string) (*repo, error) {
 }
 
 func (r *repo) git(ctx context.Context, args ...string) (string, error) {
-	return git(ctx, r.env, r.root, args...)
+	return gitexec.Output(ctx, r.root, r.env, args...)
 }
 
 // resolve returns the commit SHA that rev names. In a shallow clone that lacks it, it fetches
