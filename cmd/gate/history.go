@@ -69,16 +69,13 @@ func withHistory(rep *report.Report, branch string, recs []baseline.Record) erro
 // index.html that lists them.
 func site(recs []baseline.Record) (map[string][]byte, error) {
 	history := historyOf(recs)
-	series, err := trend.Build(history)
+	_, series, err := findSteps(history)
 	if err != nil {
 		return nil, err
 	}
 	names := make([]string, len(history))
 	for i, h := range history {
 		names[i] = h.Name
-	}
-	for _, s := range series {
-		s.Detect(trend.Options{Seed: 1})
 	}
 	files, err := trend.Site(series, names)
 	if err != nil {

@@ -255,10 +255,7 @@ func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, 
 	}
 	if s.Pages != nil {
 		// The newest records in commit order: the new one from memory, the others from tip.
-		shown := s.inCommitOrder(ctx, slices.Clone(entries))
-		if s.PagesRecords > 0 {
-			shown = shown[max(0, len(shown)-s.PagesRecords):]
-		}
+		shown := s.newest(ctx, slices.Clone(entries), s.PagesRecords)
 		var shas []string
 		for _, e := range shown {
 			if e.SHA != rec.Commit.SHA {
@@ -376,10 +373,7 @@ func (s *Store) Recent(ctx context.Context, n int) ([]Record, []string, error) {
 	if err != nil {
 		return nil, warnings, err
 	}
-	entries = s.inCommitOrder(ctx, entries)
-	if n > 0 {
-		entries = entries[max(0, len(entries)-n):]
-	}
+	entries = s.newest(ctx, entries, n)
 	shas := make([]string, len(entries))
 	for i, e := range entries {
 		shas[i] = e.SHA
@@ -445,6 +439,15 @@ func sortEntries(entries []Entry) {
 		}
 		return a.RecordedAt.Before(b.RecordedAt)
 	})
+}
+
+// newest returns the newest n entries (all for n = 0) in commit order, oldest first.
+func (s *Store) newest(ctx context.Context, entries []Entry, n int) []Entry {
+	entries = s.inCommitOrder(ctx, entries)
+	if n > 0 {
+		entries = entries[max(0, len(entries)-n):]
+	}
+	return entries
 }
 
 // inCommitOrder sorts entries, which come in author-date order, in the repository's commit order

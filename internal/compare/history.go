@@ -11,10 +11,11 @@ import (
 // (history returns nil where there is none), and names where the history came from.
 //
 // With the settings' noise multiple k above 0, it settles the verdicts that depend on the
-// history: a regression or an improvement whose change is no larger than k × the run-to-run
-// spread of its history is within-threshold, its threshold raised to k × the spread (to a tenth of a percent), because the
-// default branch moves that much from run to run with no change at all. A comparison whose
-// history is too short to tell a spread is left to its threshold.
+// history: a significant change's threshold is raised to k × the run-to-run spread of its
+// history (to a tenth of a percent) where that is larger, and a regression or an improvement no
+// larger than it is within-threshold, because the default branch moves that much from run to run
+// with no change at all. A comparison whose history is too short to tell a spread is left to its
+// threshold.
 func ApplyHistory(rep *report.Report, source report.HistorySource, history func(*report.Comparison) *report.History) {
 	rep.History = &source
 	k := rep.Settings.NoiseMultiple
