@@ -313,7 +313,7 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 	switch {
 	case errors.Is(err, baseline.ErrRecorded):
 		// A re-run: records are never overwritten, and the first measurement stands.
-		act.Noticef("benchgate: %s is already recorded on %s; records are never overwritten", shortSHA(push.SHA), in.dataBranch)
+		act.Noticef("benchgate: %s is already recorded on %s; records are never overwritten", report.ShortSHA(push.SHA), in.dataBranch)
 		verb = "already recorded"
 	case err != nil:
 		return fmt.Errorf("recording the baseline (the workflow needs permissions: contents: write): %w", err)
@@ -325,7 +325,7 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 		return err
 	}
 	var summary bytes.Buffer
-	fmt.Fprintf(&summary, "## benchgate: %s %s on %s\n\nAgainst its parent, on this runner:\n\n", verb, shortSHA(push.SHA), in.dataBranch)
+	fmt.Fprintf(&summary, "## benchgate: %s %s on %s\n\nAgainst its parent, on this runner:\n\n", verb, report.ShortSHA(push.SHA), in.dataBranch)
 	if err := comment.MarkdownWith(&summary, rep, comment.Options{MaxBytes: comment.SummaryLimit / 2, RepoURL: env.serverURL + "/" + env.repository}); err != nil {
 		return err
 	}
@@ -348,8 +348,6 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 	publish(act, rep, summary.String())
 	return nil
 }
-
-func shortSHA(sha string) string { return sha[:min(len(sha), 12)] }
 
 // publish writes the job summary, the annotations and the outputs of a measured report.
 func publish(act *githubactions.Action, rep *report.Report, summary string) {

@@ -140,7 +140,7 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, packages []string) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "recorded %s (%s) on %s; against its parent: %s\n", commit.SHA[:12], commit.Subject, f.branch, comment.Tally(rep, ", "))
+	fmt.Fprintf(cmd.OutOrStdout(), "recorded %s (%s) on %s; against its parent: %s\n", report.ShortSHA(commit.SHA), commit.Subject, f.branch, comment.Tally(rep, ", "))
 	return nil
 }
 

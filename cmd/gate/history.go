@@ -19,7 +19,7 @@ const chartWindow = 100
 func historyOf(recs []baseline.Record) []trend.Commit {
 	out := make([]trend.Commit, len(recs))
 	for i, r := range recs {
-		out[i] = trend.Commit{Name: shortSHA(r.Commit.SHA) + " " + r.Commit.Subject, Results: []byte(r.Results), ParentResults: []byte(r.ParentResults)}
+		out[i] = trend.Commit{Name: report.ShortSHA(r.Commit.SHA) + " " + r.Commit.Subject, Results: []byte(r.Results), ParentResults: []byte(r.ParentResults)}
 	}
 	return out
 }

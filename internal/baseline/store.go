@@ -186,7 +186,7 @@ func (s *Store) Add(ctx context.Context, rec Record, keep Retention) error {
 			}
 		}
 	}
-	return fmt.Errorf("recording %s on %s: gave up after %d rejected pushes, nothing was written: %w", short(rec.Commit.SHA), s.Branch, attempts, lastErr)
+	return fmt.Errorf("recording %s on %s: gave up after %d rejected pushes, nothing was written: %w", report.ShortSHA(rec.Commit.SHA), s.Branch, attempts, lastErr)
 }
 
 // localRef is where the fetched data branch is kept: a private ref, not a branch of the user's.
@@ -241,7 +241,7 @@ func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, 
 	}
 	entries = append(entries, Entry{Commit: rec.Commit, RecordedAt: rec.RecordedAt})
 	sortEntries(entries)
-	message := "benchgate: record " + short(rec.Commit.SHA) + " " + rec.Commit.Subject
+	message := "benchgate: record " + report.ShortSHA(rec.Commit.SHA) + " " + rec.Commit.Subject
 	if dropped := keep.drop(entries, rec); len(dropped) > 0 {
 		gone := map[string]bool{}
 		for _, e := range dropped {
@@ -539,5 +539,3 @@ func (s *Store) gitEnvInput(ctx context.Context, extraEnv []string, input []byte
 func (s *Store) run(ctx context.Context, extraEnv []string, input []byte, args ...string) ([]byte, error) {
 	return gitexec.Run(ctx, s.Dir, append(append([]string{}, s.Env...), extraEnv...), input, args...)
 }
-
-func short(sha string) string { return sha[:min(len(sha), 12)] }

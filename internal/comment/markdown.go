@@ -43,10 +43,10 @@ func Markdown(w io.Writer, r *report.Report) error {
 // worst first, then every comparison folded away, then how the run measured, the settings and
 // the warnings.
 func MarkdownWith(w io.Writer, r *report.Report, opts Options) error {
-	st := style{esc: escape, sha: shortSHA}
+	st := style{esc: escape, sha: report.ShortSHA}
 	if opts.RepoURL != "" {
 		st.sha = func(sha string) string {
-			return fmt.Sprintf("[%s](%s/commit/%s)", shortSHA(sha), opts.RepoURL, escapeURLPart(sha))
+			return fmt.Sprintf("[%s](%s/commit/%s)", report.ShortSHA(sha), opts.RepoURL, escapeURLPart(sha))
 		}
 	}
 	rest := "the job summary"
@@ -97,7 +97,7 @@ func notableHeader(r *report.Report) string {
 // historyLegend explains the history column, escaped for markdown or plain.
 func historyLegend(r *report.Report, st style) string {
 	return fmt.Sprintf("History: the benchmark's medians on the last %d recorded commits of %s (the newest %s), oldest first, then → this change applied to the newest; ± is its run-to-run spread there.\n",
-		r.History.Commits, st.esc(r.History.Branch), st.esc(shortSHA(r.History.Newest)))
+		r.History.Commits, st.esc(r.History.Branch), st.esc(report.ShortSHA(r.History.Newest)))
 }
 
 // join assembles the body with the first rows notable rows, the details or a pointer to them, and

@@ -16,9 +16,7 @@ type style struct {
 	sha func(string) string
 }
 
-var plain = style{esc: Printable, sha: shortSHA}
-
-func shortSHA(sha string) string { return sha[:min(len(sha), 12)] }
+var plain = style{esc: Printable, sha: report.ShortSHA}
 
 // revision describes one side's revision in a line: the short SHA, what was asked for, and
 // whether uncommitted changes were measured.

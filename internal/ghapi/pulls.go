@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/benchgate/benchgate/internal/report"
 	"github.com/google/go-github/v93/github"
 )
 
@@ -23,7 +24,7 @@ func (c *Client) FindPullRequest(ctx context.Context, headOwner, branch, headSHA
 			}
 		}
 		if resp.NextPage == 0 {
-			return 0, fmt.Errorf("no open pull request has %s:%s at %s", headOwner, branch, short(headSHA))
+			return 0, fmt.Errorf("no open pull request has %s:%s at %s", headOwner, branch, report.ShortSHA(headSHA))
 		}
 		opts.Page = resp.NextPage
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/benchgate/benchgate/internal/report"
 	"github.com/google/go-github/v93/github"
 )
 
@@ -99,7 +100,7 @@ func (c *Client) PostSticky(ctx context.Context, pr int, key, headSHA, body stri
 		return nil, fmt.Errorf("reading pull request #%d: %w", pr, err)
 	}
 	if p.GetHead().GetSHA() != headSHA {
-		return nil, fmt.Errorf("%w: #%d is at %s, this run measured %s", ErrStale, pr, short(p.GetHead().GetSHA()), short(headSHA))
+		return nil, fmt.Errorf("%w: #%d is at %s, this run measured %s", ErrStale, pr, report.ShortSHA(p.GetHead().GetSHA()), report.ShortSHA(headSHA))
 	}
 	me, err := c.self(ctx)
 	if err != nil {
@@ -133,5 +134,3 @@ func readOnly(err error) error {
 	}
 	return err
 }
-
-func short(sha string) string { return sha[:min(len(sha), 12)] }

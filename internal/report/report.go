@@ -105,6 +105,9 @@ type Run struct {
 	Failures []Failure `json:"failures,omitempty"`
 }
 
+// ShortSHA is a commit's SHA as people read it: its first 12 digits.
+func ShortSHA(sha string) string { return sha[:min(len(sha), 12)] }
+
 // Revision is one side's revision.
 type Revision struct {
 	// Ref is what was asked for ("origin/main", "HEAD~1"); "" for the working tree.
