@@ -33,15 +33,16 @@ func addHistory(ctx context.Context, rep *report.Report, store *baseline.Store, 
 	if err != nil {
 		return nil, fmt.Errorf("reading the recorded history on %s: %w", store.Branch, err)
 	}
-	rep.Warnings = append(rep.Warnings, warnings...)
-	rep.Warnings = rep.Warnings[:min(len(rep.Warnings), report.MaxWarnings)]
-	return recs, withHistory(rep, store.Branch, recs)
+	return recs, withHistory(rep, store.Branch, recs, warnings)
 }
 
-// withHistory puts each comparison of rep beside its benchmark's history in recs; the config's
-// noise-multiple then settles the verdicts it applies to. Only the newest trend.Recent records
-// count, all that a comparison's history and spread use.
-func withHistory(rep *report.Report, branch string, recs []baseline.Record) error {
+// withHistory puts each comparison of rep beside its benchmark's history in recs, and adds the
+// warnings of reading them to the report's; the config's noise-multiple then settles the
+// verdicts it applies to. Only the newest trend.Recent records count, all that a comparison's
+// history and spread use.
+func withHistory(rep *report.Report, branch string, recs []baseline.Record, warnings []string) error {
+	rep.Warnings = append(rep.Warnings, warnings...)
+	rep.Warnings = rep.Warnings[:min(len(rep.Warnings), report.MaxWarnings)]
 	if len(recs) == 0 {
 		return nil
 	}

@@ -117,8 +117,7 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 		return err
 	}
 	if f.history != "" {
-		rep.Warnings = append(rep.Warnings, historyWarnings...)
-		if err := withHistory(rep, f.history, history); err != nil {
+		if err := withHistory(rep, f.history, history, historyWarnings); err != nil {
 			return err
 		}
 	}
