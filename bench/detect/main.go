@@ -1,23 +1,35 @@
 // Command detect measures what a benchmark gate exists for: how often it catches slowdowns of a
-// known size, how often it cries wolf on unchanged benchmarks, and how long it takes.
+// known size, how often it cries wolf on unchanged benchmarks, and how long it takes, on a quiet
+// machine and on one where another process competes for the CPU in bursts.
 //
-//	go run ./bench/detect -out results/          # the full experiment, about 15 minutes on 2 cores
+//	go run ./bench/detect -out results/          # the full experiment, about 30 minutes on 2 cores
+//	go run ./bench/detect -aa -out results/      # A/A runs: the same code on both sides
+//	go run ./bench/detect -true-effects          # the injected slowdowns' true sizes in time
 //	go run ./bench/detect -quick -out results/   # a smoke test, about a minute
 //
 // It generates a Go module of N benchmarks whose noise resembles real ones (a CPU-bound chain,
 // allocation, map and slice work, and a deliberately noisy kind), commits it, and commits a head
-// revision that makes a third of them 2%, 5%, 10% or 20% slower. Then, trial after trial, it runs
-// each strategy on the two commits:
+// revision that makes a third of them 2%, 5%, 10% or 20% slower. Then, trial after trial and in
+// each noise condition, it runs each strategy on the two commits:
 //
-//   - benchgate: gate run with default settings (interleaved rounds, Benjamini–Hochberg, 5%
-//     thresholds);
 //   - sequential: go test -bench -count N on base, then on head, judged like benchstat (any
-//     significant change at α = 0.05), as a "run it twice and diff" check does;
-//   - single run: one go test -bench per side, alerting when head/base passes 1.1×, 1.5× or 2×, as
-//     a threshold-on-the-last-value check does.
+//     significant change at α = 0.05), as a "run it twice and diff" check does. It runs first in
+//     each trial, and 1.25× its wall time is the pair strategies' budget;
+//   - benchgate: gate run's engine and verdicts at its defaults: each benchmark's base and head run
+//     back to back (a pair), the first round's iteration count kept for both sides, the paired
+//     signed-rank test, Benjamini–Hochberg, extra pairs for the undecided, within the budget;
+//   - benchgate, timed iterations: the same, with -benchtime's timing in every run;
+//   - before pairs: package-level rounds judged on benchstat's unpaired numbers, as benchgate
+//     did before.
 //
-// It writes results.md (the table), results.json (every trial's alerts) and detection.svg
-// (detection rate against effect size, per strategy) into -out.
+// The benchgate strategies judge with a threshold of -threshold percent (3 by default), so that a
+// 5% slowdown is past it; the sequential anchor with none.
+//
+// The noisy condition starts a competing process that burns a core in random bursts (0.2–2 s
+// on, 0.5–3 s off), so that the machine's speed drifts as it does on a shared runner.
+//
+// It writes results.md (the tables), results.json (every trial's alerts) and detection.svg
+// (detection rate against effect size, per strategy and condition) into -out.
 package main
 
 import (
@@ -27,41 +39,101 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/config"
 )
 
 func main() {
-	quick := flag.Bool("quick", false, "a smoke test: 24 benchmarks, 1 trial, 6 rounds of 10ms")
+	quick := flag.Bool("quick", false, "a smoke test: 24 benchmarks, 1 trial, 6 rounds of 10ms, quiet only")
+	aa := flag.Bool("aa", false, "A/A runs: the same code on both sides, benchgate at its defaults, -trials runs per condition")
+	trueEffects := flag.Bool("true-effects", false, "measure the injected slowdowns' true sizes with long paired runs")
 	out := flag.String("out", "detect-results", "`dir` to write results.md, results.json and detection.svg to")
 	n := flag.Int("benchmarks", 72, "benchmarks in the generated module (a third slowed)")
-	trials := flag.Int("trials", 4, "trials per strategy")
+	trials := flag.Int("trials", 3, "trials per strategy and condition")
 	count := flag.Int("count", 10, "rounds (samples per benchmark and side) for benchgate and sequential")
 	benchtime := flag.String("benchtime", "20ms", "-benchtime of every run, the same for every strategy")
+	threshold := flag.Float64("threshold", 3, "the benchgate strategies' sec/op threshold, in percent")
+	conditions := flag.String("conditions", "quiet,noisy", "noise `conditions` to run, comma-separated: quiet, noisy")
+	burn := flag.Uint64("burn", 0, "internal: be the competing process, with this seed")
 	flag.Parse()
-	if *quick {
-		*n, *trials, *count, *benchtime = 24, 1, 6, "10ms"
+	if *burn != 0 {
+		burnCPU(*burn)
+		return
 	}
-	if err := run(*out, *n, *trials, *count, *benchtime); err != nil {
+	if *quick {
+		*n, *trials, *count, *benchtime, *conditions = 24, 1, 6, "10ms", "quiet"
+	}
+	e := experiment{out: *out, n: *n, trials: *trials, count: *count, benchtime: *benchtime, threshold: *threshold, conditions: strings.Split(*conditions, ",")}
+	var err error
+	switch {
+	case *trueEffects:
+		err = e.trueEffects()
+	case *aa:
+		err = e.aa()
+	default:
+		err = e.detection()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "detect:", err)
 		os.Exit(1)
 	}
 }
 
+// experiment is one invocation's settings.
+type experiment struct {
+	out              string
+	n, trials, count int
+	benchtime        string
+	threshold        float64
+	conditions       []string
+}
+
 // strategy names, in the order of the table.
-var strategies = []string{"benchgate (interleaved, defaults)", "sequential + benchstat", "single run, 1.1×", "single run, 1.5×", "single run, 2×"}
+const (
+	sequentialName = "sequential go test -count N ×2 + benchstat"
+	pairsName      = "benchgate: pairs, paired test, extra rounds"
+	timedName      = "benchgate: pairs, timed iterations"
+	beforeName     = "before: package rounds, unpaired"
+)
+
+var strategies = []string{pairsName, timedName, beforeName, sequentialName}
 
 // trial is one strategy's alerts in one trial.
 type trial struct {
-	Strategy string          `json:"strategy"`
-	Trial    int             `json:"trial"`
-	Seconds  float64         `json:"seconds"`
-	Slower   map[string]bool `json:"slower"`
-	Changed  map[string]bool `json:"changed"`
+	Condition string          `json:"condition"`
+	Strategy  string          `json:"strategy"`
+	Trial     int             `json:"trial"`
+	Seconds   float64         `json:"seconds"`
+	Slower    map[string]bool `json:"slower"`
+	Changed   map[string]bool `json:"changed"`
+	Pairs     []int           `json:"pairs,omitempty"`
 }
 
-func run(out string, n, trials, count int, benchtime string) error {
-	if err := os.MkdirAll(out, 0o755); err != nil {
+// prepare generates the fixture with the given benchmarks and checks out both commits.
+func (e experiment) prepare(work string, bs []benchmark) (setup, error) {
+	s := setup{repo: filepath.Join(work, "repo"), count: e.count, benchtime: e.benchtime, env: os.Environ(), cfg: config.Default()}
+	s.cfg.Thresholds = append(s.cfg.Thresholds, config.Threshold{Unit: "sec/op", MaxPercent: e.threshold})
+	if err := os.MkdirAll(s.repo, 0o755); err != nil {
+		return s, err
+	}
+	var err error
+	if s.base, s.head, err = makeRepo(s.repo, bs); err != nil {
+		return s, err
+	}
+	s.baseDir, s.headDir = filepath.Join(work, "base"), filepath.Join(work, "head")
+	for dir, rev := range map[string]string{s.baseDir: s.base, s.headDir: s.head} {
+		if _, err := git(s.repo, "worktree", "add", "-q", "--detach", dir, rev); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+func (e experiment) detection() error {
+	if err := os.MkdirAll(e.out, 0o755); err != nil {
 		return err
 	}
 	work, err := os.MkdirTemp("", "detect-")
@@ -69,58 +141,75 @@ func run(out string, n, trials, count int, benchtime string) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	bs := plan(n)
-	s := setup{repo: filepath.Join(work, "repo"), count: count, benchtime: benchtime, env: os.Environ()}
-	if err := os.MkdirAll(s.repo, 0o755); err != nil {
-		return err
-	}
-	if s.base, s.head, err = makeRepo(s.repo, bs); err != nil {
-		return err
-	}
-	s.baseDir, s.headDir = filepath.Join(work, "base"), filepath.Join(work, "head")
-	for dir, rev := range map[string]string{s.baseDir: s.base, s.headDir: s.head} {
-		if _, err := git(s.repo, "worktree", "add", "-q", "--detach", dir, rev); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(os.Stderr, "%d benchmarks (%d slowed), %d trials, -count %d, -benchtime %s\n", n, countSlowed(bs), trials, count, benchtime)
-
-	var results []trial
-	add := func(name string, t int, a alerts) {
-		results = append(results, trial{Strategy: name, Trial: t, Seconds: a.wall.Seconds(), Slower: a.slower, Changed: a.changed})
-		fmt.Fprintf(os.Stderr, "trial %d: %-34s %6.1fs\n", t, name, a.wall.Seconds())
-	}
-	for t := 1; t <= trials; t++ {
-		// Strategies take turns within a trial, so that drift in the machine's speed falls on
-		// all of them.
-		a, err := s.benchgate(uint64(t))
-		if err != nil {
-			return err
-		}
-		add(strategies[0], t, a)
-		if a, err = s.sequential(); err != nil {
-			return err
-		}
-		add(strategies[1], t, a)
-		ratios, wall, err := s.singleRun()
-		if err != nil {
-			return err
-		}
-		for i, threshold := range []float64{1.1, 1.5, 2} {
-			add(strategies[2+i], t, byRatio(ratios, threshold, wall))
-		}
-	}
-	table := summarize(bs, results, trials)
-	data, err := json.MarshalIndent(map[string]any{"benchmarks": n, "trials": trials, "count": count, "benchtime": benchtime, "results": results}, "", "  ")
+	bs := plan(e.n)
+	s, err := e.prepare(work, bs)
 	if err != nil {
 		return err
 	}
-	md := markdown(table, n, countSlowed(bs), trials, count, benchtime)
-	fmt.Print(md)
+	fmt.Fprintf(os.Stderr, "%d benchmarks (%d slowed), %d trials, -count %d, -benchtime %s, conditions %v\n", e.n, countSlowed(bs), e.trials, e.count, e.benchtime, e.conditions)
+
+	var results []trial
+	add := func(cond, name string, t int, a alerts) {
+		results = append(results, trial{Condition: cond, Strategy: name, Trial: t, Seconds: a.wall.Seconds(), Slower: a.slower, Changed: a.changed, Pairs: a.pairs})
+		fmt.Fprintf(os.Stderr, "%s trial %d: %-44s %6.1fs\n", cond, t, name, a.wall.Seconds())
+	}
+	for _, cond := range e.conditions {
+		stop, err := startNoise(cond)
+		if err != nil {
+			return err
+		}
+		for t := 1; t <= e.trials; t++ {
+			// The anchor first: its wall time is the others' budget. The others take turns, so
+			// that drift in the machine's speed falls on all of them.
+			a, err := s.sequential()
+			if err != nil {
+				stop()
+				return err
+			}
+			add(cond, sequentialName, t, a)
+			// The acceptance's bound: within 1.25× the anchor's wall time.
+			budget := a.wall * 5 / 4
+			gates := map[string]gateOptions{
+				pairsName:  {interleave: "benchmark", adaptive: true, budget: budget},
+				timedName:  {interleave: "benchmark", adaptive: true, timed: true, budget: budget},
+				beforeName: {interleave: "package", unpaired: true},
+			}
+			order := []string{pairsName, timedName, beforeName}
+			for range (t - 1) % len(order) {
+				order = append(order[1:], order[0])
+			}
+			for _, name := range order {
+				start := time.Now()
+				rep, _, err := s.benchgate(uint64(t), gates[name], s.cfg)
+				if err != nil {
+					stop()
+					return err
+				}
+				a := fromReport(rep)
+				a.wall = time.Since(start)
+				add(cond, name, t, a)
+			}
+		}
+		stop()
+	}
+	var md strings.Builder
+	fmt.Fprintf(&md, "%d benchmarks (%d slowed, %d per effect size; %d unchanged), %d trials per strategy and condition, -count %d, -benchtime %s, benchgate's sec/op threshold %v%%, run %s\n",
+		e.n, countSlowed(bs), countSlowed(bs)/len(Effects), e.n-countSlowed(bs), e.trials, e.count, e.benchtime, e.threshold, time.Now().UTC().Format("2006-01-02"))
+	tables := map[string][]row{}
+	for _, cond := range e.conditions {
+		rows := summarize(bs, results, cond)
+		tables[cond] = rows
+		md.WriteString("\n" + markdown(cond, rows))
+	}
+	data, err := json.MarshalIndent(map[string]any{"benchmarks": e.n, "trials": e.trials, "count": e.count, "benchtime": e.benchtime, "threshold": e.threshold, "results": results}, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Print(md.String())
 	return errors.Join(
-		os.WriteFile(filepath.Join(out, "results.json"), data, 0o644),
-		os.WriteFile(filepath.Join(out, "results.md"), []byte(md), 0o644),
-		plotDetection(table, filepath.Join(out, "detection.svg")),
+		os.WriteFile(filepath.Join(e.out, "results.json"), data, 0o644),
+		os.WriteFile(filepath.Join(e.out, "results.md"), []byte(md.String()), 0o644),
+		plotDetection(tables, filepath.Join(e.out, "detection.svg")),
 	)
 }
 
@@ -134,25 +223,32 @@ func countSlowed(bs []benchmark) int {
 	return k
 }
 
-// row is one strategy's rates.
+// row is one strategy's rates in one condition.
 type row struct {
-	strategy   string
-	detection  map[float64]float64 // effect → share of slowed benchmarks called slower
-	falseAlarm float64             // share of unchanged benchmarks called changed
-	seconds    float64             // mean wall time of a trial
+	strategy           string
+	detection          map[float64]float64 // effect → share of slowed benchmarks called slower
+	alarms, unchanged  int                 // unchanged benchmarks called changed, of all
+	seconds            float64             // mean wall time of a trial
+	pairsMed, pairsMax int
 }
 
-func summarize(bs []benchmark, results []trial, trials int) []row {
+func summarize(bs []benchmark, results []trial, cond string) []row {
 	var rows []row
 	for _, name := range strategies {
 		r := row{strategy: name, detection: map[float64]float64{}}
 		hits, totals := map[float64]int{}, map[float64]int{}
-		alarms, unchanged := 0, 0
+		var pairs []float64
+		trials := 0
 		for _, res := range results {
-			if res.Strategy != name {
+			if res.Strategy != name || res.Condition != cond {
 				continue
 			}
-			r.seconds += res.Seconds / float64(trials)
+			trials++
+			r.seconds += res.Seconds
+			for _, p := range res.Pairs {
+				pairs = append(pairs, float64(p))
+				r.pairsMax = max(r.pairsMax, p)
+			}
 			for _, b := range bs {
 				if b.effect > 0 {
 					totals[b.effect]++
@@ -160,33 +256,53 @@ func summarize(bs []benchmark, results []trial, trials int) []row {
 						hits[b.effect]++
 					}
 				} else {
-					unchanged++
+					r.unchanged++
 					if res.Changed[b.name] {
-						alarms++
+						r.alarms++
 					}
 				}
 			}
 		}
+		if trials == 0 {
+			continue
+		}
+		r.seconds /= float64(trials)
+		if len(pairs) > 0 {
+			r.pairsMed = int(medianOf(pairs))
+		}
 		for _, e := range Effects {
 			r.detection[e] = float64(hits[e]) / float64(max(totals[e], 1))
 		}
-		r.falseAlarm = float64(alarms) / float64(max(unchanged, 1))
 		rows = append(rows, r)
 	}
 	return rows
 }
 
-func markdown(rows []row, n, slowed, trials, count int, benchtime string) string {
+func medianOf(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func markdown(cond string, rows []row) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d benchmarks (%d slowed, %d per effect size; %d unchanged), %d trials per strategy, -count %d, -benchtime %s, run %s\n\n",
-		n, slowed, slowed/len(Effects), n-slowed, trials, count, benchtime, time.Now().UTC().Format("2006-01-02"))
-	b.WriteString("| strategy | caught at 2% | 5% | 10% | 20% | false alarms | wall time per trial |\n| :-- | --: | --: | --: | --: | --: | --: |\n")
+	anchor := 0.0
+	for _, r := range rows {
+		if r.strategy == sequentialName {
+			anchor = r.seconds
+		}
+	}
+	fmt.Fprintf(&b, "%s:\n\n| strategy | caught at 2%% | 5%% | 10%% | 20%% | false alarms | wall per trial | × anchor | pairs (median, max) |\n| :-- | --: | --: | --: | --: | --: | --: | --: | --: |\n", cond)
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s |", r.strategy)
 		for _, e := range Effects {
 			fmt.Fprintf(&b, " %.0f%% |", 100*r.detection[e])
 		}
-		fmt.Fprintf(&b, " %.1f%% | %.0f s |\n", 100*r.falseAlarm, r.seconds)
+		pairs := "–"
+		if r.pairsMax > 0 {
+			pairs = fmt.Sprintf("%d, %d", r.pairsMed, r.pairsMax)
+		}
+		fmt.Fprintf(&b, " %d/%d (%.1f%%) | %.0f s | %.2f | %s |\n", r.alarms, r.unchanged, 100*float64(r.alarms)/float64(max(r.unchanged, 1)), r.seconds, r.seconds/max(anchor, 1e-9), pairs)
 	}
 	return b.String()
 }

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"maps"
+	"slices"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 )
 
-// plotDetection draws each strategy's detection rate against the size of the slowdown.
-func plotDetection(rows []row, path string) error {
+// plotDetection draws each strategy's detection rate against the size of the slowdown, in each
+// condition.
+func plotDetection(tables map[string][]row, path string) error {
 	p := plot.New()
 	p.Title.Text = "Slowdowns caught, by size"
 	p.X.Label.Text = "slowdown (%)"
@@ -18,12 +22,14 @@ func plotDetection(rows []row, path string) error {
 	p.Legend.Left = false
 	p.Add(plotter.NewGrid())
 	var lines []any
-	for _, r := range rows {
-		pts := make(plotter.XYs, len(Effects))
-		for i, e := range Effects {
-			pts[i].X, pts[i].Y = 100*e, 100*r.detection[e]
+	for _, cond := range slices.Sorted(maps.Keys(tables)) {
+		for _, r := range tables[cond] {
+			pts := make(plotter.XYs, len(Effects))
+			for i, e := range Effects {
+				pts[i].X, pts[i].Y = 100*e, 100*r.detection[e]
+			}
+			lines = append(lines, cond+": "+r.strategy, pts)
 		}
-		lines = append(lines, r.strategy, pts)
 	}
 	if err := plotutil.AddLinePoints(p, lines...); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 type alerts struct {
 	slower, changed map[string]bool
 	wall            time.Duration
+	pairs           []int // the pairs each benchmark got, where the strategy pairs samples
 }
 
 // setup is what every strategy measures: the fixture repository and its two commits, with each
@@ -29,7 +31,9 @@ type setup struct {
 	baseDir, headDir string
 	count            int
 	benchtime        string
+	bench            string // the benchmarks benchgate runs ("" for all)
 	env              []string
+	cfg              *config.Config // benchgate's verdicts
 }
 
 func name(benchmark string) string {
@@ -43,36 +47,55 @@ func name(benchmark string) string {
 func fromReport(rep *report.Report) alerts {
 	a := alerts{slower: map[string]bool{}, changed: map[string]bool{}}
 	for _, c := range rep.Comparisons {
-		if c.Unit != "sec/op" {
+		if c.Unit != "sec/op" || c.Benchmark == report.ProcessBenchmark {
 			continue
 		}
 		n := name(c.Benchmark)
 		a.slower[n] = c.Verdict == report.Regression
 		a.changed[n] = c.Verdict == report.Regression || c.Verdict == report.Improvement
+		if c.Paired != nil {
+			a.pairs = append(a.pairs, c.Paired.N)
+		}
 	}
 	return a
 }
 
-// benchgate is gate run with its defaults: both revisions built once, interleaved rounds,
-// Benjamini–Hochberg, 5% thresholds.
-func (s setup) benchgate(seed uint64) (alerts, error) {
-	start := time.Now()
-	res, err := benchexec.Run(context.Background(), benchexec.Options{
-		Dir: s.repo, Base: s.base, Head: s.head, Count: s.count, Benchtime: s.benchtime, Seed: seed, Env: s.env,
-	})
-	if err != nil {
-		return alerts{}, err
+// gateOptions are the benchgate strategies' ways to measure.
+type gateOptions struct {
+	interleave string
+	timed      bool // -benchtime's timing in every run, not a calibrated count
+	adaptive   bool // extra rounds for the undecided
+	unpaired   bool // judge on benchstat's unpaired numbers, as before pairs
+	budget     time.Duration
+}
+
+// pairKey matches the pair labels of gate run's raw results.
+var pairKey = regexp.MustCompile(`(?m)^` + benchexec.PairKey + `: \d+\n`)
+
+// benchgate runs gate run's engine and judges the results under cfg as gate run does.
+func (s setup) benchgate(seed uint64, o gateOptions, cfg *config.Config) (*report.Report, *benchexec.Result, error) {
+	opts := benchexec.Options{
+		Dir: s.repo, Base: s.base, Head: s.head, Count: s.count, Benchtime: s.benchtime, Bench: s.bench, Seed: seed, Env: s.env,
+		Interleave: o.interleave, TimedIterations: o.timed, Budget: o.budget, MaxCount: s.count,
 	}
-	results, err := compare.Read([]compare.Input{
-		{Name: "base.txt", R: bytes.NewReader(res.Base), Side: compare.Base},
-		{Name: "head.txt", R: bytes.NewReader(res.Head), Side: compare.Head},
-	})
-	if err != nil {
-		return alerts{}, err
+	if o.adaptive {
+		opts.MaxCount = 0 // the default
+		opts.Undecided = compare.Undecided(cfg)
 	}
-	a := fromReport(results.Compare(config.Default()))
-	a.wall = time.Since(start)
-	return a, nil
+	res, err := benchexec.Run(context.Background(), opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	base, head := res.Base, res.Head
+	if o.unpaired {
+		base, head = pairKey.ReplaceAll(base, nil), pairKey.ReplaceAll(head, nil)
+	}
+	results, err := compare.ReadRun(base, head)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, _ := results.Compare(cfg, compare.Extra{Run: &res.Run})
+	return rep, res, nil
 }
 
 // goTest runs go test -bench on one side and returns its output.
@@ -114,42 +137,4 @@ func (s setup) sequential() (alerts, error) {
 	a := fromReport(rep)
 	a.wall = time.Since(start)
 	return a, nil
-}
-
-// singleRun is what a threshold-on-the-last-value check does: one run per side, and an alert when
-// head/base passes a ratio. It returns the ratio per benchmark, for each threshold to judge.
-func (s setup) singleRun() (map[string]float64, time.Duration, error) {
-	start := time.Now()
-	old, err := s.goTest(s.baseDir, 1)
-	if err != nil {
-		return nil, 0, err
-	}
-	new, err := s.goTest(s.headDir, 1)
-	if err != nil {
-		return nil, 0, err
-	}
-	rep, err := compare.Compare([]compare.Input{
-		{Name: "old.txt", R: bytes.NewReader(old), Side: compare.Base},
-		{Name: "new.txt", R: bytes.NewReader(new), Side: compare.Head},
-	}, config.Default())
-	if err != nil {
-		return nil, 0, err
-	}
-	ratios := map[string]float64{}
-	for _, c := range rep.Comparisons {
-		if c.Unit == "sec/op" && c.Base != nil && c.Head != nil && c.Base.Center > 0 {
-			ratios[name(c.Benchmark)] = c.Head.Center / c.Base.Center
-		}
-	}
-	return ratios, time.Since(start), nil
-}
-
-// byRatio judges single-run ratios at a threshold.
-func byRatio(ratios map[string]float64, threshold float64, wall time.Duration) alerts {
-	a := alerts{slower: map[string]bool{}, changed: map[string]bool{}, wall: wall}
-	for n, r := range ratios {
-		a.slower[n] = r > threshold
-		a.changed[n] = r > threshold || r < 1/threshold
-	}
-	return a
 }

@@ -67,7 +67,8 @@ type inputs struct {
 	token, bench, benchtime, config, workingDir, comment, key, failOn, reportPath, dataBranch string
 	keep                                                                                      baseline.Retention
 	packages                                                                                  []string
-	count                                                                                     int
+	count, maxCount                                                                           int
+	interleave                                                                                string
 	timeout, budget                                                                           time.Duration
 	configNamed, allowTarget                                                                  bool
 }
@@ -97,6 +98,18 @@ func readInputs(act *githubactions.Action) (inputs, error) {
 		bad("count", "a whole number of rounds, at least 1", count)
 	} else {
 		in.count = n
+	}
+	if v := act.GetInput("max-count"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 {
+			bad("max-count", "a whole number of pairs, at least 1", v)
+		} else {
+			in.maxCount = n
+		}
+	}
+	switch in.interleave = orDefault(act.GetInput("interleave"), report.InterleaveBenchmark); in.interleave {
+	case report.InterleaveBenchmark, report.InterleavePackage:
+	default:
+		bad("interleave", "benchmark or package", in.interleave)
 	}
 	for name, d := range map[string]*time.Duration{"timeout": &in.timeout, "budget": &in.budget} {
 		v := act.GetInput(name)
@@ -239,22 +252,24 @@ func actionPullRequest(ctx context.Context, act *githubactions.Action, in inputs
 	if err != nil {
 		return err
 	}
-	res, rep, err := measure(ctx, benchexec.Options{
+	res, results, err := measure(ctx, benchexec.Options{
 		Dir: dir, Base: pr.BaseSHA, Head: pr.HeadSHA, MergeBase: true, Packages: in.packages, Bench: in.bench,
-		Count: in.count, Benchtime: in.benchtime, Timeout: in.timeout, Budget: in.budget,
+		Count: in.count, MaxCount: in.maxCount, Interleave: in.interleave, Benchtime: in.benchtime, Timeout: in.timeout, Budget: in.budget,
 		Env: childEnv, Progress: benchexec.LineProgress(stderr),
 	}, cfg)
 	if err != nil {
 		return err
 	}
 	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
-	switch _, err := addHistory(ctx, rep, store, trend.Recent); {
+	_, history, historyWarnings, err := readHistory(ctx, store, trend.Recent)
+	switch {
 	case errors.Is(err, baseline.ErrNoRemote):
 		act.Infof("benchgate: no recorded history: %v", err)
 	case err != nil:
 		// The comparison stands on its own; the history only adds to it.
 		act.Warningf("benchgate: %v; the comparison is reported without the history", err)
 	}
+	rep := judge(res, results, cfg, history, historyWarnings)
 
 	out := filepath.Join(env.workspace, resultsDir)
 	if err := writeOut(out, res, rep); err != nil {
@@ -297,14 +312,15 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 	if err != nil {
 		return err
 	}
-	res, rep, err := measure(ctx, benchexec.Options{
+	res, results, err := measure(ctx, benchexec.Options{
 		Dir: dir, Base: push.SHA + "^", Head: push.SHA, Packages: in.packages, Bench: in.bench,
-		Count: in.count, Benchtime: in.benchtime, Timeout: in.timeout, Budget: in.budget,
+		Count: in.count, MaxCount: in.maxCount, Interleave: in.interleave, Benchtime: in.benchtime, Timeout: in.timeout, Budget: in.budget,
 		Env: childEnv, Progress: benchexec.LineProgress(stderr),
 	}, cfg)
 	if err != nil {
 		return err
 	}
+	rep := judge(res, results, cfg, nil, nil)
 	if err := writeOut(filepath.Join(env.workspace, resultsDir), res, rep); err != nil {
 		return err
 	}
@@ -320,10 +336,12 @@ func actionBaseline(ctx context.Context, act *githubactions.Action, in inputs, e
 	}
 	store := &baseline.Store{Dir: dir, Remote: "origin", Branch: in.dataBranch, Env: benchexec.ChildEnv(childEnv)}
 	// The summary's steps are looked for in the newest records, those the charts show.
-	recs, err := addHistory(ctx, rep, store, chartWindow)
+	recs, history, historyWarnings, err := readHistory(ctx, store, chartWindow)
 	if err != nil {
 		return err
 	}
+	// The summary puts the recorded change beside its history, the new record included.
+	rep = judge(res, results, cfg, history, historyWarnings)
 	var summary bytes.Buffer
 	fmt.Fprintf(&summary, "## benchgate: %s %s on %s\n\nAgainst its parent, on this runner:\n\n", verb, report.ShortSHA(push.SHA), in.dataBranch)
 	if err := comment.MarkdownWith(&summary, rep, comment.Options{MaxBytes: comment.SummaryLimit / 2, RepoURL: env.serverURL + "/" + env.repository}); err != nil {

@@ -123,7 +123,7 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, packages []string) error 
 		if _, err := gitexec.Output(ctx, ".", env, "rev-parse", "--verify", "--quiet", f.rev+"^1"); err != nil {
 			return usageError{fmt.Errorf("--rev %q has no parent to measure it against (a root commit, or a shallow clone: fetch with fetch-depth: 0)", f.rev)}
 		}
-		res, r, err := measure(ctx, benchexec.Options{
+		res, measured, err := measure(ctx, benchexec.Options{
 			Dir: ".", Base: f.rev + "^", Head: f.rev, Packages: packages, Bench: f.bench,
 			Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget,
 			Env: os.Environ(), Progress: progressFor(cmd.ErrOrStderr()),
@@ -131,6 +131,7 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, packages []string) error 
 		if err != nil {
 			return err
 		}
+		r := judge(res, measured, cfg, nil, nil)
 		for _, warning := range r.Warnings {
 			fmt.Fprintf(cmd.ErrOrStderr(), "gate: warning: %s\n", warning)
 		}

@@ -24,45 +24,43 @@ func historyOf(recs []baseline.Record) []trend.Commit {
 	return out
 }
 
-// addHistory reads the newest n records on the store's data branch and puts each comparison of
-// rep beside them (see withHistory). It returns the records read, oldest first. A data branch
-// that does not exist yet is no history; the records that cannot be read are named in the
-// report's warnings.
-func addHistory(ctx context.Context, rep *report.Report, store *baseline.Store, n int) ([]baseline.Record, error) {
+// readHistory reads the newest n records on the store's data branch. It returns them oldest
+// first, and the history they make for a comparison (see historyFrom). A data branch that does
+// not exist yet is no history.
+func readHistory(ctx context.Context, store *baseline.Store, n int) ([]baseline.Record, *compare.History, []string, error) {
 	recs, warnings, err := store.Recent(ctx, n)
 	if err != nil {
-		return nil, fmt.Errorf("reading the recorded history on %s: %w", store.Branch, err)
+		return nil, nil, nil, fmt.Errorf("reading the recorded history on %s: %w", store.Branch, err)
 	}
-	return recs, withHistory(rep, store.Branch, recs, warnings)
+	h, err := historyFrom(store.Branch, recs)
+	return recs, h, warnings, err
 }
 
-// withHistory puts each comparison of rep beside its benchmark's history in recs, and adds the
-// warnings of reading them to the report's; the config's noise-multiple then settles the
-// verdicts it applies to. Only the newest trend.Recent records count, all that a comparison's
-// history and spread use.
-func withHistory(rep *report.Report, branch string, recs []baseline.Record, warnings []string) error {
-	rep.Warnings = append(rep.Warnings, warnings...)
-	rep.Warnings = rep.Warnings[:min(len(rep.Warnings), report.MaxWarnings)]
+// historyFrom makes the history that puts each comparison beside its benchmark's history in
+// recs, for the config's noise-multiple to settle the verdicts it applies to; nil for no records.
+// Only the newest trend.Recent records count, all that a comparison's history and spread use.
+func historyFrom(branch string, recs []baseline.Record) (*compare.History, error) {
 	if len(recs) == 0 {
-		return nil
+		return nil, nil
 	}
 	series, err := trend.Build(historyOf(recs))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byKey := map[string]*trend.Series{}
 	for _, s := range series {
 		byKey[trend.Key(s.Config, s.Benchmark, s.Unit)] = s
 	}
 	recs = recs[max(0, len(recs)-trend.Recent):]
-	source := report.HistorySource{Branch: branch, Commits: len(recs), Newest: recs[len(recs)-1].Commit.SHA}
-	compare.ApplyHistory(rep, source, func(c *report.Comparison) *report.History {
-		if s := byKey[trend.Key(c.Config, c.Benchmark, c.Unit)]; s != nil {
-			return s.History()
-		}
-		return nil
-	})
-	return nil
+	return &compare.History{
+		Source: report.HistorySource{Branch: branch, Commits: len(recs), Newest: recs[len(recs)-1].Commit.SHA},
+		Of: func(c *report.Comparison) *report.History {
+			if s := byKey[trend.Key(c.Config, c.Benchmark, c.Unit)]; s != nil {
+				return s.History()
+			}
+			return nil
+		},
+	}, nil
 }
 
 // site is the data branch's static site: a chart of every benchmark and unit over the records

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -28,7 +29,9 @@ type runFlags struct {
 	compareFlags
 	base, head, bench, benchtime string
 	history                      string
-	count                        int
+	interleave                   string
+	count, maxCount              int
+	timedIterations              bool
 	timeout, budget              time.Duration
 	seed                         uint64
 }
@@ -71,7 +74,10 @@ nothing measured.`,
 	fl.StringVar(&f.base, "base", "", "base `revision` (default: the merge-base of HEAD with origin/HEAD, main or master; else HEAD~1)")
 	fl.StringVar(&f.head, "head", "", "head `revision` (default: the working tree, uncommitted changes included)")
 	fl.StringVar(&f.bench, "bench", ".", "run only benchmarks matching `regexp`, as go test -bench")
-	fl.IntVar(&f.count, "count", 10, "`rounds`: samples per benchmark and side")
+	fl.IntVar(&f.count, "count", 10, "`rounds`: pairs of samples every benchmark gets")
+	fl.IntVar(&f.maxCount, "max-count", 0, "the most `pairs` a benchmark still undecided after --count rounds gets in extra rounds (default 3 × --count)")
+	fl.StringVar(&f.interleave, "interleave", report.InterleaveBenchmark, "the `schedule`: benchmark (each benchmark's base and head in processes of their own, back to back) or package (each package's binary runs all its benchmarks)")
+	fl.BoolVar(&f.timedIterations, "timed-iterations", false, "keep -benchtime's timing in every run, instead of running both sides at the iteration count the first round found")
 	fl.StringVar(&f.benchtime, "benchtime", "", "run each benchmark for `d` (a duration, or Nx iterations), as go test -benchtime (default 1s)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "kill a benchmark process (and all it started) after `d`; 0 for no limit")
 	fl.DurationVar(&f.budget, "budget", 0, "start no round that would end the run past `d`; 0 for no limit")
@@ -97,30 +103,28 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	defer stop()
 	stderr := cmd.ErrOrStderr()
 	// The history is read first: a data branch that is not there should not cost a whole run.
-	var history []baseline.Record
+	var history *compare.History
 	var historyWarnings []string
 	if f.history != "" {
 		store := &baseline.Store{Dir: ".", Remote: "origin", Branch: f.history, Env: benchexec.ChildEnv(os.Environ())}
-		if history, historyWarnings, err = store.Recent(ctx, trend.Recent); err != nil {
-			return fmt.Errorf("--history: reading %s from origin: %w", f.history, err)
+		var recs []baseline.Record
+		if recs, history, historyWarnings, err = readHistory(ctx, store, trend.Recent); err != nil {
+			return fmt.Errorf("--history: %w", err)
 		}
-		if len(history) == 0 {
+		if len(recs) == 0 {
 			return usageError{fmt.Errorf("--history: origin has no records on a branch %s (gate baseline record writes them)", f.history)}
 		}
 	}
-	res, rep, err := measure(ctx, benchexec.Options{
+	res, results, err := measure(ctx, benchexec.Options{
 		Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
-		Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
+		Count: f.count, MaxCount: f.maxCount, Interleave: f.interleave, TimedIterations: f.timedIterations,
+		Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
 		Env: os.Environ(), Progress: progressFor(stderr),
 	}, cfg)
 	if err != nil {
 		return err
 	}
-	if f.history != "" {
-		if err := withHistory(rep, f.history, history, historyWarnings); err != nil {
-			return err
-		}
-	}
+	rep := judge(res, results, cfg, history, historyWarnings)
 
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "gate: warning: %s\n", w)
@@ -129,8 +133,8 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 		fmt.Fprintf(stderr, "gate: %s failed on %s in round %d: %s\n%s\n", fail.Package, fail.Side, fail.Round, fail.Message, fail.Output)
 	}
 	run := rep.Run
-	fmt.Fprintf(stderr, "gate: built in %.1fs; %d rounds in %.1fs, of which benchmark processes %.1fs (gate's overhead %.1f%%); seed %d\n",
-		run.BuildSeconds, run.Rounds, run.RoundsSeconds, run.ProcessesSeconds, overhead(run), run.Seed)
+	fmt.Fprintf(stderr, "gate: built in %.1fs; %d rounds in %.1fs, of which benchmark processes %.1fs (gate's overhead %.1f%%) and the benchmarks' timed loops %.1fs (%.0f%%; a process starts in %.0fms); seed %d\n",
+		run.BuildSeconds, run.Rounds, run.RoundsSeconds, run.ProcessesSeconds, overhead(run), run.BenchmarkSeconds, 100*run.BenchmarkSeconds/max(run.RoundsSeconds, 1e-9), 1000*run.StartupSeconds, run.Seed)
 	if f.out != "" {
 		if err := writeOut(f.out, res, rep); err != nil {
 			return err
@@ -145,23 +149,26 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	return nil
 }
 
-// measure runs the benchmarks on both revisions and compares them under cfg.
-func measure(ctx context.Context, opts benchexec.Options, cfg *config.Config) (*benchexec.Result, *report.Report, error) {
+// measure runs the benchmarks on both revisions and reads their results. At each look of the
+// run, the verdicts under cfg say which benchmarks are still undecided and get more pairs.
+func measure(ctx context.Context, opts benchexec.Options, cfg *config.Config) (*benchexec.Result, *compare.Results, error) {
+	opts.Undecided = compare.Undecided(cfg)
 	res, err := benchexec.Run(ctx, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	results, err := compare.Read([]compare.Input{
-		{Name: "base.txt", R: bytes.NewReader(res.Base), Side: compare.Base},
-		{Name: "head.txt", R: bytes.NewReader(res.Head), Side: compare.Head},
-	})
+	results, err := compare.ReadRun(res.Base, res.Head)
 	if err != nil {
 		return nil, nil, err
 	}
-	rep := results.Compare(cfg)
-	rep.Warnings = append(res.Warnings, rep.Warnings...)
-	compare.ApplyRun(rep, &res.Run)
-	return res, rep, nil
+	return res, results, nil
+}
+
+// judge compares what a run measured under cfg, beside the recorded history h (nil for none),
+// in one pass: the run's warnings and those of reading the history come first in the report.
+func judge(res *benchexec.Result, results *compare.Results, cfg *config.Config, h *compare.History, historyWarnings []string) *report.Report {
+	rep, _ := results.Compare(cfg, compare.Extra{Run: &res.Run, History: h, Warnings: append(slices.Clone(res.Warnings), historyWarnings...)})
+	return rep
 }
 
 func overhead(run *report.Run) float64 {

@@ -19,8 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -42,8 +40,26 @@ type Options struct {
 	Packages []string
 	// Bench is the -bench regular expression ("." when empty).
 	Bench string
-	// Count is the number of rounds (10 when 0).
+	// Count is the number of rounds every benchmark gets (10 when 0).
 	Count int
+	// MaxCount is the most rounds a benchmark that Undecided names may get (3 × Count when 0,
+	// Count when less).
+	MaxCount int
+	// Undecided, when set, is asked after the Count rounds and after each look
+	// (report.PlannedLooks) which benchmark functions are still undecided, given the run so far
+	// and the results of each side; those get the next look's extra rounds.
+	Undecided func(run *report.Run, base, head []byte) []report.Func
+	// Interleave is the schedule: report.InterleaveBenchmark (the default) runs each benchmark
+	// function in processes of its own, its base and head back to back in random order, a pair;
+	// report.InterleavePackage runs each package's binary once per side and round, all its
+	// benchmarks in one process, which costs fewer process starts for suites of many tiny
+	// benchmarks, but puts seconds between the two sides of a benchmark.
+	Interleave string
+	// TimedIterations keeps -test.benchtime's timing in every run. Otherwise, in the benchmark
+	// schedule, a benchmark with one result runs from the second round on the iteration count its
+	// base side chose in the first (-test.benchtime=Nx), the same on both sides: no time goes into
+	// finding the count again, and both sides do the same work.
+	TimedIterations bool
 	// Benchtime is passed on as -test.benchtime ("" keeps the testing package's default).
 	Benchtime string
 	// Timeout bounds one benchmark process; 0 means no bound.
@@ -67,10 +83,12 @@ type Result struct {
 	Warnings []string
 }
 
-// Keys written into the raw results. The side key is what compare reads the side from.
+// Keys written into the raw results. The side key is what compare reads the side from, the pair
+// key what it pairs the results of a benchmark's two sides by (the round).
 const (
 	SideKey   = "benchgate-side"
 	CommitKey = "benchgate-commit"
+	PairKey   = "benchgate-pair"
 )
 
 // sideTree is one side's source tree.
@@ -106,6 +124,9 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	benchRE, err := topLevel(opts.Bench)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Interleave != report.InterleaveBenchmark && opts.Interleave != report.InterleavePackage {
+		return nil, fmt.Errorf("interleave %q: expected %s or %s", opts.Interleave, report.InterleaveBenchmark, report.InterleavePackage)
 	}
 
 	r, err := openRepo(ctx, env, opts.Dir)
@@ -168,7 +189,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	for _, s := range sides {
 		fmt.Fprintf(&s.out, "Unit %s better=lower\n%s: %s\n%s: %s\n", report.PeakRSSUnit, SideKey, s.name, CommitKey, s.rev.SHA)
 	}
-	sched := &schedule{opts: opts, env: env, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res}
+	sched := &schedule{opts: opts, env: env, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench)}
 	sched.run(ctx, bins, start)
 
 	res.Run.Machine.LoadAfter = sysinfo.Load(ctx)
@@ -201,6 +222,13 @@ func withDefaults(o Options) Options {
 	}
 	if o.Count <= 0 {
 		o.Count = 10
+	}
+	if o.MaxCount == 0 {
+		o.MaxCount = 3 * o.Count
+	}
+	o.MaxCount = max(o.MaxCount, o.Count)
+	if o.Interleave == "" {
+		o.Interleave = report.InterleaveBenchmark
 	}
 	for o.Seed == 0 {
 		o.Seed = rand.Uint64()
@@ -310,182 +338,4 @@ func selectPackages(ctx context.Context, env []string, sides map[string]*sideTre
 		}
 	}
 	return jobs, nil
-}
-
-// schedule runs the rounds.
-type schedule struct {
-	opts          Options
-	env           []string
-	sides         map[string]*sideTree
-	goos, goarch  string
-	progress      Progress
-	res           *Result
-	usage         map[string][]usage // by side + package
-	failed        map[string]bool
-	pending       []pendingOutput
-	processesTime time.Duration
-	roundCPU      time.Duration // CPU time of the round's processes
-	disturbed     int           // rounds in which other work used more than competingCores
-	// Other work's CPU seconds, and the rounds' wall seconds, summed over all rounds.
-	otherSum, wallSum float64
-	longRound         bool // a round lasted minCPUWindow or longer
-}
-
-// minCPUWindow is the shortest span whose CPU accounting is trusted: the kernel's counters tick
-// every 10 ms, so a 30 ms round could seem to have had half a core of company.
-const minCPUWindow = time.Second
-
-// competingCores is how much CPU, in cores on average over a round, other work may use before
-// the run is warned about: a little is the system's own housekeeping.
-const competingCores = 0.25
-
-func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
-	s.usage, s.failed = map[string][]usage{}, map[string]bool{}
-	args := []string{"-test.run=^$", "-test.bench=" + s.opts.Bench, "-test.benchmem", "-test.count=1"}
-	if s.opts.Benchtime != "" {
-		args = append(args, "-test.benchtime="+s.opts.Benchtime)
-	}
-	s.res.Run.Seed = s.opts.Seed
-	s.progress.Start(s.opts.Count, len(bins), s.opts.Seed)
-	roundsStart := time.Now()
-	var roundTimes []time.Duration
-	for round := 1; round <= s.opts.Count; round++ {
-		if ctx.Err() != nil {
-			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("interrupted after %d of %d rounds; what they measured is compared", s.res.Run.Rounds, s.opts.Count))
-			break
-		}
-		if s.opts.Budget > 0 && len(roundTimes) > 0 {
-			next := meanDuration(roundTimes)
-			if time.Since(start)+next > s.opts.Budget {
-				s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget (--budget) allowed %d of %d rounds: another would take about %v more; benchmarks with too few samples are inconclusive", s.opts.Budget, round-1, s.opts.Count, next.Round(time.Second)))
-				break
-			}
-		}
-		order := slices.Clone(bins)
-		rng := rand.New(rand.NewPCG(s.opts.Seed, uint64(round)))
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		roundStart := time.Now()
-		busyBefore, busyOK := sysinfo.BusyCPU(ctx)
-		s.roundCPU = 0
-		for _, b := range order {
-			if ctx.Err() != nil {
-				break
-			}
-			if s.failed[b.side+" "+b.pkg.ImportPath] {
-				continue
-			}
-			s.runOne(ctx, b, args, round)
-			s.progress.Ran(round, b.pkg.ImportPath, b.side)
-		}
-		if ctx.Err() != nil {
-			// A round cut short is not counted: its results stay out, so both sides keep
-			// the same number of samples.
-			continue
-		}
-		took := time.Since(roundStart)
-		roundTimes = append(roundTimes, took)
-		if busyAfter, ok := sysinfo.BusyCPU(ctx); ok && busyOK {
-			other := max(0, busyAfter-busyBefore-s.roundCPU.Seconds())
-			s.otherSum += other
-			s.wallSum += took.Seconds()
-			if took >= minCPUWindow {
-				s.longRound = true
-				s.res.Run.Machine.OtherCPU = max(s.res.Run.Machine.OtherCPU, other/took.Seconds())
-				if other/took.Seconds() > competingCores {
-					s.disturbed++
-				}
-			}
-		}
-		s.res.Run.Rounds = round
-		s.commitRound()
-		s.progress.RoundDone(round, time.Since(roundStart))
-	}
-	if !s.longRound && s.wallSum >= minCPUWindow.Seconds() {
-		// Short rounds: judge them together.
-		s.res.Run.Machine.OtherCPU = s.otherSum / s.wallSum
-		if s.res.Run.Machine.OtherCPU > competingCores {
-			s.disturbed = s.res.Run.Rounds
-		}
-	}
-	s.res.Run.RoundsSeconds = time.Since(roundsStart).Seconds()
-	s.res.Run.ProcessesSeconds = s.processesTime.Seconds()
-	s.progress.Done()
-	s.summarizeUsage()
-}
-
-// pendingOutput is one process's output in the round in progress. Outputs join their side's
-// results only when the round completes, so that a cancelled round leaves both sides with the
-// same number of samples.
-type pendingOutput struct {
-	side *sideTree
-	text string
-}
-
-func (s *schedule) runOne(ctx context.Context, b binary, args []string, round int) {
-	o := runBinary(ctx, s.env, b.pkg.Dir, b.path, args, s.opts.Timeout)
-	if o.failure == "cancelled" {
-		return
-	}
-	s.processesTime += o.usage.wall
-	s.roundCPU += o.usage.cpu
-	side := s.sides[b.side]
-	key := b.side + " " + b.pkg.ImportPath
-	if o.dropped > 0 {
-		s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("package %s on %s printed more than %d MiB in round %d; the %d bytes past that were dropped", b.pkg.ImportPath, b.side, maxOutput>>20, round, o.dropped))
-	}
-	if o.failure != "" {
-		s.failed[key] = true
-		s.res.Run.Failures = append(s.res.Run.Failures, report.Failure{
-			Package: b.pkg.ImportPath, Side: b.side, Round: round,
-			Benchmark: failingBenchmark(append(o.stdout, o.tail...)), Message: o.failure, Output: o.tail,
-		})
-		return
-	}
-	s.usage[key] = append(s.usage[key], o.usage)
-	header := fmt.Sprintf("goos: %s\ngoarch: %s\npkg: %s\n", s.goos, s.goarch, b.pkg.ImportPath)
-	s.pending = append(s.pending, pendingOutput{side: side, text: header + string(o.stdout) + "\n" + header +
-		fmt.Sprintf("Benchmark%s 1 %d %s\n", report.ProcessBenchmark, o.usage.peakRSS, report.PeakRSSUnit)})
-}
-
-func (s *schedule) commitRound() {
-	for _, p := range s.pending {
-		p.side.out.WriteString(p.text)
-	}
-	s.pending = s.pending[:0]
-}
-
-func meanDuration(ds []time.Duration) time.Duration {
-	var sum time.Duration
-	for _, d := range ds {
-		sum += d
-	}
-	return sum / time.Duration(len(ds))
-}
-
-// summarizeUsage turns each process's runs into medians, in package then side order.
-func (s *schedule) summarizeUsage() {
-	for key, us := range s.usage {
-		side, pkg, _ := strings.Cut(key, " ")
-		walls, cpus, rss := make([]float64, len(us)), make([]float64, len(us)), make([]float64, len(us))
-		for i, u := range us {
-			walls[i], cpus[i], rss[i] = u.wall.Seconds(), u.cpu.Seconds(), float64(u.peakRSS)
-		}
-		s.res.Run.Processes = append(s.res.Run.Processes, report.Process{
-			Package: pkg, Side: side, Runs: len(us),
-			WallSeconds: median(walls), CPUSeconds: median(cpus), PeakRSSBytes: uint64(median(rss)),
-		})
-	}
-	sort.Slice(s.res.Run.Processes, func(i, j int) bool {
-		a, b := s.res.Run.Processes[i], s.res.Run.Processes[j]
-		return a.Package < b.Package || a.Package == b.Package && a.Side < b.Side
-	})
-}
-
-func median(xs []float64) float64 {
-	slices.Sort(xs)
-	n := len(xs)
-	if n%2 == 1 {
-		return xs[n/2]
-	}
-	return (xs[n/2-1] + xs[n/2]) / 2
 }

@@ -54,7 +54,7 @@ func TestTopLevel(t *testing.T) {
 			}
 		}
 	}
-	if _, err := topLevel("(["); err == nil || !strings.Contains(err.Error(), `--bench "(["`) {
+	if _, err := topLevel("(["); err == nil || !strings.Contains(err.Error(), `bench expression "(["`) {
 		t.Errorf("bad regexp: %v", err)
 	}
 }

@@ -93,8 +93,16 @@ func isBenchmark(name string) bool {
 // testing package splits the expression at slashes outside brackets and parentheses, one part per
 // level of sub-benchmarks.
 func topLevel(expr string) (*regexp.Regexp, error) {
+	if _, err := regexp.Compile(expr); err != nil {
+		return nil, fmt.Errorf("bench expression %q: %w", expr, err)
+	}
+	return regexp.Compile(expr[:len(expr)-len(subBenchmarks(expr))])
+}
+
+// subBenchmarks returns the part of a -bench regexp past its top level, from its first slash
+// outside brackets and parentheses, or "" when it has none.
+func subBenchmarks(expr string) string {
 	depth, inClass := 0, false
-	first := expr
 	for i := 0; i < len(expr); i++ {
 		switch c := expr[i]; {
 		case c == '\\':
@@ -108,14 +116,10 @@ func topLevel(expr string) (*regexp.Regexp, error) {
 		case c == ')':
 			depth--
 		case c == '/' && depth == 0:
-			first = expr[:i]
-			i = len(expr)
+			return expr[i:]
 		}
 	}
-	if _, err := regexp.Compile(expr); err != nil {
-		return nil, fmt.Errorf("--bench %q: %w", expr, err)
-	}
-	return regexp.Compile(first)
+	return ""
 }
 
 func (p pkg) matches(re *regexp.Regexp) bool {

@@ -18,6 +18,9 @@ type Progress interface {
 	Ran(round int, pkg, side string)
 	// RoundDone is called after each completed round.
 	RoundDone(round int, took time.Duration)
+	// Extra is called before the extra rounds from and to (inclusive) that a look gives the
+	// benchmarks still undecided.
+	Extra(from, to, benchmarks int)
 	// Done is called after the last round.
 	Done()
 }
@@ -28,6 +31,7 @@ func (silent) Building(int)                 {}
 func (silent) Start(int, int, uint64)       {}
 func (silent) Ran(int, string, string)      {}
 func (silent) RoundDone(int, time.Duration) {}
+func (silent) Extra(int, int, int)          {}
 func (silent) Done()                        {}
 
 // LineProgress writes one line per round, for logs (CI).
@@ -36,21 +40,27 @@ func LineProgress(w io.Writer) Progress { return &lines{w: w} }
 type lines struct {
 	w      io.Writer
 	rounds int
+	from   int // the first round since start
 	start  time.Time
 }
 
 func (l *lines) Building(n int) { fmt.Fprintf(l.w, "building %d test binaries\n", n) }
 
 func (l *lines) Start(rounds, procs int, seed uint64) {
-	l.rounds, l.start = rounds, time.Now()
+	l.rounds, l.start, l.from = rounds, time.Now(), 1
 	fmt.Fprintf(l.w, "running %d rounds of %d benchmark processes, shuffled with --seed %d\n", rounds, procs, seed)
 }
 
 func (l *lines) Ran(int, string, string) {}
 
 func (l *lines) RoundDone(round int, took time.Duration) {
-	eta := time.Since(l.start) / time.Duration(round) * time.Duration(l.rounds-round)
+	eta := time.Since(l.start) / time.Duration(round-l.from+1) * time.Duration(l.rounds-round)
 	fmt.Fprintf(l.w, "round %d/%d done in %v, about %v left\n", round, l.rounds, took.Round(10*time.Millisecond), eta.Round(time.Second))
+}
+
+func (l *lines) Extra(from, to, benchmarks int) {
+	l.rounds, l.start, l.from = to, time.Now(), from
+	fmt.Fprintf(l.w, "extra rounds %d-%d for %d undecided benchmarks\n", from, to, benchmarks)
 }
 
 func (l *lines) Done() {}
@@ -86,6 +96,18 @@ func (b *bar) Ran(round int, pkg, side string) {
 }
 
 func (b *bar) RoundDone(int, time.Duration) {}
+
+func (b *bar) Extra(from, to, benchmarks int) {
+	b.Done()
+	fmt.Fprintf(b.w, "extra rounds %d-%d for %d undecided benchmarks\n", from, to, benchmarks)
+	b.rounds = to
+	b.bar = progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(b.w),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+	)
+}
 
 func (b *bar) Done() {
 	if b.bar != nil {

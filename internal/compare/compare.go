@@ -40,36 +40,56 @@ func Compare(inputs []Input, cfg *config.Config) (*report.Report, error) {
 	if err := res.Missing(); err != nil {
 		return nil, err
 	}
-	return res.Compare(cfg), nil
+	rep, _ := res.Compare(cfg, Extra{})
+	return rep, nil
 }
 
-// Compare compares base against head under cfg and gives every comparison its verdict.
-func (c *Results) Compare(cfg *config.Config) *report.Report {
+// Compare compares base against head under cfg and gives every comparison its verdict, taking
+// into account how the results were measured and their history (x). It also returns the
+// benchmark functions whose verdicts are still undecided at the run's last look (see settle):
+// those that more pairs would help.
+func (c *Results) Compare(cfg *config.Config, x Extra) (*report.Report, []report.Func) {
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          Tool,
 		CreatedAt:     time.Now().UTC().Truncate(time.Second),
 		Inputs:        c.inputs,
 		Settings:      settings(cfg),
+		Run:           x.Run,
 	}
-	rep.Comparisons, rep.Geomeans = c.compare(cfg)
-	adjust(rep.Comparisons, cfg)
-	warnings := slices.Clone(c.warnings)
+	if x.History != nil {
+		rep.History = &x.History.Source
+	}
+	var diffs [][]pairDiff
+	var funcs []report.Func
+	rep.Comparisons, rep.Geomeans, diffs, funcs = c.compare(cfg)
+	undecided := settle(rep.Comparisons, diffs, funcs, cfg, x)
+	warnings := slices.Clone(x.Warnings)
+	warnings = append(warnings, c.warnings...)
 	directionless := map[string]bool{}
 	for i := range rep.Comparisons {
 		cmp := &rep.Comparisons[i]
-		judge(cmp, cfg)
 		if cmp.Better == "unknown" && !directionless[cmp.Unit] {
 			directionless[cmp.Unit] = true
 			warnings = append(warnings, fmt.Sprintf("%s: unit %s has no known direction, so its changes are never regressions or improvements; declare it in the input with a line `Unit %s better=lower` (or higher), or in the config under units", c.unitPos[cmp.Unit], cmp.Unit, cmp.Unit))
 		}
 	}
-	if c.dropped > 0 {
-		warnings = append(warnings, fmt.Sprintf("%d more warnings not shown", c.dropped))
-	}
-	rep.Warnings = warnings[:min(len(warnings), report.MaxWarnings)]
+	rep.Warnings = capWarnings(warnings, c.dropped)
 	rep.Tally()
-	return rep
+	return rep, undecided
+}
+
+// capWarnings keeps the warnings within report.MaxWarnings, the last of them saying how many
+// more there were (dropped of them already left out while reading).
+func capWarnings(ws []string, dropped int) []string {
+	if len(ws) < report.MaxWarnings && dropped == 0 {
+		return ws
+	}
+	if len(ws) >= report.MaxWarnings {
+		dropped += len(ws) - (report.MaxWarnings - 1)
+		ws = ws[:report.MaxWarnings-1]
+	}
+	return append(ws, fmt.Sprintf("%d more warnings not shown", dropped))
 }
 
 func settings(cfg *config.Config) report.Settings {
@@ -94,8 +114,9 @@ func settings(cfg *config.Config) report.Settings {
 }
 
 // compare summarizes and compares every row of every table, in benchstat's order, and computes
-// each table's geomean row.
-func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geomean) {
+// each table's geomean row. Beside each comparison it returns its pairs' differences (nil when
+// its samples are not in pairs) and its benchmark function.
+func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geomean, [][]pairDiff, []report.Func) {
 	keys := make([]benchproc.Key, 0, len(c.tables))
 	for k := range c.tables {
 		keys = append(keys, k)
@@ -106,9 +127,11 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 	thresholds := &benchmath.Thresholds{CompareAlpha: cfg.Alpha}
 
 	type job struct {
-		out        *report.Comparison
-		base, head []float64
-		assumption benchmath.Assumption
+		out                  *report.Comparison
+		base, head           []float64
+		basePairs, headPairs []int
+		assumption           benchmath.Assumption
+		diffs                *[]pairDiff
 	}
 	n := 0
 	for _, t := range c.tables {
@@ -116,6 +139,7 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 	}
 	cmps := make([]report.Comparison, 0, n)
 	jobs := make([]job, 0, n)
+	funcs := make([]report.Func, 0, n)
 	var geoms []report.Geomean
 	var spans [][2]int // the comparisons of each geomean row
 	for _, tk := range keys {
@@ -133,22 +157,25 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 		for _, row := range rows {
 			name := row.StringValues()
 			cmps = append(cmps, report.Comparison{
-				Config:           cfgMap,
-				Benchmark:        name,
-				Unit:             unit,
-				Better:           better,
-				Assumption:       assumptionName(assumption),
-				ThresholdPercent: cfg.ThresholdFor(cfgMap["pkg"], name, unit),
+				Config:     cfgMap,
+				Benchmark:  name,
+				Unit:       unit,
+				Better:     better,
+				Assumption: assumptionName(assumption),
 			})
-			jobs = append(jobs, job{base: t.cells[cellKey{row, baseCol}], head: t.cells[cellKey{row, headCol}], assumption: assumption})
+			bk, hk := cellKey{row, baseCol}, cellKey{row, headCol}
+			jobs = append(jobs, job{base: t.cells[bk], head: t.cells[hk], basePairs: t.pairs[bk], headPairs: t.pairs[hk], assumption: assumption})
+			funcs = append(funcs, t.funcs[row])
 		}
 		if len(rows) > 1 {
 			geoms = append(geoms, report.Geomean{Config: cfgMap, Unit: unit})
 			spans = append(spans, [2]int{first, len(cmps)})
 		}
 	}
+	diffs := make([][]pairDiff, len(jobs))
 	for i := range jobs {
 		jobs[i].out = &cmps[i]
+		jobs[i].diffs = &diffs[i]
 	}
 
 	// The statistics are CPU-bound and independent: spread them over the cores, as benchstat does.
@@ -163,6 +190,9 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 			for i := range next {
 				j := jobs[i]
 				summarize(j.out, j.base, j.head, j.assumption, cfg.Confidence, thresholds)
+				if j.assumption != benchmath.AssumeExact {
+					*j.diffs = pairDiffs(j.base, j.head, j.basePairs, j.headPairs)
+				}
 			}
 		})
 	}
@@ -171,7 +201,48 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 	for i, span := range spans {
 		geoms[i] = geomean(geoms[i], cmps[span[0]:span[1]])
 	}
-	return cmps, geoms
+	return cmps, geoms, diffs, funcs
+}
+
+// pairDiffs returns the log(head/base) of each pair that has results on both sides, in the order
+// of the pairs, each side summarized by its median where a pair holds several runs of it. It
+// returns nil when the samples are not all in pairs, when no pair has both sides, or when a pair
+// has a zero on one side only (no ratio tells that change).
+func pairDiffs(base, head []float64, basePairs, headPairs []int) []pairDiff {
+	group := func(values []float64, pairs []int) map[int][]float64 {
+		m := map[int][]float64{}
+		for i, v := range values {
+			if pairs[i] == 0 {
+				return nil
+			}
+			m[pairs[i]] = append(m[pairs[i]], v)
+		}
+		return m
+	}
+	b, h := group(base, basePairs), group(head, headPairs)
+	if b == nil || h == nil {
+		return nil
+	}
+	var out []pairDiff
+	for pair, bv := range b {
+		hv, ok := h[pair]
+		if !ok {
+			continue
+		}
+		slices.Sort(bv)
+		slices.Sort(hv)
+		x, y := median(bv), median(hv)
+		switch {
+		case x == y:
+			out = append(out, pairDiff{pair, 0})
+		case x > 0 && y > 0:
+			out = append(out, pairDiff{pair, math.Log(y / x)})
+		default:
+			return nil
+		}
+	}
+	slices.SortFunc(out, func(a, b pairDiff) int { return a.pair - b.pair })
+	return out
 }
 
 // sideKeys returns the column keys of the base and head sides. Both sides have results (Compare

@@ -9,9 +9,9 @@ import (
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-// TestApplyHistory compares A at 100 against head at the given center, with a history whose
+// TestHistory compares A at 100 against head at the given center, with a history whose
 // spread is 4%, under noise multiples of 0 (off) and 3 (a change must pass 12%).
-func TestApplyHistory(t *testing.T) {
+func TestHistory(t *testing.T) {
 	spread4 := 4.0
 	tests := []struct {
 		name      string
@@ -33,16 +33,17 @@ func TestApplyHistory(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := config.Default()
 			cfg.NoiseMultiple = tt.k
-			rep, err := compare.Compare([]compare.Input{
+			res, err := compare.Read([]compare.Input{
 				{Name: "old.txt", R: strings.NewReader(spread("A", 10, 100, "ns/op")), Side: compare.Base},
 				{Name: "new.txt", R: strings.NewReader(spread("A", 10, tt.head, "ns/op")), Side: compare.Head},
-			}, cfg)
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			compare.ApplyHistory(rep, report.HistorySource{Branch: "benchgate-data", Commits: 1, Newest: "abc"}, func(c *report.Comparison) *report.History {
-				return tt.history
-			})
+			rep, _ := res.Compare(cfg, compare.Extra{History: &compare.History{
+				Source: report.HistorySource{Branch: "benchgate-data", Commits: 1, Newest: "abc"},
+				Of:     func(*report.Comparison) *report.History { return tt.history },
+			}})
 			c := rep.Comparisons[0]
 			if c.Verdict != tt.want || c.ThresholdPercent != tt.threshold || c.History != tt.history {
 				t.Errorf("%s with threshold %v (history %v), want %s with %v", c.Verdict, c.ThresholdPercent, c.History, tt.want, tt.threshold)

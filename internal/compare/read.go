@@ -2,14 +2,17 @@ package compare
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/report"
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchproc"
@@ -42,11 +45,16 @@ type Input struct {
 // CommitKey labels results with the commit they measured.
 const CommitKey = "benchgate-commit"
 
+// PairKey labels results with the pair they belong to: gate run runs a benchmark's base and head
+// back to back, and the results of one such pair carry the same number (the round). Results that
+// carry it are compared pair by pair (see the package doc).
+const PairKey = "benchgate-pair"
+
 // ignoredKeys are file configuration keys that must not split results into separate tables:
-// the side and commit labels, which differ between the sides by design, and the CPU, which
-// differs when two machines are compared (that gets a warning of its own instead of silently
-// comparing nothing).
-const ignoredKeys = SideKey + "," + CommitKey + ",cpu"
+// the side, commit and pair labels, which differ between the sides or the rounds by design, and
+// the CPU, which differs when two machines are compared (that gets a warning of its own instead
+// of silently comparing nothing).
+const ignoredKeys = SideKey + "," + CommitKey + "," + PairKey + ",cpu"
 
 // Results are benchmark results read from inputs and grouped into tables of cells, as benchstat
 // groups them, ready to be compared. Compare may be called more than once (with different
@@ -82,6 +90,10 @@ func (c *Results) sawCPU(side, cpu string, pos func() string) {
 type table struct {
 	rows  map[benchproc.Key]struct{}
 	cells map[cellKey][]float64
+	// pairs holds, beside each cell's values, the pair each value belongs to (0 for none).
+	pairs map[cellKey][]int
+	// units are the benchmarks of the schedule (package and top-level function) of each row.
+	funcs map[benchproc.Key]report.Func
 }
 
 type cellKey struct{ row, col benchproc.Key }
@@ -173,6 +185,15 @@ func (c *Results) add(res *benchfmt.Result, fileSide string) bool {
 	if len(res.Values) == 0 {
 		return false
 	}
+	pair := 0
+	if v := res.GetConfig(PairKey); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			c.warn(fmt.Sprintf("%s: %s is %q; expected a whole number from 1; result compared without its pair", pos(), PairKey, v))
+		} else {
+			pair = n
+		}
+	}
 	res.SetConfig(sideField, side)
 	c.results[side]++
 	if cpu := res.GetConfig("cpu"); cpu != "" {
@@ -183,16 +204,20 @@ func (c *Results) add(res *benchfmt.Result, fileSide string) bool {
 	for i, tk := range c.tableBy.ProjectValues(res) {
 		t := c.tables[tk]
 		if t == nil {
-			t = &table{rows: map[benchproc.Key]struct{}{}, cells: map[cellKey][]float64{}}
+			t = &table{rows: map[benchproc.Key]struct{}{}, cells: map[cellKey][]float64{}, pairs: map[cellKey][]int{}, funcs: map[benchproc.Key]report.Func{}}
 			c.tables[tk] = t
 		}
-		t.rows[row] = struct{}{}
+		if _, ok := t.rows[row]; !ok {
+			t.rows[row] = struct{}{}
+			t.funcs[row] = report.Func{Package: res.GetConfig("pkg"), Name: string(res.Name.Base())}
+		}
 		k := cellKey{row, col}
 		values, ok := t.cells[k]
 		if !ok {
 			values = make([]float64, 0, 10) // the usual -count
 		}
 		t.cells[k] = append(values, res.Values[i].Value)
+		t.pairs[k] = append(t.pairs[k], pair)
 		unit := res.Values[i].Unit
 		if _, ok := c.unitPos[unit]; !ok {
 			c.unitPos[unit] = pos()
@@ -213,6 +238,27 @@ func Read(inputs []Input) (*Results, error) {
 	c.checkCPUs()
 	c.checkConfigs()
 	return c, nil
+}
+
+// ReadRun reads gate run's raw results of each side (benchexec.Result's Base and Head).
+func ReadRun(base, head []byte) (*Results, error) {
+	return Read([]Input{
+		{Name: "base.txt", R: bytes.NewReader(base), Side: Base},
+		{Name: "head.txt", R: bytes.NewReader(head), Side: Head},
+	})
+}
+
+// Undecided is what gate run asks at each look of a run (benchexec.Options.Undecided): the
+// benchmark functions whose verdicts under cfg are still undecided, given the run so far.
+func Undecided(cfg *config.Config) func(run *report.Run, base, head []byte) []report.Func {
+	return func(run *report.Run, base, head []byte) []report.Func {
+		res, err := ReadRun(base, head)
+		if err != nil {
+			return nil // the final read reports it
+		}
+		_, undecided := res.Compare(cfg, Extra{Run: run})
+		return undecided
+	}
 }
 
 // Missing returns an error naming the inputs when a side has no results at all: then nothing

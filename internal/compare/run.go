@@ -2,33 +2,46 @@ package compare
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-// ApplyRun adds how the results were measured to a report of gate run, and settles the verdicts
-// that depend on it:
+// applyRun settles the verdicts that depend on how the run went:
 //
-//   - every comparison of a package whose benchmarks failed on a side is failed: its samples on
-//     that side stop at the failure, so they prove nothing either way;
+//   - every comparison of a benchmark that failed on a side is failed: its samples on that side
+//     stop at the failure, so they prove nothing either way. When the run gave each benchmark
+//     function processes of its own, that is the function's comparisons; otherwise the whole
+//     package's, since its binary stopped at the failure;
 //   - a package's process row (peak RSS) is inconclusive when the package ran different
 //     benchmarks on the two sides, since the process then did different work.
-func ApplyRun(rep *report.Report, run *report.Run) {
-	rep.Run = run
-	failed := map[string][]report.Failure{}
+func applyRun(cmps []report.Comparison, run *report.Run) {
+	failed := map[report.Func][]report.Failure{}
 	for _, f := range run.Failures {
-		failed[f.Package] = append(failed[f.Package], f)
+		key := report.Func{Package: f.Package}
+		if run.Interleave == report.InterleaveBenchmark {
+			key.Name = f.Benchmark
+			// The package's processes did not all do their work on that side.
+			proc := report.Func{Package: f.Package, Name: report.ProcessBenchmark}
+			failed[proc] = append(failed[proc], f)
+		}
+		failed[key] = append(failed[key], f)
 	}
 	changedSet := map[string]bool{}
-	for _, c := range rep.Comparisons {
+	for _, c := range cmps {
 		if c.Benchmark != report.ProcessBenchmark && (c.Verdict == report.New || c.Verdict == report.Removed) {
 			changedSet[c.Config["pkg"]] = true
 		}
 	}
-	for i := range rep.Comparisons {
-		c := &rep.Comparisons[i]
+	for i := range cmps {
+		c := &cmps[i]
 		pkg := c.Config["pkg"]
-		if fs := failed[pkg]; len(fs) > 0 {
+		key := report.Func{Package: pkg}
+		if run.Interleave == report.InterleaveBenchmark {
+			key.Name = baseName(c.Benchmark)
+		}
+		if fs := failed[key]; len(fs) > 0 {
 			c.Verdict = report.Failed
 			c.Reason = failureReason(fs)
 			continue
@@ -38,7 +51,18 @@ func ApplyRun(rep *report.Report, run *report.Run) {
 			c.Reason = "the package ran different benchmarks on base and head, so its processes did different work"
 		}
 	}
-	rep.Tally()
+}
+
+// baseName is a benchmark's function name without "Benchmark": its full name without the
+// sub-benchmarks and the -GOMAXPROCS suffix.
+func baseName(full string) string {
+	name, _, _ := strings.Cut(full, "/")
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		if _, err := strconv.Atoi(name[i+1:]); err == nil {
+			return name[:i]
+		}
+	}
+	return name
 }
 
 func failureReason(fs []report.Failure) string {

@@ -7,42 +7,244 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aclements/go-moremath/stats"
+
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-// adjust sets PAdjusted on every comparison that has a p-value.
+// Extra is what verdicts depend on besides the results and the config.
+type Extra struct {
+	// Run is how gate run measured the results: its failures, its looks. Nil for results
+	// read from files.
+	Run *report.Run
+	// History, when set, puts each comparison beside its recorded default-branch history.
+	History *History
+	// Warnings come before the results' own in the report: the run's and the history's.
+	Warnings []string
+}
+
+// History is a recorded default-branch history to put the comparisons beside.
+type History struct {
+	Source report.HistorySource
+	// Of returns a comparison's history, or nil where there is none.
+	Of func(*report.Comparison) *report.History
+}
+
+// pairDiff is one pair's log(head/base).
+type pairDiff struct {
+	pair int
+	d    float64
+}
+
+// look is one moment at which the verdicts were looked at: after round, at level alpha.
+type look struct {
+	round int
+	alpha float64
+}
+
+// looks returns the looks of a run, with the alpha each one spends. Results without a run's
+// looks are looked at once, at full alpha, after all their pairs.
 //
-// With Benjamini–Hochberg, the family is every Mann–Whitney test in the run: the adjusted
-// p-value of the test ranked i (ascending) among m is min over j ≥ i of p_j·m/j. Declaring
-// significant the tests whose adjusted p-value is at most alpha keeps the expected share of
-// false alarms among the flagged comparisons at alpha, however many benchmarks there are.
-// Exact units are not tests (their p-value is 0 by construction) and stay out of the family, and
-// so do comparisons where every value on both sides is the same: no test can be run there.
-func adjust(cmps []report.Comparison, cfg *config.Config) {
-	var family []*report.Comparison
+// Peeking at a test after more samples and stopping when it is significant inflates its false
+// alarms, so alpha is spent over the looks the run planned (report.PlannedLooks): half at the
+// first, the rest evenly over the others. A false alarm at any look then has probability at most
+// the sum, alpha, whenever the run stops (by the union bound); a run cut short by its budget
+// leaves the alpha of the looks it did not take unspent.
+func looks(run *report.Run, alpha float64) []look {
+	if run == nil || len(run.Looks) == 0 {
+		return []look{{round: math.MaxInt, alpha: alpha}}
+	}
+	planned := len(report.PlannedLooks(run.Count, run.MaxCount))
+	out := make([]look, len(run.Looks))
+	for i, r := range run.Looks {
+		out[i] = look{round: r, alpha: alpha}
+		if planned > 1 {
+			out[i].alpha = alpha / 2
+			if i > 0 {
+				out[i].alpha = alpha / 2 / float64(planned-1)
+			}
+		}
+	}
+	return out
+}
+
+// state is what a look makes of one comparison.
+type state struct {
+	test      signedRank
+	n         int // pairs
+	p         float64
+	decided   bool // no more pairs would change its verdict's kind
+	look      int  // index into looks
+	hasPaired bool
+}
+
+// settle gives every comparison its verdict, in one pass over everything verdicts depend on: the
+// statistics, the thresholds (the config's, raised by the history's spread), the looks and the
+// failures of the run. It returns the benchmark functions that are still undecided at the last
+// look, the ones more pairs would help.
+//
+// With Benjamini–Hochberg, each look's family is every test of the report that can vary (exact
+// units are not tests, their p-value is 0 by construction, and neither are comparisons where
+// every value on both sides is the same): the adjusted p-value of the test ranked i (ascending)
+// among m is min over j ≥ i of p_j·m/j, and a test is significant when it is at most the look's
+// alpha. That keeps the expected share of false alarms among the flagged comparisons at alpha,
+// however many benchmarks there are.
+func settle(cmps []report.Comparison, diffs [][]pairDiff, funcs []report.Func, cfg *config.Config, x Extra) []report.Func {
+	ls := looks(x.Run, cfg.Alpha)
+	final := x.Run == nil || len(x.Run.Looks) == 0 || x.Run.Looks[len(x.Run.Looks)-1] >= x.Run.MaxCount
+	for i := range cmps {
+		thresholdFor(&cmps[i], x.History, cfg)
+	}
+
+	// The look each comparison is judged at: the first at or after its last pair.
+	states := make([]state, len(cmps))
+	for i := range cmps {
+		if d := diffs[i]; d != nil {
+			last := d[len(d)-1].pair
+			k := sort.Search(len(ls), func(k int) bool { return ls[k].round >= last })
+			states[i] = state{look: min(k, len(ls)-1), hasPaired: true}
+		}
+	}
+	for k, l := range ls {
+		var family []*state
+		for i := range cmps {
+			c, s := &cmps[i], &states[i]
+			if c.P == nil || c.Assumption != "nothing" || allEqual(c) {
+				continue
+			}
+			if !s.hasPaired {
+				s.p = *c.P
+				family = append(family, s)
+				continue
+			}
+			if s.look < k {
+				family = append(family, s) // judged at an earlier look: its p-value stands
+				continue
+			}
+			d := upTo(diffs[i], l.round)
+			if len(d) == 0 {
+				continue
+			}
+			s.test = signedRankTest(d, cfg.Confidence)
+			s.n, s.p = len(d), s.test.p
+			family = append(family, s)
+		}
+		adjusted := adjust(family, cfg.FalseAlarmControl)
+		for i := range cmps {
+			if s := &states[i]; s.look == k || !s.hasPaired {
+				if q, ok := adjusted[s]; ok {
+					p := q
+					cmps[i].PAdjusted = &p
+				}
+			}
+		}
+		for i := range cmps {
+			if states[i].hasPaired && states[i].look == k {
+				cmps[i].Paired = pairedSummary(&states[i], k, l.alpha)
+			}
+		}
+	}
+
+	var undecided []report.Func
+	seen := map[report.Func]bool{}
 	for i := range cmps {
 		c := &cmps[i]
-		if c.P == nil {
-			continue
+		if c.PAdjusted == nil && c.P != nil {
+			p := *c.P
+			c.PAdjusted = &p
 		}
-		p := *c.P
-		c.PAdjusted = &p
-		if c.Assumption == "nothing" && !allEqual(c) {
-			family = append(family, c)
+		alpha := cfg.Alpha
+		if c.Paired != nil {
+			alpha = c.Paired.Alpha
+		}
+		decided := judge(c, cfg, alpha)
+		if c.Paired != nil && !decided && !final && states[i].look == len(ls)-1 && !seen[funcs[i]] {
+			seen[funcs[i]] = true
+			undecided = append(undecided, funcs[i])
 		}
 	}
-	if cfg.FalseAlarmControl != config.BenjaminiHochberg || len(family) < 2 {
+	if x.Run != nil {
+		applyRun(cmps, x.Run)
+	}
+	return undecided
+}
+
+// upTo returns the pairs of rounds up to round.
+func upTo(d []pairDiff, round int) []float64 {
+	out := make([]float64, 0, len(d))
+	for _, p := range d {
+		if p.pair > round {
+			break
+		}
+		out = append(out, p.d)
+	}
+	return out
+}
+
+// adjust returns each test's p-value after the false-alarm control.
+func adjust(family []*state, control string) map[*state]float64 {
+	out := make(map[*state]float64, len(family))
+	for _, s := range family {
+		out[s] = s.p
+	}
+	if control != config.BenjaminiHochberg || len(family) < 2 {
+		return out
+	}
+	sorted := slices.Clone(family)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].p < sorted[j].p })
+	m := float64(len(sorted))
+	running := 1.0
+	for i := len(sorted) - 1; i >= 0; i-- {
+		running = math.Min(running, sorted[i].p*m/float64(i+1))
+		out[sorted[i]] = running
+	}
+	return out
+}
+
+// z80 is how many standard errors a change must be for a test at α = 0.05 (two-sided, 1.96) to
+// catch it four times in five (another 0.84).
+const z80 = 1.96 + 0.84
+
+// pairedSummary turns a look's signed-rank test into the report's paired comparison.
+func pairedSummary(s *state, look int, alpha float64) *report.Paired {
+	pct := func(x float64) float64 { return 100 * math.Expm1(x) }
+	p := &report.Paired{Test: "wilcoxon-signed-rank", N: s.n, DeltaPercent: pct(s.test.center), Confidence: s.test.conf, P: s.test.p, Look: look + 1, Alpha: alpha}
+	if !math.IsInf(s.test.lo, 0) && !math.IsInf(s.test.hi, 0) {
+		lo, hi := pct(s.test.lo), pct(s.test.hi)
+		p.LowPercent, p.HighPercent = &lo, &hi
+		z := stats.NormalDist{Mu: 0, Sigma: 1}.InvCDF(1 - (1-s.test.conf)/2)
+		if se := (s.test.hi - s.test.lo) / 2 / z; z > 0 {
+			d := pct(z80 * se)
+			p.DetectablePercent = &d
+		}
+	}
+	return p
+}
+
+// thresholdFor sets a comparison's threshold from the config, and its history.
+func thresholdFor(c *report.Comparison, h *History, cfg *config.Config) {
+	c.ThresholdPercent = cfg.ThresholdFor(c.Config["pkg"], c.Benchmark, c.Unit)
+	if h != nil {
+		c.History = h.Of(c)
+	}
+}
+
+// raiseForNoise raises a significant change's threshold, with the settings' noise multiple k
+// above 0, to k × the run-to-run spread of its history (to a tenth of a percent) where that is
+// larger, because the default branch moves that much from run to run with no change at all. A
+// comparison whose history is too short to tell a spread is left to its threshold.
+func raiseForNoise(c *report.Comparison, k float64) {
+	if c.History == nil || k <= 0 || c.History.SpreadPercent == nil {
 		return
 	}
-	sort.SliceStable(family, func(i, j int) bool { return *family[i].P < *family[j].P })
-	m := float64(len(family))
-	running := 1.0
-	for i := len(family) - 1; i >= 0; i-- {
-		q := math.Min(running, *family[i].P*m/float64(i+1))
-		running = q
-		*family[i].PAdjusted = q
+	spread := *c.History.SpreadPercent
+	noise := math.Round(10*k*spread) / 10 // to a tenth of a percent, as people read it
+	if noise <= c.ThresholdPercent {
+		return
 	}
+	c.Reason = fmt.Sprintf("threshold %v%%, not %v%%: %v × the run-to-run spread of this benchmark's history (±%.1f%%), since the default branch moves that much with no change", noise, c.ThresholdPercent, k, spread)
+	c.ThresholdPercent = noise
 }
 
 // allEqual reports whether both sides of c hold one and the same value throughout.
@@ -69,54 +271,95 @@ func minSamples(alpha float64) int {
 	return n
 }
 
-// judge gives a comparison its verdict. A regression must be statistically significant after the
-// false-alarm control, in the unit's worse direction, and larger than its threshold.
-func judge(c *report.Comparison, cfg *config.Config) {
+// minPairs is the number of pairs a signed-rank test needs to be able to reach alpha: n pairs of
+// one sign give 2/2ⁿ.
+func minPairs(alpha float64) int {
+	n := 1
+	for 2/math.Exp2(float64(n)) > alpha && n < 1000 {
+		n++
+	}
+	return n
+}
+
+// judge gives a comparison its verdict at the significance level alpha, and tells whether more
+// pairs could not change its kind: a change is decided when its interval lies on one side of
+// its threshold, no change when its interval lies within the threshold both ways. A regression
+// must be statistically significant after the false-alarm control, in the unit's worse
+// direction, and larger than its threshold.
+func judge(c *report.Comparison, cfg *config.Config, alpha float64) (decided bool) {
 	switch {
 	case c.Base == nil:
 		c.Verdict = report.New
-		return
+		return true
 	case c.Head == nil:
 		c.Verdict = report.Removed
-		return
+		return true
 	}
-	n1, n2 := c.Base.N(), c.Head.N()
-	if c.Assumption == "nothing" && minP(n1, n2) > cfg.Alpha {
-		c.Verdict = report.Inconclusive
-		c.Reason = fmt.Sprintf("%d+%d samples cannot show a difference at α=%v; need at least %d on each side", n1, n2, cfg.Alpha, minSamples(cfg.Alpha))
-		// The reason says what benchstat's warning says.
-		c.Warnings = slices.DeleteFunc(c.Warnings, func(w string) bool {
-			return strings.HasPrefix(w, "need >= ") && strings.Contains(w, "to detect a difference")
-		})
-		return
+	if c.Assumption == "nothing" {
+		if pr := c.Paired; pr != nil && 2/math.Exp2(float64(pr.N)) > alpha {
+			c.Verdict = report.Inconclusive
+			c.Reason = fmt.Sprintf("%d pairs cannot show a difference at α=%.3g; need at least %d", pr.N, alpha, minPairs(alpha))
+			return false
+		}
+		if n1, n2 := c.Base.N(), c.Head.N(); c.Paired == nil && minP(n1, n2) > alpha {
+			c.Verdict = report.Inconclusive
+			c.Reason = fmt.Sprintf("%d+%d samples cannot show a difference at α=%v; need at least %d on each side", n1, n2, alpha, minSamples(alpha))
+			// The reason says what benchstat's warning says.
+			c.Warnings = slices.DeleteFunc(c.Warnings, func(w string) bool {
+				return strings.HasPrefix(w, "need >= ") && strings.Contains(w, "to detect a difference")
+			})
+			return false
+		}
 	}
-	old, new := c.Base.Center, c.Head.Center
-	significant := old != new && *c.PAdjusted <= cfg.Alpha
+	delta, lo, hi := c.DeltaPercent, (*float64)(nil), (*float64)(nil)
+	significant := c.Base.Center != c.Head.Center && *c.PAdjusted <= alpha
+	if pr := c.Paired; pr != nil {
+		delta, lo, hi = &pr.DeltaPercent, pr.LowPercent, pr.HighPercent
+		significant = *c.PAdjusted <= alpha && pr.DeltaPercent != 0
+	}
+	if significant {
+		raiseForNoise(c, cfg.NoiseMultiple)
+	}
+	thr := c.ThresholdPercent
+	within := lo != nil && hi != nil && *lo >= -thr && *hi <= thr
 	if !significant {
 		c.Verdict = report.Unchanged
-		return
+		if pr := c.Paired; pr != nil && pr.DetectablePercent != nil && *pr.DetectablePercent > thr && c.Reason == "" {
+			c.Reason = fmt.Sprintf("not significant, but %d pairs could only catch changes above %.1f%%, more than the %s threshold", pr.N, *pr.DetectablePercent, trimPercent(thr))
+		}
+		return c.Paired == nil || within
 	}
 	// A change from zero is larger than any threshold.
 	size := math.Inf(1)
-	if c.DeltaPercent != nil {
-		size = math.Abs(*c.DeltaPercent)
+	if delta != nil {
+		size = math.Abs(*delta)
 	}
-	if size <= c.ThresholdPercent {
+	if size <= thr {
 		c.Verdict = report.WithinThreshold
-		return
+		return c.Paired == nil || within
 	}
-	worse := new > old
+	worse := c.Head.Center > c.Base.Center
+	if c.Paired != nil {
+		worse = *delta > 0
+	}
 	switch c.Better {
 	case "higher":
 		worse = !worse
 	case "unknown":
 		c.Verdict = report.Inconclusive
 		c.Reason = fmt.Sprintf("unit %s has no known direction, so this change cannot be called better or worse", c.Unit)
-		return
+		return true
 	}
 	if worse {
 		c.Verdict = report.Regression
 	} else {
 		c.Verdict = report.Improvement
 	}
+	past := lo != nil && hi != nil && (*lo > thr || *hi < -thr)
+	return c.Paired == nil || past
+}
+
+// trimPercent formats a threshold without needless decimals: "5%", "0.5%".
+func trimPercent(pct float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", pct), "0"), ".") + "%"
 }

@@ -92,6 +92,24 @@ type Run struct {
 	Rounds    int    `json:"rounds"`
 	Benchtime string `json:"benchtime,omitempty"`
 	Bench     string `json:"bench"`
+	// Interleave is the schedule: "benchmark" (each benchmark function's base and head run
+	// back to back, a pair) or "package" (each package's binary runs all its benchmarks, base
+	// and head in the same round). Empty in reports written before pairs.
+	Interleave string `json:"interleave,omitempty"`
+	// MaxCount is the most pairs a still undecided benchmark may get; Looks are the rounds
+	// after which the verdicts were looked at (the first is Count), and Extra names the
+	// benchmark functions each look after the first gave extra rounds to.
+	MaxCount int      `json:"max_count,omitempty"`
+	Looks    []int    `json:"looks,omitempty"`
+	Extra    [][]Func `json:"extra,omitempty"`
+	// FixedIterations is true when every run after the first of a benchmark ran the same
+	// iteration count on both sides (-test.benchtime=Nx, N calibrated in the first round).
+	FixedIterations bool `json:"fixed_iterations,omitempty"`
+	// StartupSeconds is the median time a test binary takes to start and exit with nothing to
+	// run: the cost each process adds; BenchmarkSeconds is the time the benchmarks' own timed
+	// loops took (iterations × time per op, summed).
+	StartupSeconds   float64 `json:"startup_seconds,omitempty"`
+	BenchmarkSeconds float64 `json:"benchmark_seconds,omitempty"`
 	// Timings, in seconds: the whole run, building the test binaries, the rounds, and the
 	// benchmark processes within them (the rest of the rounds is gate's own overhead).
 	WallSeconds      float64 `json:"wall_seconds"`
@@ -222,8 +240,14 @@ type Comparison struct {
 	DeltaPercent *float64 `json:"delta_percent,omitempty"`
 	// P is the comparison's p-value (0 for exact units that differ); nil when a side is missing.
 	P *float64 `json:"p,omitempty"`
-	// PAdjusted is P after the false-alarm control; it is what significance is judged on.
+	// PAdjusted is the p-value of the test the verdict was made on after the false-alarm
+	// control: the paired test's when Paired is set, P's otherwise. It is what significance is
+	// judged on, at the settings' alpha, or at Paired.Alpha when Paired is set.
 	PAdjusted *float64 `json:"p_adjusted,omitempty"`
+	// Paired is the paired comparison, when the samples came in pairs (gate run runs each
+	// benchmark's base and head back to back); the verdict is then made on it. Absent for
+	// unpaired samples, which are judged on benchstat's numbers alone.
+	Paired *Paired `json:"paired,omitempty"`
 	// ThresholdPercent is the threshold that applied to this comparison.
 	ThresholdPercent float64 `json:"threshold_percent"`
 	Verdict          Verdict `json:"verdict"`
@@ -233,6 +257,33 @@ type Comparison struct {
 	// History is what the default branch's recorded history says of this benchmark and unit;
 	// absent when there is none.
 	History *History `json:"history,omitempty"`
+}
+
+// Paired is the comparison of a benchmark's samples pair by pair: the ratio head/base of each
+// pair's two runs, taken back to back, so that drift in the machine's speed cancels.
+type Paired struct {
+	// Test is the paired test: "wilcoxon-signed-rank", on the logarithms of the ratios.
+	Test string `json:"test"`
+	// N is the number of pairs.
+	N int `json:"n"`
+	// DeltaPercent is the center of the ratios (the Hodges–Lehmann estimate), as a change in
+	// percent; LowPercent and HighPercent bound its confidence interval (absent when N is too
+	// small for one), at the actual level Confidence.
+	DeltaPercent float64  `json:"delta_percent"`
+	LowPercent   *float64 `json:"low_percent,omitempty"`
+	HighPercent  *float64 `json:"high_percent,omitempty"`
+	Confidence   float64  `json:"confidence"`
+	// P is the test's two-sided p-value; the comparison's PAdjusted is it after the false-alarm
+	// control.
+	P float64 `json:"p"`
+	// Look is the look the verdict was taken at: 1 after the run's count rounds, 2 after the
+	// first extra rounds, and so on; Alpha is the significance level spent at that look (the
+	// settings' alpha spread over the looks, see docs/report.md).
+	Look  int     `json:"look"`
+	Alpha float64 `json:"alpha"`
+	// DetectablePercent is the smallest change these pairs would have caught four times in five
+	// (2.8 standard errors, from the interval's half-width); absent without an interval.
+	DetectablePercent *float64 `json:"detectable_percent,omitempty"`
 }
 
 // HistorySource is the recorded history a report's comparisons were put beside.
@@ -324,4 +375,31 @@ func (r *Report) HeadOnlyFailures() []Failure {
 		}
 	}
 	return out
+}
+
+// The schedules of gate run (Run.Interleave).
+const (
+	InterleaveBenchmark = "benchmark"
+	InterleavePackage   = "package"
+)
+
+// PlannedLooks returns the rounds after which a run of count rounds and at most maxCount pairs
+// looks at its verdicts to give the undecided benchmarks more pairs: after count, then every
+// half count (at least one) up to maxCount.
+func PlannedLooks(count, maxCount int) []int {
+	out := []int{count}
+	step := max(1, (count+1)/2)
+	for r := count; r < maxCount; {
+		r = min(r+step, maxCount)
+		out = append(out, r)
+	}
+	return out
+}
+
+// Func is a top-level benchmark function of a package: what gate run runs as one process, and
+// gives extra rounds to when one of its comparisons is still undecided. Name has no "Benchmark"
+// prefix.
+type Func struct {
+	Package string `json:"package"`
+	Name    string `json:"name"`
 }

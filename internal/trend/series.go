@@ -68,7 +68,8 @@ func Build(commits []Commit) ([]*Series, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, cmp := range res.Compare(config.Default()).Comparisons {
+		rep, _ := res.Compare(config.Default(), compare.Extra{})
+		for _, cmp := range rep.Comparisons {
 			sum := cmp.Head
 			if len(c.ParentResults) == 0 && sum == nil {
 				sum = cmp.Base // results labelled as a base side (gate run's base.txt)

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// aa runs benchgate at its defaults (config and schedule, extra rounds on) on two commits of the
+// same code, -trials times per condition, and counts the comparisons it calls a regression or an
+// improvement: every one is a false alarm.
+func (e experiment) aa() error {
+	work, err := os.MkdirTemp("", "detect-aa-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	bs := plan(e.n)
+	for i := range bs {
+		bs[i].effect = 0
+	}
+	s, err := e.prepare(work, bs)
+	if err != nil {
+		return err
+	}
+	cfg := config.Default()
+	var md strings.Builder
+	fmt.Fprintf(&md, "A/A: %d benchmarks, the same code on both sides, benchgate's defaults (count %d, extra rounds up to %d pairs, 5%% threshold), -benchtime %s\n\n", e.n, e.count, 3*e.count, e.benchtime)
+	md.WriteString("| condition | run | comparisons | regressions | improvements | pairs (median, max) | wall |\n| :-- | --: | --: | --: | --: | --: | --: |\n")
+	for _, cond := range e.conditions {
+		stop, err := startNoise(cond)
+		if err != nil {
+			return err
+		}
+		total, alarms := 0, 0
+		for t := 1; t <= e.trials; t++ {
+			rep, res, err := s.benchgate(uint64(t), gateOptions{interleave: "benchmark", adaptive: true}, cfg)
+			if err != nil {
+				stop()
+				return err
+			}
+			var pairs []float64
+			maxPairs := 0
+			for _, c := range rep.Comparisons {
+				if c.Paired != nil {
+					pairs = append(pairs, float64(c.Paired.N))
+					maxPairs = max(maxPairs, c.Paired.N)
+				}
+			}
+			total += len(rep.Comparisons)
+			alarms += rep.Counts[report.Regression] + rep.Counts[report.Improvement]
+			line := fmt.Sprintf("| %s | %d | %d | %d | %d | %.0f, %d | %.0f s |\n", cond, t, len(rep.Comparisons), rep.Counts[report.Regression], rep.Counts[report.Improvement], medianOf(pairs), maxPairs, res.Run.WallSeconds)
+			fmt.Fprint(os.Stderr, line)
+			md.WriteString(line)
+		}
+		stop()
+		fmt.Fprintf(&md, "| %s | all | %d | %d (%.2f%%) | | | |\n", cond, total, alarms, 100*float64(alarms)/float64(max(total, 1)))
+	}
+	fmt.Print(md.String())
+	if err := os.MkdirAll(e.out, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(e.out, "aa.md"), []byte(md.String()), 0o644)
+}
