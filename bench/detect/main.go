@@ -2,7 +2,7 @@
 // known size, how often it cries wolf on unchanged benchmarks, and how long it takes, on a quiet
 // machine and on one where another process competes for the CPU in bursts.
 //
-//	go run ./bench/detect -out results/          # the full experiment, about 30 minutes on 2 cores
+//	go run ./bench/detect -out results/          # the full experiment, about 30 minutes on 2 cores (40 with -timed)
 //	go run ./bench/detect -aa -out results/      # A/A runs: the same code on both sides
 //	go run ./bench/detect -true-effects          # the injected slowdowns' true sizes in time
 //	go run ./bench/detect -quick -out results/   # a smoke test, about a minute
@@ -18,7 +18,7 @@
 //   - benchgate: gate run's engine and verdicts at its defaults: each benchmark's base and head run
 //     back to back (a pair), the first round's iteration count kept for both sides, the paired
 //     signed-rank test, Benjamini–Hochberg, extra pairs for the undecided, within the budget;
-//   - benchgate, timed iterations: the same, with -benchtime's timing in every run;
+//   - benchgate, timed iterations (with -timed): the same, with -benchtime's timing in every run;
 //   - before pairs: package-level rounds judged on benchstat's unpaired numbers, as benchgate
 //     did before.
 //
@@ -47,7 +47,7 @@ import (
 )
 
 func main() {
-	quick := flag.Bool("quick", false, "a smoke test: 24 benchmarks, 1 trial, 6 rounds of 10ms, quiet only")
+	quick := flag.Bool("quick", false, "a smoke test: 24 benchmarks, 1 trial, 8 rounds of 10ms, quiet only")
 	aa := flag.Bool("aa", false, "A/A runs: the same code on both sides, benchgate at its defaults, -trials runs per condition")
 	trueEffects := flag.Bool("true-effects", false, "measure the injected slowdowns' true sizes with long paired runs")
 	out := flag.String("out", "detect-results", "`dir` to write results.md, results.json and detection.svg to")
@@ -57,6 +57,7 @@ func main() {
 	benchtime := flag.String("benchtime", "20ms", "-benchtime of every run, the same for every strategy")
 	threshold := flag.Float64("threshold", 3, "the benchgate strategies' sec/op threshold, in percent")
 	conditions := flag.String("conditions", "quiet,noisy", "noise `conditions` to run, comma-separated: quiet, noisy")
+	timed := flag.Bool("timed", false, "also run benchgate with timed iterations (-benchtime's timing in every run), to see what the calibrated count buys")
 	burn := flag.Uint64("burn", 0, "internal: be the competing process, with this seed")
 	flag.Parse()
 	if *burn != 0 {
@@ -64,9 +65,9 @@ func main() {
 		return
 	}
 	if *quick {
-		*n, *trials, *count, *benchtime, *conditions = 24, 1, 6, "10ms", "quiet"
+		*n, *trials, *count, *benchtime, *conditions = 24, 1, 8, "10ms", "quiet"
 	}
-	e := experiment{out: *out, n: *n, trials: *trials, count: *count, benchtime: *benchtime, threshold: *threshold, conditions: strings.Split(*conditions, ",")}
+	e := experiment{out: *out, n: *n, trials: *trials, count: *count, benchtime: *benchtime, threshold: *threshold, conditions: strings.Split(*conditions, ","), timed: *timed}
 	var err error
 	switch {
 	case *trueEffects:
@@ -89,6 +90,7 @@ type experiment struct {
 	benchtime        string
 	threshold        float64
 	conditions       []string
+	timed            bool
 }
 
 // strategy names, in the order of the table.
@@ -174,7 +176,10 @@ func (e experiment) detection() error {
 				timedName:  {interleave: "benchmark", adaptive: true, timed: true, budget: budget},
 				beforeName: {interleave: "package", unpaired: true},
 			}
-			order := []string{pairsName, timedName, beforeName}
+			order := []string{pairsName, beforeName}
+			if e.timed {
+				order = append(order, timedName)
+			}
 			for range (t - 1) % len(order) {
 				order = append(order[1:], order[0])
 			}

@@ -3,6 +3,8 @@ package comment_test
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -129,5 +131,58 @@ func TestMarkdownBounded(t *testing.T) {
 	}
 	if full.Len() > comment.SummaryLimit || full.Len() <= len(md) {
 		t.Errorf("summary %d bytes: want more than the comment's %d, at most %d", full.Len(), len(md), comment.SummaryLimit)
+	}
+}
+
+// TestRenderPaired renders a gate run's report whose samples came in pairs, with extra rounds for
+// the undecided: the paired results stand beside benchstat's numbers, and the footer says what
+// the pairs could detect (golden files paired.md and paired.txt).
+func TestRenderPaired(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	effect := map[string]float64{"Steady": 1, "Slower": 1.08, "Noisy": 1}
+	var base, head strings.Builder
+	for pair := 1; pair <= 15; pair++ {
+		drift := 0.9 + 0.3*rng.Float64() // the machine's speed, the same for both sides of a pair
+		for _, side := range []*strings.Builder{&base, &head} {
+			fmt.Fprintf(side, "pkg: example.com/p\nbenchgate-pair: %d\n", pair)
+			for _, name := range []string{"Steady", "Slower", "Noisy"} {
+				if pair > 10 && name != "Noisy" {
+					continue // the extra rounds ran the undecided only
+				}
+				v := 1000 * drift * math.Exp(0.005*rng.NormFloat64())
+				if name == "Noisy" {
+					v *= math.Exp(0.15 * rng.NormFloat64())
+				}
+				if side == &head {
+					v *= effect[name]
+				}
+				fmt.Fprintf(side, "Benchmark%s-2\t1000\t%.1f ns/op\n", name, v)
+			}
+		}
+	}
+	results, err := compare.ReadRun([]byte(base.String()), []byte(head.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := &report.Run{
+		Base: report.Revision{Ref: "merge-base of origin/main and the head", SHA: "1111111111111111111111111111111111111111"},
+		Head: report.Revision{SHA: "2222222222222222222222222222222222222222"},
+		Seed: 7, Count: 10, Rounds: 15, Bench: ".", Interleave: report.InterleaveBenchmark, MaxCount: 30,
+		Looks: []int{10, 15}, Extra: [][]report.Func{{{Package: "example.com/p", Name: "Noisy"}}}, FixedIterations: true,
+		WallSeconds: 40, BuildSeconds: 2, RoundsSeconds: 37, ProcessesSeconds: 36, StartupSeconds: 0.004, BenchmarkSeconds: 30,
+	}
+	r, _ := results.Compare(config.Default(), compare.Extra{Run: run})
+	if err := r.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for ext, render := range map[string]func(*bytes.Buffer, *report.Report) error{
+		".txt": func(b *bytes.Buffer, r *report.Report) error { return comment.Text(b, r) },
+		".md":  func(b *bytes.Buffer, r *report.Report) error { return comment.Markdown(b, r) },
+	} {
+		var got bytes.Buffer
+		if err := render(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		golden.Check(t, "testdata/paired"+ext, got.Bytes())
 	}
 }

@@ -25,6 +25,9 @@ type Cells struct {
 	Head, HeadRange string
 	Delta           string // "+6.12%", "~", "?" or "" when a side is missing
 	Stat            string // "p=0.000 n=10", "n=1", "n=7+10"
+	// Paired is the paired comparison the verdict was made on, "" when there is none:
+	// "+5.1% [4.6%, 5.7%] p=0.002 n=10".
+	Paired string
 }
 
 // Format returns the printable cells of c. Centers of one comparison share a scale, so they
@@ -49,7 +52,22 @@ func Format(c *report.Comparison, alpha float64) Cells {
 	}
 	out.Delta = Delta(c, alpha)
 	out.Stat = Stat(c)
+	out.Paired = Paired(c)
 	return out
+}
+
+// Paired formats a comparison's paired result: its center, its interval, the test's p-value and
+// the number of pairs; "" when the comparison has none.
+func Paired(c *report.Comparison) string {
+	pr := c.Paired
+	if pr == nil {
+		return ""
+	}
+	s := fmt.Sprintf("%+.1f%%", pr.DeltaPercent)
+	if pr.LowPercent != nil && pr.HighPercent != nil {
+		s += fmt.Sprintf(" [%+.1f%%, %+.1f%%]", *pr.LowPercent, *pr.HighPercent)
+	}
+	return s + fmt.Sprintf(" p=%.3f n=%d", pr.P, pr.N)
 }
 
 // PctRange is the half-width of a summary's confidence interval in percent of its center, as
@@ -78,9 +96,12 @@ func PctRange(s *report.Summary) string {
 }
 
 // Delta is the change from base to head as benchstat formats it, judged on the adjusted p-value:
-// "~" when it is not significant at alpha, "?" when the base is zero, otherwise a signed
-// percentage.
+// "~" when it is not significant at alpha (at the paired comparison's level, where there is
+// one), "?" when the base is zero, otherwise a signed percentage.
 func Delta(c *report.Comparison, alpha float64) string {
+	if c.Paired != nil {
+		alpha = c.Paired.Alpha
+	}
 	switch {
 	case c.PAdjusted == nil || *c.PAdjusted > alpha:
 		return "~"

@@ -88,10 +88,19 @@ type parts struct {
 // notableHeader is the header of the regressions and improvements table; with a recorded
 // history, it has a History column.
 func notableHeader(r *report.Report) string {
-	if r.History == nil {
-		return "| Benchmark | Unit | Base | Head | Change | p | n | Threshold |\n| :-- | :-- | --: | --: | --: | --: | --: | --: |\n"
+	head, align := "| Benchmark | Unit | Base | Head | Change | p | n | Threshold |", "| :-- | :-- | --: | --: | --: | --: | --: | --: |"
+	if paired(r) {
+		head, align = "| Benchmark | Unit | Base | Head | Change | Paired change | Threshold |", "| :-- | :-- | --: | --: | --: | --: | --: |"
 	}
-	return "| Benchmark | Unit | Base | Head | Change | p | n | Threshold | History |\n| :-- | :-- | --: | --: | --: | --: | --: | --: | :-- |\n"
+	if r.History != nil {
+		head, align = head+" History |", align+" :-- |"
+	}
+	return head + "\n" + align + "\n"
+}
+
+// paired tells whether a report's notable rows show paired results: when any comparison has one.
+func paired(r *report.Report) bool {
+	return slices.ContainsFunc(r.Comparisons, func(c report.Comparison) bool { return c.Paired != nil })
 }
 
 // historyLegend explains the history column, escaped for markdown or plain.
@@ -182,6 +191,7 @@ func notableRows(r *report.Report) []string {
 		return size(cmps[i]) > size(cmps[j])
 	})
 	alpha := r.Settings.Alpha
+	withPairs := paired(r)
 	rows := make([]string, 0, len(cmps))
 	for _, c := range cmps {
 		cells := Format(c, alpha)
@@ -194,9 +204,13 @@ func notableRows(r *report.Report) []string {
 			p = fmt.Sprintf("%.3f", *c.P)
 		}
 		_, n, _ := strings.Cut(cells.Stat, "n=")
-		row := fmt.Sprintf("| %s | %s | %s | %s | %s **%s** | %s | %s | %s |",
+		stats := p + " | " + n
+		if withPairs {
+			stats = escape(cells.Paired)
+		}
+		row := fmt.Sprintf("| %s | %s | %s | %s | %s **%s** | %s | %s |",
 			escape(qualified(c)), escape(c.Unit), escape(withRange(cells.Base, cells.BaseRange)),
-			escape(withRange(cells.Head, cells.HeadRange)), mark, escape(cells.Delta), p, n,
+			escape(withRange(cells.Head, cells.HeadRange)), mark, escape(cells.Delta), stats,
 			escape(Threshold(c.ThresholdPercent)))
 		if r.History != nil {
 			row += " " + escape(historyCell(c)) + " |"
@@ -240,6 +254,9 @@ func details(r *report.Report) string {
 			if cells.Stat != "" {
 				change += " (" + cells.Stat + ")"
 			}
+			if cells.Paired != "" {
+				change += "; paired " + cells.Paired
+			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |", escape(c.Benchmark),
 				escape(withRange(cells.Base, cells.BaseRange)), escape(withRange(cells.Head, cells.HeadRange)),
 				escape(change), escape(verdictText(c)))
@@ -268,6 +285,9 @@ func footer(r *report.Report, st style) string {
 		}
 		for _, l := range st.runLines(run) {
 			fmt.Fprintf(&b, "%s<br>\n", l)
+		}
+		if l := detectable(r); l != "" {
+			fmt.Fprintf(&b, "%s<br>\n", escape(l))
 		}
 	}
 	fmt.Fprintf(&b, "%s\n", escape(settings(r.Settings)))

@@ -2,6 +2,8 @@ package comment
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"golang.org/x/perf/benchunit"
@@ -58,20 +60,84 @@ func machine(m report.Machine) string {
 // runLines describes how a run measured, one fact per line.
 func (st style) runLines(run *report.Run) []string {
 	rounds := fmt.Sprintf("%d rounds", run.Rounds)
-	if run.Rounds != run.Count {
+	switch {
+	case run.Rounds > run.Count:
+		rounds = fmt.Sprintf("%d rounds, then extra rounds to %d", run.Count, run.Rounds)
+	case run.Rounds != run.Count:
 		rounds = fmt.Sprintf("%d of %d rounds", run.Rounds, run.Count)
 	}
 	benchtime := run.Benchtime
 	if benchtime == "" {
 		benchtime = "1s"
 	}
+	schedule := fmt.Sprintf("schedule: %s, -bench %s, -benchtime %s, --seed %d", rounds, run.Bench, benchtime, run.Seed)
+	switch run.Interleave {
+	case report.InterleaveBenchmark:
+		schedule += "; each benchmark's base and head back to back, in pairs"
+		if run.FixedIterations {
+			schedule += " at the iteration count of the first round"
+		}
+	case report.InterleavePackage:
+		schedule += "; each package's benchmarks in one process per side and round"
+	}
+	if len(run.Extra) > 0 {
+		funcs := map[report.Func]bool{}
+		for _, look := range run.Extra {
+			for _, f := range look {
+				funcs[f] = true
+			}
+		}
+		schedule += fmt.Sprintf("; extra rounds for %s still undecided, up to %d pairs (looks after rounds %s)", plural(len(funcs), "benchmark"), run.MaxCount, joinInts(run.Looks))
+	}
+	timing := fmt.Sprintf("time: %.1fs in all, %.1fs building, %.1fs in rounds of which %.1fs in benchmark processes", run.WallSeconds, run.BuildSeconds, run.RoundsSeconds, run.ProcessesSeconds)
+	if run.BenchmarkSeconds > 0 {
+		timing += fmt.Sprintf(" and %.1fs in the benchmarks' timed loops; a process starts in %.0fms", run.BenchmarkSeconds, 1000*run.StartupSeconds)
+	}
 	return []string{
 		"base: " + st.revision(run.Base),
 		"head: " + st.revision(run.Head),
 		"machine: " + st.esc(machine(run.Machine)),
-		st.esc(fmt.Sprintf("schedule: %s, -bench %s, -benchtime %s, --seed %d", rounds, run.Bench, benchtime, run.Seed)),
-		st.esc(fmt.Sprintf("time: %.1fs in all, %.1fs building, %.1fs in rounds of which %.1fs in benchmark processes", run.WallSeconds, run.BuildSeconds, run.RoundsSeconds, run.ProcessesSeconds)),
+		st.esc(schedule),
+		st.esc(timing),
 	}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// detectable says how small a change the run's pairs could catch: the range of pair counts, and
+// the median of the comparisons' smallest detectable change in time; "" without pairs.
+func detectable(r *report.Report) string {
+	var sizes []float64
+	lo, hi := math.MaxInt, 0
+	for _, c := range r.Comparisons {
+		if c.Paired == nil || c.Paired.DetectablePercent == nil || c.Unit != "sec/op" {
+			continue
+		}
+		sizes = append(sizes, *c.Paired.DetectablePercent)
+		lo, hi = min(lo, c.Paired.N), max(hi, c.Paired.N)
+	}
+	if len(sizes) == 0 {
+		return ""
+	}
+	slices.Sort(sizes)
+	pairs := fmt.Sprintf("%d pairs", lo)
+	if hi > lo {
+		pairs = fmt.Sprintf("%d–%d pairs", lo, hi)
+	}
+	return fmt.Sprintf("on this runner, with %s, changes in time above %.1f%% (the median over the benchmarks; from %.1f%% to %.1f%%) were detectable", pairs, sizes[len(sizes)/2], sizes[0], sizes[len(sizes)-1])
 }
 
 // processRows are the per-process resource rows: package, side, runs, and the medians.

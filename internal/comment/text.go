@@ -37,6 +37,9 @@ func Text(w io.Writer, r *report.Report) error {
 		for _, l := range plain.runLines(run) {
 			fmt.Fprintln(bw, l)
 		}
+		if l := detectable(r); l != "" {
+			fmt.Fprintln(bw, l)
+		}
 		if rows := processRows(run); len(rows) > 0 {
 			bw.WriteString("\n")
 			rows = append([][]string{{"process (median per run)", "side", "runs", "wall", "cpu", "peak RSS"}}, rows...)
@@ -85,6 +88,9 @@ func textTable(w *bufio.Writer, g group, alpha float64) {
 		stat := ""
 		if cells.Stat != "" {
 			stat = "(" + cells.Stat + ")"
+		}
+		if cells.Paired != "" {
+			stat += " paired " + cells.Paired
 		}
 		var msgs []string
 		msgs = append(msgs, c.Warnings...)

@@ -189,10 +189,15 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 		wg.Go(func() {
 			for i := range next {
 				j := jobs[i]
-				summarize(j.out, j.base, j.head, j.assumption, cfg.Confidence, thresholds)
+				base, head := j.base, j.head
 				if j.assumption != benchmath.AssumeExact {
-					*j.diffs = pairDiffs(j.base, j.head, j.basePairs, j.headPairs)
+					if *j.diffs = pairDiffs(base, head, j.basePairs, j.headPairs); *j.diffs != nil {
+						// The summaries sort their values in place, which would part the
+						// values from their pairs the next time the results are compared.
+						base, head = slices.Clone(base), slices.Clone(head)
+					}
 				}
+				summarize(j.out, base, head, j.assumption, cfg.Confidence, thresholds)
 			}
 		})
 	}

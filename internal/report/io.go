@@ -288,6 +288,17 @@ func (r *Report) Validate() error {
 			bad("%s.reason: %d bytes long, limit %d", f, len(c.Reason), MaxTextLen)
 		}
 		checkTexts(f+".warnings", c.Warnings)
+		if p := c.Paired; p != nil {
+			if p.Test != "wilcoxon-signed-rank" {
+				bad("%s.paired.test: %q is not wilcoxon-signed-rank", f, p.Test)
+			}
+			if p.N < 1 || p.N > MaxValues {
+				bad("%s.paired.n: %d pairs, want 1 to %d", f, p.N, MaxValues)
+			}
+			if !(p.P >= 0 && p.P <= 1) || !(p.Alpha > 0 && p.Alpha < 1) || p.Look < 1 {
+				bad("%s.paired: p %v, alpha %v or look %d out of range", f, p.P, p.Alpha, p.Look)
+			}
+		}
 		if h := c.History; h != nil {
 			if len(h.Values) == 0 || len(h.Values) > MaxHistory {
 				bad("%s.history.values: %d values, want 1 to %d", f, len(h.Values), MaxHistory)
@@ -326,6 +337,20 @@ func (r *Report) Validate() error {
 		checkName("run.machine.go_version", run.Machine.GoVersion, false)
 		checkName("run.bench", run.Bench, false)
 		checkName("run.benchtime", run.Benchtime, false)
+		if run.Interleave != "" && run.Interleave != InterleaveBenchmark && run.Interleave != InterleavePackage {
+			bad("run.interleave: %q is not benchmark or package", run.Interleave)
+		}
+		extra := 0
+		for _, look := range run.Extra {
+			extra += len(look)
+			for i, fn := range look {
+				checkName(fmt.Sprintf("run.extra[][%d].package", i), fn.Package, false)
+				checkName(fmt.Sprintf("run.extra[][%d].name", i), fn.Name, true)
+			}
+		}
+		if len(run.Looks) > MaxInputs || extra > MaxComparisons {
+			bad("run: %d looks and %d extra benchmarks, limit %d and %d", len(run.Looks), extra, MaxInputs, MaxComparisons)
+		}
 		if len(run.Processes) > MaxInputs || len(run.Failures) > MaxInputs {
 			bad("run: %d processes and %d failures, limit %d each", len(run.Processes), len(run.Failures), MaxInputs)
 		}
