@@ -235,12 +235,15 @@ func TestActionBadInputs(t *testing.T) {
 	t.Setenv("INPUT_FAIL-ON", "sometimes")
 	t.Setenv("INPUT_COMMENT-KEY", "a b")
 	t.Setenv("INPUT_KEEP", "3 weeks")
+	t.Setenv("INPUT_MAX-COUNT", "0")
+	t.Setenv("INPUT_INTERLEAVE", "round")
 	code, _, stderr := runAsRunner(t, s.repo)
 	if code != exitError {
 		t.Fatalf("exit %d, want %d", code, exitError)
 	}
 	for _, want := range []string{`input "count": expected a whole number of rounds, at least 1, got "ten"`, `input "fail-on": expected regression or never, got "sometimes"`, `input "comment-key"`,
-		`input "keep": expected a number of records such as "200", or of days such as "90d"; 0 keeps all, got "3 weeks"`} {
+		`input "keep": expected a number of records such as "200", or of days such as "90d"; 0 keeps all, got "3 weeks"`,
+		`input "max-count": expected a whole number of pairs, at least 1, got "0"`, `input "interleave": expected benchmark or package, got "round"`} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

@@ -46,10 +46,15 @@ compares them like "gate compare".
 
 Each revision that is a commit is checked out in a temporary git worktree; the head defaults
 to the working tree as it is, uncommitted changes included, so "did my change make it
-slower?" works before committing. Each package's test binary is built once per side, then
-the binaries run one at a time in --count rounds, each round in a new shuffled order, so that
-drift in the machine's speed falls on both sides alike. The seed of the order is printed and
-stored in the report; --seed replays it.
+slower?" works before committing. Each package's test binary is built once per side. Then, in
+--count rounds, every benchmark function runs once per side in processes of its own, its base
+and head back to back in random order (a pair), the functions in a new shuffled order each
+round, so that drift in the machine's speed falls on both samples of a pair alike; the verdict
+is a paired test of the pairs. From the second round on, both sides run a benchmark at the
+iteration count its base chose in the first. Benchmarks still undecided after --count rounds
+get extra rounds, up to --max-count pairs. The seed of the order is printed and stored in the
+report; --seed replays it. --interleave package runs each package's binary once per side and
+round instead, all its benchmarks in one process.
 
 Packages default to ./..., and only packages with benchmarks matching --bench on either side
 are built. A package that fails to build on head stops the run (exit 2); one that fails on
@@ -94,6 +99,12 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	}
 	if f.count < 1 {
 		return usageError{fmt.Errorf("--count %d: expected at least 1", f.count)}
+	}
+	if f.maxCount < 0 {
+		return usageError{fmt.Errorf("--max-count %d: expected at least 1, or 0 for 3 × --count", f.maxCount)}
+	}
+	if f.interleave != report.InterleaveBenchmark && f.interleave != report.InterleavePackage {
+		return usageError{fmt.Errorf("--interleave %q: expected benchmark or package", f.interleave)}
 	}
 	cfg, err := config.Load(f.config, cmd.Flags().Changed("config"))
 	if err != nil {

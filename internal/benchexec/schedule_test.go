@@ -1,0 +1,171 @@
+package benchexec
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/gittest"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+func TestSubBenchmarks(t *testing.T) {
+	for expr, want := range map[string]string{
+		".":                             "",
+		"Encode/json":                   "/json",
+		"^Benchmark(A|B)$/size=[0-9/]+": "/size=[0-9/]+",
+		"[/]x":                          "",
+		"(a/b)/c":                       "/c",
+	} {
+		if got := subBenchmarks(expr); got != want {
+			t.Errorf("subBenchmarks(%q) = %q, want %q", expr, got, want)
+		}
+	}
+}
+
+// pairsModule has a benchmark with one result, one with sub-benchmarks, and one whose name a
+// regexp would misread unquoted.
+var pairsModule = map[string]string{
+	"go.mod": "module example.com/pairs\n\ngo 1.26\n",
+	"pairs_test.go": `package pairs
+
+import "testing"
+
+var sink uint64
+
+func spin(n int) {
+	x := uint64(1)
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	sink += x
+}
+
+func BenchmarkOne(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		spin(200)
+	}
+}
+
+func BenchmarkSubs(b *testing.B) {
+	for _, n := range []int{100, 300} {
+		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				spin(n)
+			}
+		})
+	}
+}
+
+func BenchmarkOne_(b *testing.B) { spin(10) }
+`,
+}
+
+// TestRunPairs runs a benchmark schedule and checks its raw results: every process's output is
+// labelled with its round, each function runs in processes of its own (sub-benchmarks with it),
+// and from the second round on a benchmark with one result runs at the iteration count its base
+// chose in the first, on both sides.
+func TestRunPairs(t *testing.T) {
+	repo := gittest.NewRepo(t)
+	files := map[string]string{}
+	for k, v := range pairsModule {
+		files[k] = strings.Replace(v, `import "testing"`, "import (\n\t\"strconv\"\n\t\"testing\"\n)", 1)
+	}
+	gittest.WriteFiles(t, repo, files)
+	base := gittest.Commit(t, repo, "base")
+	res, err := Run(context.Background(), Options{Dir: repo, Base: base, Head: base, Count: 3, Benchtime: "5ms", Env: os.Environ(), Bench: "^Benchmark(One|Subs)$"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Run.Interleave != report.InterleaveBenchmark || !res.Run.FixedIterations || res.Run.StartupSeconds <= 0 || res.Run.BenchmarkSeconds <= 0 {
+		t.Errorf("run %+v", res.Run)
+	}
+	iters := map[string]map[string]bool{} // benchmark → iteration counts seen from round 2 on
+	first := map[string]string{}
+	for side, raw := range map[string][]byte{Base: res.Base, Head: res.Head} {
+		pair := 0
+		for _, line := range strings.Split(string(raw), "\n") {
+			if v, ok := strings.CutPrefix(line, PairKey+": "); ok {
+				pair, _ = strconv.Atoi(v)
+				continue
+			}
+			f := strings.Fields(line)
+			if len(f) < 2 || !strings.HasPrefix(f[0], "Benchmark") || f[0] == "Benchmark"+report.ProcessBenchmark {
+				continue
+			}
+			if pair < 1 || pair > 3 {
+				t.Fatalf("%s: %q has pair %d", side, line, pair)
+			}
+			name := regexp.MustCompile(`-\d+$`).ReplaceAllString(f[0], "")
+			switch name {
+			case "BenchmarkOne", "BenchmarkSubs/n=100", "BenchmarkSubs/n=300":
+			default:
+				t.Errorf("%s ran %s: the sub-benchmark filter or the quoting of names failed", side, name)
+			}
+			if pair == 1 && side == Base {
+				first[name] = f[1]
+			}
+			if pair > 1 {
+				if iters[name] == nil {
+					iters[name] = map[string]bool{}
+				}
+				iters[name][f[1]] = true
+			}
+		}
+	}
+	if got := iters["BenchmarkOne"]; len(got) != 1 || !got[first["BenchmarkOne"]] {
+		t.Errorf("BenchmarkOne ran %v iterations from round 2 on, want only base's first %s", got, first["BenchmarkOne"])
+	}
+	if len(iters["BenchmarkSubs/n=300"]) == 0 || len(iters["BenchmarkSubs/n=100"]) == 0 {
+		t.Errorf("the sub-benchmarks did not run after round 1: %v", iters)
+	}
+	if n := strings.Count(string(res.Base), "Benchmark"+report.ProcessBenchmark); n != 3 {
+		t.Errorf("%d [process] rows on base, want one a round", n)
+	}
+
+	// The sub-benchmark part of the expression applies within each function's process.
+	res, err = Run(context.Background(), Options{Dir: repo, Base: base, Head: base, Count: 1, Benchtime: "1x", Env: os.Environ(), Bench: "Subs/n=300"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := regexp.MustCompile(`(?m)^Benchmark\S+`).FindAllString(string(res.Head), -1); len(got) != 2 || !strings.HasPrefix(got[0], "BenchmarkSubs/n=300") {
+		t.Errorf("head ran %v, want BenchmarkSubs/n=300 and the [process] row", got)
+	}
+	gittest.CheckClean(t, repo)
+}
+
+// TestRunExtraRounds asks for extra rounds for one function: only it runs in them, and the run
+// records the looks.
+func TestRunExtraRounds(t *testing.T) {
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, map[string]string{
+		"go.mod":        "module example.com/extra\n\ngo 1.26\n",
+		"extra_test.go": "package extra\n\nimport \"testing\"\n\nfunc BenchmarkA(b *testing.B) {}\n\nfunc BenchmarkB(b *testing.B) {}\n",
+	})
+	base := gittest.Commit(t, repo, "base")
+	var asked []int
+	res, err := Run(context.Background(), Options{
+		Dir: repo, Base: base, Head: base, Count: 2, MaxCount: 4, Benchtime: "1x", Env: os.Environ(),
+		Undecided: func(run *report.Run, _, _ []byte) []report.Func {
+			asked = append(asked, run.Rounds)
+			return []report.Func{{Package: "example.com/extra", Name: "B"}, {Package: "example.com/extra", Name: "Gone"}}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Run.Looks; len(got) != 3 || got[0] != 2 || got[1] != 3 || got[2] != 4 || res.Run.Rounds != 4 {
+		t.Errorf("looks %v after %d rounds, want [2 3 4]; asked after %v", got, res.Run.Rounds, asked)
+	}
+	if len(res.Run.Extra) != 2 || len(res.Run.Extra[0]) != 1 || res.Run.Extra[0][0].Name != "B" {
+		t.Errorf("extra %v, want B alone (an unknown function is ignored)", res.Run.Extra)
+	}
+	for side, raw := range map[string][]byte{Base: res.Base, Head: res.Head} {
+		if a, b := strings.Count(string(raw), "BenchmarkA-"), strings.Count(string(raw), "BenchmarkB-"); a != 2 || b != 4 {
+			t.Errorf("%s: A ran %d times and B %d, want 2 and 4", side, a, b)
+		}
+	}
+}
