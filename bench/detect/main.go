@@ -17,7 +17,7 @@
 //     each trial, and 1.25× its wall time is the pair strategies' budget;
 //   - benchgate: gate run's engine and verdicts at its defaults: each benchmark's base and head run
 //     back to back (a pair), the first round's iteration count kept for both sides, the paired
-//     signed-rank test, Benjamini–Hochberg, extra pairs for the undecided, within the budget;
+//     trimmed t-test, Benjamini–Hochberg, extra pairs for the undecided, within the budget;
 //   - benchgate, timed iterations (with -timed): the same, with -benchtime's timing in every run;
 //   - before pairs: package-level rounds judged on benchstat's unpaired numbers, as benchgate
 //     did before.

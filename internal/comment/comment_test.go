@@ -138,7 +138,7 @@ func TestMarkdownBounded(t *testing.T) {
 // the undecided: the paired results stand beside benchstat's numbers, and the footer says what
 // the pairs could detect (golden files paired.md and paired.txt).
 func TestRenderPaired(t *testing.T) {
-	rng := rand.New(rand.NewPCG(4, 2))
+	rng := rand.New(rand.NewPCG(4, 3))
 	effect := map[string]float64{"Steady": 1, "Slower": 1.08, "Noisy": 1}
 	var base, head strings.Builder
 	for pair := 1; pair <= 15; pair++ {

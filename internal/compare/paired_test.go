@@ -81,7 +81,7 @@ func stripPairs(raw string) string {
 
 // TestLooksKeepFalseAlarms runs the looks of adaptive runs on unchanged benchmarks under the
 // harshest settings: no threshold (so every benchmark stays undecided up to max-count and is
-// looked at five times) and no false-alarm control. Peeking five times at α = 0.05 would call
+// looked at three times) and no false-alarm control. Peeking three times at α = 0.05 would call
 // far more than 5% of them changed; spending α over the looks keeps it at most 5%.
 func TestLooksKeepFalseAlarms(t *testing.T) {
 	cfg := config.Default()
@@ -121,8 +121,8 @@ func TestLooksKeepFalseAlarms(t *testing.T) {
 			r.Looks = append(r.Looks, round)
 		}
 		rep, _ := readPaired(t, base.String(), head.String()).Compare(cfg, compare.Extra{Run: r})
-		if len(r.Looks) != 5 {
-			t.Fatalf("run %d: looks %v, want five: without a threshold nothing is decided early", run, r.Looks)
+		if len(r.Looks) != 3 {
+			t.Fatalf("run %d: looks %v, want three: without a threshold nothing is decided early", run, r.Looks)
 		}
 		for _, c := range rep.Comparisons {
 			total++

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aclements/go-moremath/stats"
-
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/report"
 )
@@ -71,11 +69,10 @@ func looks(run *report.Run, alpha float64) []look {
 
 // state is what a look makes of one comparison.
 type state struct {
-	test      signedRank
+	test      trimmedT
 	n         int // pairs
 	p         float64
-	decided   bool // no more pairs would change its verdict's kind
-	look      int  // index into looks
+	look      int // index into looks
 	hasPaired bool
 }
 
@@ -100,7 +97,7 @@ func settle(cmps []report.Comparison, diffs [][]pairDiff, funcs []report.Func, c
 	// The look each comparison is judged at: the first at or after its last pair.
 	states := make([]state, len(cmps))
 	for i := range cmps {
-		if d := diffs[i]; d != nil {
+		if d := diffs[i]; d != nil && !allEqual(&cmps[i]) {
 			last := d[len(d)-1].pair
 			k := sort.Search(len(ls), func(k int) bool { return ls[k].round >= last })
 			states[i] = state{look: min(k, len(ls)-1), hasPaired: true}
@@ -126,7 +123,7 @@ func settle(cmps []report.Comparison, diffs [][]pairDiff, funcs []report.Func, c
 			if len(d) == 0 {
 				continue
 			}
-			s.test = signedRankTest(d, cfg.Confidence)
+			s.test = trimmedTest(d, cfg.Confidence)
 			s.n, s.p = len(d), s.test.p
 			family = append(family, s)
 		}
@@ -141,7 +138,7 @@ func settle(cmps []report.Comparison, diffs [][]pairDiff, funcs []report.Func, c
 		}
 		for i := range cmps {
 			if states[i].hasPaired && states[i].look == k {
-				cmps[i].Paired = pairedSummary(&states[i], k, l.alpha)
+				cmps[i].Paired = pairedSummary(&states[i], k, l.alpha, cfg.Confidence)
 			}
 		}
 	}
@@ -203,21 +200,18 @@ func adjust(family []*state, control string) map[*state]float64 {
 }
 
 // z80 is how many standard errors a change must be for a test at α = 0.05 (two-sided, 1.96) to
-// catch it four times in five (another 0.84).
+// catch it four times in five (another 0.84), in the normal approximation.
 const z80 = 1.96 + 0.84
 
-// pairedSummary turns a look's signed-rank test into the report's paired comparison.
-func pairedSummary(s *state, look int, alpha float64) *report.Paired {
+// pairedSummary turns a look's test into the report's paired comparison.
+func pairedSummary(s *state, look int, alpha float64, confidence float64) *report.Paired {
 	pct := func(x float64) float64 { return 100 * math.Expm1(x) }
-	p := &report.Paired{Test: "wilcoxon-signed-rank", N: s.n, DeltaPercent: pct(s.test.center), Confidence: s.test.conf, P: s.test.p, Look: look + 1, Alpha: alpha}
-	if !math.IsInf(s.test.lo, 0) && !math.IsInf(s.test.hi, 0) {
+	p := &report.Paired{Test: report.PairedTest, N: s.n, DeltaPercent: pct(s.test.center), P: s.test.p, Look: look + 1, Alpha: alpha}
+	if s.test.complete {
 		lo, hi := pct(s.test.lo), pct(s.test.hi)
-		p.LowPercent, p.HighPercent = &lo, &hi
-		z := stats.NormalDist{Mu: 0, Sigma: 1}.InvCDF(1 - (1-s.test.conf)/2)
-		if se := (s.test.hi - s.test.lo) / 2 / z; z > 0 {
-			d := pct(z80 * se)
-			p.DetectablePercent = &d
-		}
+		p.LowPercent, p.HighPercent, p.Confidence = &lo, &hi, confidence
+		d := pct(z80 * s.test.se)
+		p.DetectablePercent = &d
 	}
 	return p
 }
@@ -271,15 +265,9 @@ func minSamples(alpha float64) int {
 	return n
 }
 
-// minPairs is the number of pairs a signed-rank test needs to be able to reach alpha: n pairs of
-// one sign give 2/2ⁿ.
-func minPairs(alpha float64) int {
-	n := 1
-	for 2/math.Exp2(float64(n)) > alpha && n < 1000 {
-		n++
-	}
-	return n
-}
+// minPairs is the fewest pairs the trimmed t-test is run on: with fewer than 5, trimming leaves
+// too few values to estimate a spread from.
+const minPairs = 5
 
 // judge gives a comparison its verdict at the significance level alpha, and tells whether more
 // pairs could not change its kind: a change is decided when its interval lies on one side of
@@ -296,9 +284,9 @@ func judge(c *report.Comparison, cfg *config.Config, alpha float64) (decided boo
 		return true
 	}
 	if c.Assumption == "nothing" {
-		if pr := c.Paired; pr != nil && 2/math.Exp2(float64(pr.N)) > alpha {
+		if pr := c.Paired; pr != nil && pr.N < minPairs {
 			c.Verdict = report.Inconclusive
-			c.Reason = fmt.Sprintf("%d pairs cannot show a difference at α=%.3g; need at least %d", pr.N, alpha, minPairs(alpha))
+			c.Reason = fmt.Sprintf("%d pairs cannot show a difference; need at least %d", pr.N, minPairs)
 			return false
 		}
 		if n1, n2 := c.Base.N(), c.Head.N(); c.Paired == nil && minP(n1, n2) > alpha {

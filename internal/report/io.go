@@ -289,8 +289,8 @@ func (r *Report) Validate() error {
 		}
 		checkTexts(f+".warnings", c.Warnings)
 		if p := c.Paired; p != nil {
-			if p.Test != "wilcoxon-signed-rank" {
-				bad("%s.paired.test: %q is not wilcoxon-signed-rank", f, p.Test)
+			if p.Test != PairedTest {
+				bad("%s.paired.test: %q is not %s", f, p.Test, PairedTest)
 			}
 			if p.N < 1 || p.N > MaxValues {
 				bad("%s.paired.n: %d pairs, want 1 to %d", f, p.N, MaxValues)

@@ -262,17 +262,17 @@ type Comparison struct {
 // Paired is the comparison of a benchmark's samples pair by pair: the ratio head/base of each
 // pair's two runs, taken back to back, so that drift in the machine's speed cancels.
 type Paired struct {
-	// Test is the paired test: "wilcoxon-signed-rank", on the logarithms of the ratios.
+	// Test is the paired test: PairedTest, on the logarithms of the ratios.
 	Test string `json:"test"`
 	// N is the number of pairs.
 	N int `json:"n"`
-	// DeltaPercent is the center of the ratios (the Hodges–Lehmann estimate), as a change in
-	// percent; LowPercent and HighPercent bound its confidence interval (absent when N is too
-	// small for one), at the actual level Confidence.
+	// DeltaPercent is the center of the ratios (their logarithms' 10% trimmed mean), as a
+	// change in percent; LowPercent and HighPercent bound its confidence interval at the level
+	// Confidence (absent when N is too small for one).
 	DeltaPercent float64  `json:"delta_percent"`
 	LowPercent   *float64 `json:"low_percent,omitempty"`
 	HighPercent  *float64 `json:"high_percent,omitempty"`
-	Confidence   float64  `json:"confidence"`
+	Confidence   float64  `json:"confidence,omitempty"`
 	// P is the test's two-sided p-value; the comparison's PAdjusted is it after the false-alarm
 	// control.
 	P float64 `json:"p"`
@@ -383,12 +383,15 @@ const (
 	InterleavePackage   = "package"
 )
 
+// PairedTest is the paired test's name in reports: Yuen's 10% trimmed t-test.
+const PairedTest = "yuen-trimmed-t"
+
 // PlannedLooks returns the rounds after which a run of count rounds and at most maxCount pairs
 // looks at its verdicts to give the undecided benchmarks more pairs: after count, then every
-// half count (at least one) up to maxCount.
+// count rounds up to maxCount.
 func PlannedLooks(count, maxCount int) []int {
 	out := []int{count}
-	step := max(1, (count+1)/2)
+	step := max(1, count)
 	for r := count; r < maxCount; {
 		r = min(r+step, maxCount)
 		out = append(out, r)
