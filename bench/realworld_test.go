@@ -62,15 +62,11 @@ func BenchmarkThree(b *testing.B) { for i := 0; i < b.N; i++ { sink += uint64(le
 		rounds += res.Run.Rounds
 		roundsSec += res.Run.RoundsSeconds
 		processesSec += res.Run.ProcessesSeconds
-		results, err := compare.Read([]compare.Input{
-			{Name: "base.txt", R: bytes.NewReader(res.Base), Side: compare.Base},
-			{Name: "head.txt", R: bytes.NewReader(res.Head), Side: compare.Head},
-		})
+		results, err := compare.ReadRun(res.Base, res.Head)
 		if err != nil {
 			b.Fatal(err)
 		}
-		rep := results.Compare(config.Default())
-		compare.ApplyRun(rep, &res.Run)
+		rep, _ := results.Compare(config.Default(), compare.Extra{Run: &res.Run})
 		if err := report.Write(io.Discard, rep); err != nil {
 			b.Fatal(err)
 		}

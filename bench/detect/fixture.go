@@ -126,6 +126,10 @@ func makeRepo(dir string, bs []benchmark) (base, head string, err error) {
 		if err := writeModule(dir, bs, isHead); err != nil {
 			return "", "", err
 		}
+		// A file outside the module tells the commits apart when head changes no benchmark (A/A).
+		if err := os.WriteFile(filepath.Join(dir, "REVISION"), []byte([]string{"base\n", "head\n"}[i]), 0o644); err != nil {
+			return "", "", err
+		}
 		if _, err := git(dir, "add", "-A"); err != nil {
 			return "", "", err
 		}
