@@ -14,19 +14,15 @@ import (
 // same code, -trials times per condition, and counts the comparisons it calls a regression or an
 // improvement: every one is a false alarm.
 func (e experiment) aa() error {
-	work, err := os.MkdirTemp("", "detect-aa-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
 	bs := plan(e.n)
 	for i := range bs {
 		bs[i].effect = 0
 	}
-	s, err := e.prepare(work, bs)
+	s, cleanup, err := e.prepare(bs)
 	if err != nil {
 		return err
 	}
+	defer cleanup()
 	cfg := config.Default()
 	var md strings.Builder
 	fmt.Fprintf(&md, "A/A: %d benchmarks, the same code on both sides, benchgate's defaults (count %d, extra rounds up to %d pairs, 5%% threshold), -benchtime %s\n\n", e.n, e.count, 3*e.count, e.benchtime)

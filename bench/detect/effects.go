@@ -14,16 +14,12 @@ import (
 // runs (-benchtime 300ms, 8 pairs each) of the slowed benchmarks alone, the paired estimate of
 // each, and per nominal size the median and range over the benchmarks of that size.
 func (e experiment) trueEffects() error {
-	work, err := os.MkdirTemp("", "detect-effects-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
 	bs := plan(e.n)
-	s, err := e.prepare(work, bs)
+	s, cleanup, err := e.prepare(bs)
 	if err != nil {
 		return err
 	}
+	defer cleanup()
 	var names []string
 	effect := map[string]float64{}
 	for _, b := range bs {

@@ -114,40 +114,44 @@ type trial struct {
 	Pairs     []int           `json:"pairs,omitempty"`
 }
 
-// prepare generates the fixture with the given benchmarks and checks out both commits.
-func (e experiment) prepare(work string, bs []benchmark) (setup, error) {
-	s := setup{repo: filepath.Join(work, "repo"), count: e.count, benchtime: e.benchtime, env: os.Environ(), cfg: config.Default()}
+// prepare generates the fixture with the given benchmarks in a temporary directory and checks
+// out both commits; cleanup removes it all.
+func (e experiment) prepare(bs []benchmark) (s setup, cleanup func(), err error) {
+	work, err := os.MkdirTemp("", "detect-")
+	if err != nil {
+		return s, nil, err
+	}
+	cleanup = func() { os.RemoveAll(work) }
+	s = setup{repo: filepath.Join(work, "repo"), count: e.count, benchtime: e.benchtime, env: os.Environ(), cfg: config.Default()}
 	s.cfg.Thresholds = append(s.cfg.Thresholds, config.Threshold{Unit: "sec/op", MaxPercent: e.threshold})
 	if err := os.MkdirAll(s.repo, 0o755); err != nil {
-		return s, err
+		cleanup()
+		return s, nil, err
 	}
-	var err error
 	if s.base, s.head, err = makeRepo(s.repo, bs); err != nil {
-		return s, err
+		cleanup()
+		return s, nil, err
 	}
 	s.baseDir, s.headDir = filepath.Join(work, "base"), filepath.Join(work, "head")
 	for dir, rev := range map[string]string{s.baseDir: s.base, s.headDir: s.head} {
 		if _, err := git(s.repo, "worktree", "add", "-q", "--detach", dir, rev); err != nil {
-			return s, err
+			cleanup()
+			return s, nil, err
 		}
 	}
-	return s, nil
+	return s, cleanup, nil
 }
 
 func (e experiment) detection() error {
 	if err := os.MkdirAll(e.out, 0o755); err != nil {
 		return err
 	}
-	work, err := os.MkdirTemp("", "detect-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
 	bs := plan(e.n)
-	s, err := e.prepare(work, bs)
+	s, cleanup, err := e.prepare(bs)
 	if err != nil {
 		return err
 	}
+	defer cleanup()
 	fmt.Fprintf(os.Stderr, "%d benchmarks (%d slowed), %d trials, -count %d, -benchtime %s, conditions %v\n", e.n, countSlowed(bs), e.trials, e.count, e.benchtime, e.conditions)
 
 	var results []trial

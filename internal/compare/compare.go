@@ -402,3 +402,12 @@ func geomean(g report.Geomean, cmps []report.Comparison) report.Geomean {
 	}
 	return g
 }
+
+// median is the middle of sorted values.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}

@@ -73,11 +73,3 @@ func trimmedTest(d []float64, confidence float64) trimmedT {
 	}
 	return r
 }
-
-func median(sorted []float64) float64 {
-	n := len(sorted)
-	if n%2 == 1 {
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
-}
