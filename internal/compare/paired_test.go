@@ -80,9 +80,10 @@ func stripPairs(raw string) string {
 }
 
 // TestLooksKeepFalseAlarms runs the looks of adaptive runs on unchanged benchmarks under the
-// harshest settings: no threshold (so every benchmark stays undecided up to max-count and is
-// looked at three times) and no false-alarm control. Peeking three times at α = 0.05 would call
-// far more than 5% of them changed; spending α over the looks keeps it at most 5%.
+// harshest settings: no false-alarm control, and every benchmark not yet significant gets more
+// pairs, up to three looks (the worst rule for peeking: stop as soon as it looks changed).
+// Peeking three times at α = 0.05 would call far more than 5% of them changed; spending α over
+// the looks keeps it at most 5%.
 func TestLooksKeepFalseAlarms(t *testing.T) {
 	cfg := config.Default()
 	cfg.FalseAlarmControl = config.NoControl
@@ -102,18 +103,18 @@ func TestLooksKeepFalseAlarms(t *testing.T) {
 		r := &report.Run{Count: count, MaxCount: maxCount, Looks: []int{count}, Interleave: report.InterleaveBenchmark}
 		peeked := map[string]bool{}
 		for _, round := range report.PlannedLooks(count, maxCount)[1:] {
-			rep, undecided := readPaired(t, base.String(), head.String()).Compare(cfg, compare.Extra{Run: r})
+			rep, _ := readPaired(t, base.String(), head.String()).Compare(cfg, compare.Extra{Run: r})
+			var more []string
 			for _, c := range rep.Comparisons {
 				if c.Paired != nil && c.Paired.P <= cfg.Alpha {
 					peeked[c.Benchmark] = true // what α at every look would have called
 				}
+				if c.Paired != nil && c.Paired.P > c.Paired.Alpha {
+					more = append(more, strings.TrimSuffix(c.Benchmark, "-2"))
+				}
 			}
-			if len(undecided) == 0 {
+			if len(more) == 0 {
 				break
-			}
-			var more []string
-			for _, f := range undecided {
-				more = append(more, f.Name)
 			}
 			last := r.Looks[len(r.Looks)-1]
 			pairedRaw(&base, last+1, round, more, value)
@@ -122,7 +123,7 @@ func TestLooksKeepFalseAlarms(t *testing.T) {
 		}
 		rep, _ := readPaired(t, base.String(), head.String()).Compare(cfg, compare.Extra{Run: r})
 		if len(r.Looks) != 3 {
-			t.Fatalf("run %d: looks %v, want three: without a threshold nothing is decided early", run, r.Looks)
+			t.Fatalf("run %d: looks %v, want three", run, r.Looks)
 		}
 		for _, c := range rep.Comparisons {
 			total++
@@ -139,6 +140,42 @@ func TestLooksKeepFalseAlarms(t *testing.T) {
 	}
 	if peekedRate <= cfg.Alpha {
 		t.Errorf("peeking at α every look flagged only %.2f%%: the test does not stress what it should", 100*peekedRate)
+	}
+}
+
+// TestWithinReach asks for more pairs only where they can decide: a steady benchmark whose
+// interval straddles its threshold gets them, one so noisy that even the run's maximum of pairs
+// could not tell a change of its threshold's size does not.
+func TestWithinReach(t *testing.T) {
+	cfg := config.Default()
+	cfg.Thresholds = append(cfg.Thresholds, config.Threshold{Unit: "sec/op", MaxPercent: 3})
+	for _, seed := range []uint64{1, 2, 3, 4, 5} {
+		rng := rand.New(rand.NewPCG(seed, 3))
+		spread := map[string]float64{"Steady": 0.01, "Wild": 0.25}
+		value := func(scale float64) func(string, int) float64 {
+			return func(n string, _ int) float64 { return 1000 * scale * math.Exp(spread[n]*rng.NormFloat64()) }
+		}
+		var base, head strings.Builder
+		pairedRaw(&base, 1, 10, []string{"Steady", "Wild"}, value(1))
+		pairedRaw(&head, 1, 10, []string{"Steady", "Wild"}, value(1.03))
+		r := &report.Run{Count: 10, MaxCount: 30, Looks: []int{10}, Interleave: report.InterleaveBenchmark}
+		rep, undecided := readPaired(t, base.String(), head.String()).Compare(cfg, compare.Extra{Run: r})
+		got := map[string]bool{}
+		for _, f := range undecided {
+			got[f.Name] = true
+		}
+		for _, c := range rep.Comparisons {
+			p := c.Paired
+			straddles := *p.LowPercent < 3 && *p.HighPercent > 3
+			switch name := strings.TrimSuffix(c.Benchmark, "-2"); {
+			case name == "Wild" && got[name]:
+				t.Errorf("seed %d: Wild (interval %+.1f%% to %+.1f%%) asked for more pairs; 30 could not narrow it below 3%%", seed, *p.LowPercent, *p.HighPercent)
+			case name == "Steady" && straddles && !got[name]:
+				t.Errorf("seed %d: Steady (interval %+.1f%% to %+.1f%%) straddles its threshold but got no more pairs", seed, *p.LowPercent, *p.HighPercent)
+			case name == "Steady" && !straddles:
+				t.Logf("seed %d: Steady decided at once (interval %+.1f%% to %+.1f%%)", seed, *p.LowPercent, *p.HighPercent)
+			}
+		}
 	}
 }
 

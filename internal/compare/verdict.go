@@ -156,7 +156,7 @@ func settle(cmps []report.Comparison, diffs [][]pairDiff, funcs []report.Func, c
 			alpha = c.Paired.Alpha
 		}
 		decided := judge(c, cfg, alpha)
-		if c.Paired != nil && !decided && !final && states[i].look == len(ls)-1 && !seen[funcs[i]] {
+		if c.Paired != nil && !decided && !final && states[i].look == len(ls)-1 && !seen[funcs[i]] && withinReach(&states[i], c.ThresholdPercent, x.Run) {
 			seen[funcs[i]] = true
 			undecided = append(undecided, funcs[i])
 		}
@@ -165,6 +165,23 @@ func settle(cmps []report.Comparison, diffs [][]pairDiff, funcs []report.Func, c
 		applyRun(cmps, x.Run)
 	}
 	return undecided
+}
+
+// withinReach tells whether the pairs an undecided comparison can still get, up to the run's
+// maximum, could decide it: whether its interval, narrowed as the square root of the pairs, would
+// be narrower than its threshold, or than its distance past the threshold. A benchmark whose
+// noise lets no affordable number of pairs tell a change of the threshold's size is left at its
+// verdict (its reason says what it could have caught), and the budget goes to the ones that can
+// still be told.
+func withinReach(s *state, thresholdPercent float64, run *report.Run) bool {
+	if !s.test.complete {
+		return true
+	}
+	last := run.Looks[len(run.Looks)-1]
+	most := s.n + max(run.MaxCount-last, 0)
+	half := (s.test.hi - s.test.lo) / 2 * math.Sqrt(float64(s.n)/float64(most))
+	thr := math.Log1p(thresholdPercent / 100)
+	return half < max(thr, math.Abs(s.test.center)-thr)
 }
 
 // upTo returns the pairs of rounds up to round.
