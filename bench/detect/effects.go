@@ -34,22 +34,41 @@ func (e experiment) trueEffects() error {
 	if err != nil {
 		return err
 	}
+	kindOf := map[string]string{}
+	for _, b := range bs {
+		kindOf[b.name] = b.kind
+	}
 	measured := map[float64][]float64{}
+	byKind := map[float64]map[string][]string{}
 	for _, c := range rep.Comparisons {
 		if c.Unit == "sec/op" && c.Paired != nil {
 			n := name(c.Benchmark)
-			measured[effect[n]] = append(measured[effect[n]], c.Paired.DeltaPercent)
+			eff := effect[n]
+			measured[eff] = append(measured[eff], c.Paired.DeltaPercent)
+			if byKind[eff] == nil {
+				byKind[eff] = map[string][]string{}
+			}
+			byKind[eff][kindOf[n]] = append(byKind[eff][kindOf[n]], fmt.Sprintf("%+.1f%%", c.Paired.DeltaPercent))
 		}
 	}
 	var md strings.Builder
-	fmt.Fprintf(&md, "True sizes of the injected slowdowns in time: %d slowed benchmarks, 8 pairs of -benchtime 300ms each, quiet machine\n\n| nominal | benchmarks | measured, median | min | max |\n| --: | --: | --: | --: | --: |\n", len(names))
+	fmt.Fprintf(&md, "True sizes of the injected slowdowns in time: %d slowed benchmarks, 8 pairs of -benchtime 300ms each, quiet machine\n\n| nominal | benchmarks | measured, median | min | max | %s |\n| --: | --: | --: | --: | --: |%s\n",
+		len(names), strings.Join(kinds, " | "), strings.Repeat(" --: |", len(kinds)))
 	for _, eff := range Effects {
 		xs := measured[eff]
 		if len(xs) == 0 {
 			continue
 		}
 		slices.Sort(xs)
-		fmt.Fprintf(&md, "| +%.0f%% | %d | %+.1f%% | %+.1f%% | %+.1f%% |\n", 100*eff, len(xs), medianOf(xs), xs[0], xs[len(xs)-1])
+		fmt.Fprintf(&md, "| +%.0f%% | %d | %+.1f%% | %+.1f%% | %+.1f%% |", 100*eff, len(xs), medianOf(xs), xs[0], xs[len(xs)-1])
+		for _, k := range kinds {
+			cell := strings.Join(byKind[eff][k], ", ")
+			if cell == "" {
+				cell = "–"
+			}
+			fmt.Fprintf(&md, " %s |", cell)
+		}
+		md.WriteString("\n")
 	}
 	fmt.Print(md.String())
 	if err := os.MkdirAll(e.out, 0o755); err != nil {

@@ -28,8 +28,9 @@
 // The noisy condition starts a competing process that burns a core in random bursts (0.2–2 s
 // on, 0.5–3 s off), so that the machine's speed drifts as it does on a shared runner.
 //
-// It writes results.md (the tables), results.json (every trial's alerts) and detection.svg
-// (detection rate against effect size, per strategy and condition) into -out.
+// It writes results.md (the tables), results.json (every trial's alerts), detection.svg
+// (detection rate against effect size, per strategy and condition) and reports/ (each benchgate
+// trial's report) into -out.
 package main
 
 import (
@@ -44,6 +45,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 func main() {
@@ -103,6 +105,9 @@ const (
 
 var strategies = []string{pairsName, timedName, beforeName, sequentialName}
 
+// slugs name the benchgate strategies' report files.
+var slugs = map[string]string{pairsName: "pairs", timedName: "timed", beforeName: "before"}
+
 // trial is one strategy's alerts in one trial.
 type trial struct {
 	Condition string          `json:"condition"`
@@ -112,6 +117,8 @@ type trial struct {
 	Slower    map[string]bool `json:"slower"`
 	Changed   map[string]bool `json:"changed"`
 	Pairs     []int           `json:"pairs,omitempty"`
+	// Detectable is, per benchmark, the smallest change its pairs could catch, in percent.
+	Detectable map[string]float64 `json:"detectable,omitempty"`
 }
 
 // prepare generates the fixture with the given benchmarks in a temporary directory and checks
@@ -143,7 +150,7 @@ func (e experiment) prepare(bs []benchmark) (s setup, cleanup func(), err error)
 }
 
 func (e experiment) detection() error {
-	if err := os.MkdirAll(e.out, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(e.out, "reports"), 0o755); err != nil {
 		return err
 	}
 	bs := plan(e.n)
@@ -156,7 +163,7 @@ func (e experiment) detection() error {
 
 	var results []trial
 	add := func(cond, name string, t int, a alerts) {
-		results = append(results, trial{Condition: cond, Strategy: name, Trial: t, Seconds: a.wall.Seconds(), Slower: a.slower, Changed: a.changed, Pairs: a.pairs})
+		results = append(results, trial{Condition: cond, Strategy: name, Trial: t, Seconds: a.wall.Seconds(), Slower: a.slower, Changed: a.changed, Pairs: a.pairs, Detectable: a.detectable})
 		fmt.Fprintf(os.Stderr, "%s trial %d: %-44s %6.1fs\n", cond, t, name, a.wall.Seconds())
 	}
 	for _, cond := range e.conditions {
@@ -197,6 +204,11 @@ func (e experiment) detection() error {
 				a := fromReport(rep)
 				a.wall = time.Since(start)
 				add(cond, name, t, a)
+				// Every verdict's numbers, to see why a slowdown was missed.
+				if err := report.WriteFile(filepath.Join(e.out, "reports", fmt.Sprintf("%s-%s-%d.json", cond, slugs[name], t)), rep); err != nil {
+					stop()
+					return err
+				}
 			}
 		}
 		stop()
@@ -209,6 +221,7 @@ func (e experiment) detection() error {
 		rows := summarize(bs, results, cond)
 		tables[cond] = rows
 		md.WriteString("\n" + markdown(cond, rows))
+		md.WriteString("\n" + byKind(bs, results, cond, pairsName))
 	}
 	data, err := json.MarshalIndent(map[string]any{"benchmarks": e.n, "trials": e.trials, "count": e.count, "benchtime": e.benchtime, "threshold": e.threshold, "results": results}, "", "  ")
 	if err != nil {
@@ -312,6 +325,60 @@ func markdown(cond string, rows []row) string {
 			pairs = fmt.Sprintf("%d, %d", r.pairsMed, r.pairsMax)
 		}
 		fmt.Fprintf(&b, " %d/%d (%.1f%%) | %.0f s | %.2f | %s |\n", r.alarms, r.unchanged, 100*float64(r.alarms)/float64(max(r.unchanged, 1)), r.seconds, r.seconds/max(anchor, 1e-9), pairs)
+	}
+	return b.String()
+}
+
+// byKind is one strategy's detection per kind of benchmark in one condition, with the median
+// smallest change its pairs could catch: where the machine's noise lets a gate see 5%, and where
+// it does not.
+func byKind(bs []benchmark, results []trial, cond, strategy string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s, %s, by kind:\n\n| kind | caught at 2%% | 5%% | 10%% | 20%% | false alarms | detectable change (median) |\n| :-- | --: | --: | --: | --: | --: | --: |\n", cond, strategy)
+	for _, kind := range kinds {
+		hits, totals := map[float64]int{}, map[float64]int{}
+		alarms, unchanged := 0, 0
+		var detectable []float64
+		for _, res := range results {
+			if res.Strategy != strategy || res.Condition != cond {
+				continue
+			}
+			for _, bm := range bs {
+				if bm.kind != kind {
+					continue
+				}
+				if d, ok := res.Detectable[bm.name]; ok {
+					detectable = append(detectable, d)
+				}
+				if bm.effect > 0 {
+					totals[bm.effect]++
+					if res.Slower[bm.name] {
+						hits[bm.effect]++
+					}
+				} else {
+					unchanged++
+					if res.Changed[bm.name] {
+						alarms++
+					}
+				}
+			}
+		}
+		if unchanged+len(totals) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "| %s |", kind)
+		for _, e := range Effects {
+			if totals[e] == 0 {
+				b.WriteString(" – |")
+				continue
+			}
+			fmt.Fprintf(&b, " %d/%d |", hits[e], totals[e])
+		}
+		med := "–"
+		if len(detectable) > 0 {
+			med = fmt.Sprintf("%.1f%%", medianOf(detectable))
+		}
+		fmt.Fprintf(&b, " %d/%d | %s |\n", alarms, unchanged, med)
 	}
 	return b.String()
 }

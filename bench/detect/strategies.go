@@ -21,7 +21,8 @@ import (
 type alerts struct {
 	slower, changed map[string]bool
 	wall            time.Duration
-	pairs           []int // the pairs each benchmark got, where the strategy pairs samples
+	pairs           []int              // the pairs each benchmark got, where the strategy pairs samples
+	detectable      map[string]float64 // the smallest change each benchmark's pairs could catch, in percent
 }
 
 // setup is what every strategy measures: the fixture repository and its two commits, with each
@@ -45,7 +46,7 @@ func name(benchmark string) string {
 
 // fromReport reads a report's sec/op verdicts.
 func fromReport(rep *report.Report) alerts {
-	a := alerts{slower: map[string]bool{}, changed: map[string]bool{}}
+	a := alerts{slower: map[string]bool{}, changed: map[string]bool{}, detectable: map[string]float64{}}
 	for _, c := range rep.Comparisons {
 		if c.Unit != "sec/op" || c.Benchmark == report.ProcessBenchmark {
 			continue
@@ -55,6 +56,9 @@ func fromReport(rep *report.Report) alerts {
 		a.changed[n] = c.Verdict == report.Regression || c.Verdict == report.Improvement
 		if c.Paired != nil {
 			a.pairs = append(a.pairs, c.Paired.N)
+			if d := c.Paired.DetectablePercent; d != nil {
+				a.detectable[n] = *d
+			}
 		}
 	}
 	return a
