@@ -2,7 +2,7 @@
 // known size, how often it cries wolf on unchanged benchmarks, and how long it takes, on a quiet
 // machine and on one where another process competes for the CPU in bursts.
 //
-//	go run ./bench/detect -out results/          # the full experiment, about 30 minutes on 2 cores (40 with -timed)
+//	go run ./bench/detect -out results/          # the full experiment, about 18 minutes on 2 cores (24 with -timed)
 //	go run ./bench/detect -aa -out results/      # A/A runs: the same code on both sides
 //	go run ./bench/detect -true-effects          # the injected slowdowns' true sizes in time
 //	go run ./bench/detect -quick -out results/   # a smoke test, about a minute
