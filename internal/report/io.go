@@ -375,20 +375,19 @@ func (r *Report) Validate() error {
 
 	// The counts and the verdict must follow from the comparisons: a report that says "pass"
 	// over a regression is forged or broken either way.
-	claimed, verdict := r.Counts, r.Verdict
-	r.Tally()
+	counts, verdict := r.tally()
 	for _, v := range Verdicts {
-		if claimed[v] != r.Counts[v] {
-			bad("counts.%s: says %d, the comparisons have %d", v, claimed[v], r.Counts[v])
+		if r.Counts[v] != counts[v] {
+			bad("counts.%s: says %d, the comparisons have %d", v, r.Counts[v], counts[v])
 		}
 	}
-	for v := range claimed {
+	for v := range r.Counts {
 		if !slices.Contains(Verdicts, v) {
 			bad("counts: %q is not a verdict", v)
 		}
 	}
-	if verdict != r.Verdict {
-		bad("verdict: says %q, its comparisons and failures make it %q", verdict, r.Verdict)
+	if r.Verdict != verdict {
+		bad("verdict: says %q, its comparisons and failures make it %q", r.Verdict, verdict)
 	}
 	return errors.Join(errs...)
 }

@@ -347,14 +347,20 @@ type Counts map[Verdict]int
 
 // Tally recomputes the counts and the gate verdict from the comparisons.
 func (r *Report) Tally() {
-	r.Counts = Counts{}
+	r.Counts, r.Verdict = r.tally()
+}
+
+// tally returns the counts and the gate verdict the comparisons and failures make, leaving r as
+// it is, so that checking a report does not change it.
+func (r *Report) tally() (Counts, GateVerdict) {
+	counts := Counts{}
 	for _, c := range r.Comparisons {
-		r.Counts[c.Verdict]++
+		counts[c.Verdict]++
 	}
-	r.Verdict = Pass
-	if r.Counts[Regression] > 0 || len(r.HeadOnlyFailures()) > 0 {
-		r.Verdict = Fail
+	if counts[Regression] > 0 || len(r.HeadOnlyFailures()) > 0 {
+		return counts, Fail
 	}
+	return counts, Pass
 }
 
 // HeadOnlyFailures returns the failures on head of packages that did not fail on base.

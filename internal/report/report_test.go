@@ -159,6 +159,19 @@ func TestReadRefuses(t *testing.T) {
 	}
 }
 
+// TestValidateLeavesReport checks a forged report without mending it: a caller that shows the
+// report after a failed check must show what it said, not what it should have said.
+func TestValidateLeavesReport(t *testing.T) {
+	r := sample()
+	r.Verdict, r.Counts[Regression] = Pass, 0
+	if err := r.Validate(); err == nil {
+		t.Fatal("a pass over a regression validated")
+	}
+	if r.Verdict != Pass || r.Counts[Regression] != 0 {
+		t.Errorf("after Validate: verdict %s, counts %v; want the forged pass and counts kept", r.Verdict, r.Counts)
+	}
+}
+
 // TestSchemaDocumented keeps docs/report.md in step with the JSON field names.
 func TestSchemaDocumented(t *testing.T) {
 	var fields []string
