@@ -21,11 +21,11 @@ func (e experiment) trueEffects() error {
 	}
 	defer cleanup()
 	var names []string
-	effect := map[string]float64{}
+	effect, kindOf := map[string]float64{}, map[string]string{}
 	for _, b := range bs {
 		if b.effect > 0 {
 			names = append(names, b.name)
-			effect[b.name] = b.effect
+			effect[b.name], kindOf[b.name] = b.effect, b.kind
 		}
 	}
 	s.count, s.benchtime = 8, "300ms"
@@ -33,10 +33,6 @@ func (e experiment) trueEffects() error {
 	rep, _, err := s.benchgate(1, gateOptions{interleave: "benchmark"}, config.Default())
 	if err != nil {
 		return err
-	}
-	kindOf := map[string]string{}
-	for _, b := range bs {
-		kindOf[b.name] = b.kind
 	}
 	measured := map[float64][]float64{}
 	byKind := map[float64]map[string][]string{}

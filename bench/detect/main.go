@@ -254,11 +254,37 @@ type row struct {
 	pairsMed, pairsMax int
 }
 
+// score counts one strategy's calls over trials: the slowed benchmarks it caught per effect size,
+// and the unchanged ones it called changed.
+type score struct {
+	hits, totals      map[float64]int
+	alarms, unchanged int
+}
+
+func newScore() score { return score{hits: map[float64]int{}, totals: map[float64]int{}} }
+
+// add counts one trial's calls on the benchmarks bs.
+func (s *score) add(bs []benchmark, res trial) {
+	for _, b := range bs {
+		if b.effect > 0 {
+			s.totals[b.effect]++
+			if res.Slower[b.name] {
+				s.hits[b.effect]++
+			}
+		} else {
+			s.unchanged++
+			if res.Changed[b.name] {
+				s.alarms++
+			}
+		}
+	}
+}
+
 func summarize(bs []benchmark, results []trial, cond string) []row {
 	var rows []row
 	for _, name := range strategies {
 		r := row{strategy: name, detection: map[float64]float64{}}
-		hits, totals := map[float64]int{}, map[float64]int{}
+		sc := newScore()
 		var pairs []float64
 		trials := 0
 		for _, res := range results {
@@ -271,19 +297,7 @@ func summarize(bs []benchmark, results []trial, cond string) []row {
 				pairs = append(pairs, float64(p))
 				r.pairsMax = max(r.pairsMax, p)
 			}
-			for _, b := range bs {
-				if b.effect > 0 {
-					totals[b.effect]++
-					if res.Slower[b.name] {
-						hits[b.effect]++
-					}
-				} else {
-					r.unchanged++
-					if res.Changed[b.name] {
-						r.alarms++
-					}
-				}
-			}
+			sc.add(bs, res)
 		}
 		if trials == 0 {
 			continue
@@ -292,8 +306,9 @@ func summarize(bs []benchmark, results []trial, cond string) []row {
 		if len(pairs) > 0 {
 			r.pairsMed = int(medianOf(pairs))
 		}
+		r.alarms, r.unchanged = sc.alarms, sc.unchanged
 		for _, e := range Effects {
-			r.detection[e] = float64(hits[e]) / float64(max(totals[e], 1))
+			r.detection[e] = float64(sc.hits[e]) / float64(max(sc.totals[e], 1))
 		}
 		rows = append(rows, r)
 	}
@@ -336,49 +351,36 @@ func byKind(bs []benchmark, results []trial, cond, strategy string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s, by kind:\n\n| kind | caught at 2%% | 5%% | 10%% | 20%% | false alarms | detectable change (median) |\n| :-- | --: | --: | --: | --: | --: | --: |\n", cond, strategy)
 	for _, kind := range kinds {
-		hits, totals := map[float64]int{}, map[float64]int{}
-		alarms, unchanged := 0, 0
+		of := slices.DeleteFunc(slices.Clone(bs), func(bm benchmark) bool { return bm.kind != kind })
+		sc := newScore()
 		var detectable []float64
 		for _, res := range results {
 			if res.Strategy != strategy || res.Condition != cond {
 				continue
 			}
-			for _, bm := range bs {
-				if bm.kind != kind {
-					continue
-				}
+			sc.add(of, res)
+			for _, bm := range of {
 				if d, ok := res.Detectable[bm.name]; ok {
 					detectable = append(detectable, d)
 				}
-				if bm.effect > 0 {
-					totals[bm.effect]++
-					if res.Slower[bm.name] {
-						hits[bm.effect]++
-					}
-				} else {
-					unchanged++
-					if res.Changed[bm.name] {
-						alarms++
-					}
-				}
 			}
 		}
-		if unchanged+len(totals) == 0 {
+		if sc.unchanged+len(sc.totals) == 0 {
 			continue
 		}
 		fmt.Fprintf(&b, "| %s |", kind)
 		for _, e := range Effects {
-			if totals[e] == 0 {
+			if sc.totals[e] == 0 {
 				b.WriteString(" – |")
 				continue
 			}
-			fmt.Fprintf(&b, " %d/%d |", hits[e], totals[e])
+			fmt.Fprintf(&b, " %d/%d |", sc.hits[e], sc.totals[e])
 		}
 		med := "–"
 		if len(detectable) > 0 {
 			med = fmt.Sprintf("%.1f%%", medianOf(detectable))
 		}
-		fmt.Fprintf(&b, " %d/%d | %s |\n", alarms, unchanged, med)
+		fmt.Fprintf(&b, " %d/%d | %s |\n", sc.alarms, sc.unchanged, med)
 	}
 	return b.String()
 }
