@@ -25,16 +25,18 @@ func baselineScenario(t *testing.T, event string) (bare, workspace, base, head s
 		"{{REF}}": "refs/heads/main", "{{BEFORE}}": s.base, "{{AFTER}}": s.head,
 	})
 	for k, v := range map[string]string{"GITHUB_EVENT_NAME": event, "GITHUB_EVENT_PATH": ev, "GITHUB_WORKSPACE": workspace, "GITHUB_SHA": s.head, "GITHUB_REF": "refs/heads/main"} {
-		t.Setenv(k, v)
+		s.env[k] = v
 	}
 	return bare, workspace, s.base, s.head, s
 }
 
 func TestActionRecordsBaseline(t *testing.T) {
+	t.Parallel()
 	for _, event := range []string{"push", "workflow_dispatch"} {
 		t.Run(event, func(t *testing.T) {
+			t.Parallel()
 			bare, workspace, base, head, s := baselineScenario(t, event)
-			code, stdout, stderr := runAsRunner(t, workspace)
+			code, stdout, stderr := s.runAsRunner(t)
 			if code != exitPass { // a regression on the default branch is reported, never failed
 				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 			}
@@ -68,7 +70,7 @@ func TestActionRecordsBaseline(t *testing.T) {
 				t.Errorf("the checkout changed: %q", st)
 			}
 			// A re-run of the same commit: the first record stands, and the step says so.
-			if code, stdout, stderr := runAsRunner(t, workspace); code != exitPass || !strings.Contains(stdout, "is already recorded on benchgate-data; records are never overwritten") {
+			if code, stdout, stderr := s.runAsRunner(t); code != exitPass || !strings.Contains(stdout, "is already recorded on benchgate-data; records are never overwritten") {
 				t.Errorf("second run: exit %d\n%s\n%s", code, stdout, stderr)
 			}
 			if n := gittest.Git(t, bare, "rev-list", "--count", "benchgate-data"); n != "1" {
@@ -79,11 +81,12 @@ func TestActionRecordsBaseline(t *testing.T) {
 }
 
 func TestActionBaselineOtherBranch(t *testing.T) {
-	bare, workspace, _, _, _ := baselineScenario(t, "push")
-	ev := os.Getenv("GITHUB_EVENT_PATH")
+	t.Parallel()
+	bare, _, _, _, s := baselineScenario(t, "push")
+	ev := s.env["GITHUB_EVENT_PATH"]
 	data, _ := os.ReadFile(ev)
 	os.WriteFile(ev, []byte(strings.Replace(string(data), `"ref": "refs/heads/main"`, `"ref": "refs/heads/feature"`, 1)), 0o644)
-	code, stdout, _ := runAsRunner(t, workspace)
+	code, stdout, _ := s.runAsRunner(t)
 	if code != exitPass || !strings.Contains(stdout, "refs/heads/feature is not the default branch (main)") {
 		t.Errorf("exit %d\n%s", code, stdout)
 	}

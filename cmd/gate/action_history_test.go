@@ -31,7 +31,7 @@ func recordSwings(t *testing.T, repo string) string {
 	results := func(ns float64) string {
 		return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: example.com/tiny\n%s", runtime.GOOS, runtime.GOARCH, strings.Repeat(fmt.Sprintf("%s 2000 %.0f ns/op\n", name, ns), 5))
 	}
-	store := &baseline.Store{Dir: repo, Remote: "origin", Branch: "benchgate-data", Env: os.Environ()}
+	store := baseline.Open(repo, "origin", "benchgate-data", os.Environ())
 	for i, delta := range []float64{1.2, -0.6, 1.0, -0.5, 1.1, -0.55, 0.9, -0.45} {
 		rec := baseline.Record{
 			Commit:        baseline.Commit{SHA: fmt.Sprintf("%040x", i+1), AuthorDate: time.Date(2026, 11, 1+i, 0, 0, 0, 0, time.UTC), Subject: fmt.Sprintf("change %d", i)},
@@ -49,11 +49,12 @@ func recordSwings(t *testing.T, repo string) string {
 // recorded commits in which BenchmarkA swung by ±50–120% from run to run (recordSwings). The comment puts the regression beside that history; with noise-multiple: 3, a
 // 3× slowdown is within the swings the default branch shows, so the gate passes.
 func TestActionPullRequestHistory(t *testing.T) {
+	t.Parallel()
 	s := newPRScenario(t)
 	name := recordSwings(t, s.repo)
 	gittest.WriteFiles(t, s.repo, map[string]string{".github/benchgate.yml": "noise-multiple: 3\n"})
 
-	code, stdout, stderr := runAsRunner(t, s.repo)
+	code, stdout, stderr := s.runAsRunner(t)
 	if code != exitPass {
 		t.Fatalf("exit %d, want a pass: the slowdown is within 3 × the history's spread\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -101,7 +102,7 @@ func TestRunHistory(t *testing.T) {
 	gittest.WriteFiles(t, repo, tiny(60000, ""))
 	gittest.Commit(t, repo, "three times the work")
 	recordSwings(t, repo)
-	code, stdout, stderr := gate(t, repo, "run", "--base", "HEAD~1", "--head", "HEAD", "--count", "6", "--benchtime", "2000x", "--format", "markdown", "--history", "benchgate-data")
+	code, stdout, stderr := runGate(t, repo, "run", "--base", "HEAD~1", "--head", "HEAD", "--count", "6", "--benchtime", "2000x", "--format", "markdown", "--history", "benchgate-data")
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
 	}
@@ -110,7 +111,7 @@ func TestRunHistory(t *testing.T) {
 			t.Errorf("markdown lacks %q:\n%s", want, stdout)
 		}
 	}
-	if code, _, stderr := gate(t, repo, "run", "--base", "HEAD~1", "--head", "HEAD", "--count", "1", "--benchtime", "1x", "--history", "no-such-branch"); code != exitError || !strings.Contains(stderr, "no-such-branch") {
+	if code, _, stderr := runGate(t, repo, "run", "--base", "HEAD~1", "--head", "HEAD", "--count", "1", "--benchtime", "1x", "--history", "no-such-branch"); code != exitError || !strings.Contains(stderr, "no-such-branch") {
 		t.Errorf("a missing data branch: exit %d\n%s", code, stderr)
 	}
 }

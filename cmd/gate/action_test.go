@@ -28,11 +28,13 @@ type prScenario struct {
 	repo, base, head string
 	srv              *ghtest.Server
 	output, summary  string
+	env              runner
 }
 
 func newPRScenario(t *testing.T) *prScenario {
 	t.Helper()
-	s := &prScenario{repo: gittest.NewRepo(t)}
+	repo, isolation := gittest.NewIsolatedRepo(t)
+	s := &prScenario{repo: repo}
 	gittest.WriteFiles(t, s.repo, tiny(20000, ""))
 	s.base = gittest.Commit(t, s.repo, "base")
 	gittest.WriteFiles(t, s.repo, tiny(60000, ""))
@@ -40,11 +42,11 @@ func newPRScenario(t *testing.T) *prScenario {
 	s.srv = ghtest.New(t, "octo", "repo")
 	s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: s.head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: s.base, BaseRef: "main"})
 
-	runner := t.TempDir()
-	event := filepath.Join(runner, "event.json")
+	runnerDir := t.TempDir()
+	event := filepath.Join(runnerDir, "event.json")
 	writeEvent(t, filepath.Join(eventsDir, "pull_request.json"), event, map[string]string{"{{HEAD_SHA}}": s.head, "{{BASE_SHA}}": s.base})
-	s.output, s.summary = filepath.Join(runner, "output"), filepath.Join(runner, "summary")
-	for k, v := range map[string]string{
+	s.output, s.summary = filepath.Join(runnerDir, "output"), filepath.Join(runnerDir, "summary")
+	s.env = runner{
 		"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": event,
 		"GITHUB_WORKSPACE": s.repo, "GITHUB_REPOSITORY": "octo/repo", "GITHUB_API_URL": s.srv.APIURL(),
 		"GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42", "RUNNER_OS": "Linux",
@@ -53,8 +55,9 @@ func newPRScenario(t *testing.T) *prScenario {
 		"INPUT_TOKEN": "ghs_job_token", "INPUT_COUNT": "12", "INPUT_BENCHTIME": "2000x", "INPUT_COMMENT": "always",
 		"INPUT_COMMENT-KEY": "benchgate", "INPUT_FAIL-ON": "regression", "INPUT_WORKING-DIRECTORY": ".",
 		"INPUT_PACKAGES": "./...", "INPUT_BENCH": ".", "INPUT_TIMEOUT": "5m", "INPUT_BUDGET": "", "INPUT_CONFIG": "",
-	} {
-		t.Setenv(k, v)
+	}
+	for k, v := range isolation {
+		s.env[k] = v
 	}
 	for _, f := range []string{s.output, s.summary} {
 		if err := os.WriteFile(f, nil, 0o644); err != nil {
@@ -105,18 +108,20 @@ func outputs(t *testing.T, path string) map[string]string {
 	return out
 }
 
-// runAsRunner runs gate as the container's entrypoint runs it, with no arguments.
-func runAsRunner(t *testing.T, dir string) (int, string, string) {
+// runAsRunner runs gate as the container's entrypoint runs it, with no arguments, in the
+// scenario's runner environment.
+func (s *prScenario) runAsRunner(t *testing.T) (int, string, string) {
 	t.Helper()
-	return gate(t, dir)
+	return runIn(t, s.env)
 }
 
 func TestActionPullRequest(t *testing.T) {
+	t.Parallel()
 	s := newPRScenario(t)
 	for range 150 {
 		s.srv.AddComment(7, "Looks good to me", "reviewer", "User")
 	}
-	code, stdout, stderr := runAsRunner(t, s.repo)
+	code, stdout, stderr := s.runAsRunner(t)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitFail, stdout, stderr)
 	}
@@ -164,7 +169,7 @@ func TestActionPullRequest(t *testing.T) {
 
 	// A second run updates the comment in place.
 	os.WriteFile(s.output, nil, 0o644)
-	if code, _, stderr := runAsRunner(t, s.repo); code != exitFail {
+	if code, _, stderr := s.runAsRunner(t); code != exitFail {
 		t.Fatalf("second run: exit %d\n%s", code, stderr)
 	}
 	if cs := mine(); len(cs) != 1 || cs[0].ID != first {
@@ -176,15 +181,16 @@ func TestActionPullRequest(t *testing.T) {
 	if n := s.srv.Count("PATCH /repos/octo/repo/issues/comments/"); n != 1 {
 		t.Errorf("%d updates, want 1", n)
 	}
-	gittest.CheckClean(t, s.repo)
+	gittest.CheckCleanIn(t, s.repo, s.env["TMPDIR"])
 }
 
 // TestActionReadOnlyToken is a fork's pull request: the token may not comment. The check's
 // result is the gate's, with a warning that points to the fork-safe setup.
 func TestActionReadOnlyToken(t *testing.T) {
+	t.Parallel()
 	s := newPRScenario(t)
 	s.srv.ReadOnly = true
-	code, stdout, stderr := runAsRunner(t, s.repo)
+	code, stdout, stderr := s.runAsRunner(t)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d (the regression's), not the comment's failure\n%s", code, exitFail, stderr)
 	}
@@ -198,9 +204,10 @@ func TestActionReadOnlyToken(t *testing.T) {
 
 // TestActionSecondaryRateLimit waits out a secondary rate limit on the comment and retries.
 func TestActionSecondaryRateLimit(t *testing.T) {
+	t.Parallel()
 	s := newPRScenario(t)
 	s.srv.SecondaryLimit = 1
-	code, stdout, stderr := runAsRunner(t, s.repo)
+	code, stdout, stderr := s.runAsRunner(t)
 	if code != exitFail {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -215,10 +222,11 @@ func TestActionSecondaryRateLimit(t *testing.T) {
 // TestActionFailOnNever reports the regression without failing the check, and comments only on
 // regressions as asked.
 func TestActionFailOnNever(t *testing.T) {
+	t.Parallel()
 	s := newPRScenario(t)
-	t.Setenv("INPUT_FAIL-ON", "never")
-	t.Setenv("INPUT_COMMENT", "never")
-	if code, _, stderr := runAsRunner(t, s.repo); code != exitPass {
+	s.env["INPUT_FAIL-ON"] = "never"
+	s.env["INPUT_COMMENT"] = "never"
+	if code, _, stderr := s.runAsRunner(t); code != exitPass {
 		t.Fatalf("exit %d, want %d\n%s", code, exitPass, stderr)
 	}
 	if n := len(s.srv.Requests); n != 0 {
@@ -230,14 +238,15 @@ func TestActionFailOnNever(t *testing.T) {
 }
 
 func TestActionBadInputs(t *testing.T) {
+	t.Parallel()
 	s := newPRScenario(t)
-	t.Setenv("INPUT_COUNT", "ten")
-	t.Setenv("INPUT_FAIL-ON", "sometimes")
-	t.Setenv("INPUT_COMMENT-KEY", "a b")
-	t.Setenv("INPUT_KEEP", "3 weeks")
-	t.Setenv("INPUT_MAX-COUNT", "0")
-	t.Setenv("INPUT_INTERLEAVE", "round")
-	code, _, stderr := runAsRunner(t, s.repo)
+	s.env["INPUT_COUNT"] = "ten"
+	s.env["INPUT_FAIL-ON"] = "sometimes"
+	s.env["INPUT_COMMENT-KEY"] = "a b"
+	s.env["INPUT_KEEP"] = "3 weeks"
+	s.env["INPUT_MAX-COUNT"] = "0"
+	s.env["INPUT_INTERLEAVE"] = "round"
+	code, _, stderr := s.runAsRunner(t)
 	if code != exitError {
 		t.Fatalf("exit %d, want %d", code, exitError)
 	}
@@ -251,18 +260,19 @@ func TestActionBadInputs(t *testing.T) {
 }
 
 func TestActionEvents(t *testing.T) {
+	t.Parallel()
 	s := newPRScenario(t)
-	t.Setenv("GITHUB_EVENT_NAME", "issues")
-	if code, _, stderr := runAsRunner(t, s.repo); code != exitError || !strings.Contains(stderr, `does not handle "issues" events`) {
+	s.env["GITHUB_EVENT_NAME"] = "issues"
+	if code, _, stderr := s.runAsRunner(t); code != exitError || !strings.Contains(stderr, `does not handle "issues" events`) {
 		t.Errorf("issues: exit %d\n%s", code, stderr)
 	}
-	t.Setenv("GITHUB_EVENT_NAME", "pull_request_target")
-	if code, _, stderr := runAsRunner(t, s.repo); code != exitError || !strings.Contains(stderr, "allow-pull-request-target: true") {
+	s.env["GITHUB_EVENT_NAME"] = "pull_request_target"
+	if code, _, stderr := s.runAsRunner(t); code != exitError || !strings.Contains(stderr, "allow-pull-request-target: true") {
 		t.Errorf("pull_request_target without opting in: exit %d\n%s", code, stderr)
 	}
-	t.Setenv("GITHUB_EVENT_NAME", "pull_request")
-	t.Setenv("GITHUB_WORKSPACE", t.TempDir())
-	if code, _, stderr := runAsRunner(t, s.repo); code != exitError || !strings.Contains(stderr, "no git repository at") {
+	s.env["GITHUB_EVENT_NAME"] = "pull_request"
+	s.env["GITHUB_WORKSPACE"] = t.TempDir()
+	if code, _, stderr := s.runAsRunner(t); code != exitError || !strings.Contains(stderr, "no git repository at") {
 		t.Errorf("no repository: exit %d\n%s", code, stderr)
 	}
 }
@@ -270,6 +280,7 @@ func TestActionEvents(t *testing.T) {
 // TestActionBodyBounded checks that what the action posts can never draw the API's 422 for a
 // body over 65,536 characters: the loopback API refuses such bodies as GitHub does.
 func TestActionBodyBounded(t *testing.T) {
+	t.Parallel()
 	s := newPRScenario(t)
 	var b bytes.Buffer
 	for i := range 3000 {
@@ -278,10 +289,10 @@ func TestActionBodyBounded(t *testing.T) {
 	gittest.WriteFiles(t, s.repo, tiny(60000, b.String()))
 	head := gittest.Commit(t, s.repo, "many benchmarks")
 	s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: s.base, BaseRef: "main"})
-	writeEvent(t, filepath.Join(eventsDir, "pull_request.json"), os.Getenv("GITHUB_EVENT_PATH"), map[string]string{"{{HEAD_SHA}}": head, "{{BASE_SHA}}": s.base})
-	t.Setenv("INPUT_COUNT", "1")
-	t.Setenv("INPUT_BENCHTIME", "1x")
-	code, stdout, stderr := runAsRunner(t, s.repo)
+	writeEvent(t, filepath.Join(eventsDir, "pull_request.json"), s.env["GITHUB_EVENT_PATH"], map[string]string{"{{HEAD_SHA}}": head, "{{BASE_SHA}}": s.base})
+	s.env["INPUT_COUNT"] = "1"
+	s.env["INPUT_BENCHTIME"] = "1x"
+	code, stdout, stderr := s.runAsRunner(t)
 	if code != exitPass && code != exitFail {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -18,11 +16,11 @@ import (
 	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/comment"
 	"github.com/benchgate/benchgate/internal/config"
-	"github.com/benchgate/benchgate/internal/gitexec"
+	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-func newBaseline() *cobra.Command {
+func newBaseline(env environment) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "baseline",
 		Short: "Keep measured commits on a data branch, for trends",
@@ -53,7 +51,7 @@ age of their commits, in the same commit.`,
   gate run --base HEAD~1 --head HEAD --out results && gate baseline record --from results
   gate trend --branch benchgate-data`,
 		RunE: func(cmd *cobra.Command, packages []string) error {
-			return recordBaseline(cmd, f, packages)
+			return recordBaseline(cmd, f, env, packages)
 		},
 	}
 	fl := record.Flags()
@@ -79,16 +77,14 @@ type recordFlags struct {
 	timeout, budget                                           time.Duration
 }
 
-func recordBaseline(cmd *cobra.Command, f recordFlags, packages []string) error {
+func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages []string) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	keep, err := baseline.ParseRetention(f.keep)
 	if err != nil {
 		return usageError{fmt.Errorf("--keep: %w", err)}
 	}
-	w := baselineWrite{dir: ".", environ: os.Environ(), remote: f.remote, branch: f.branch, keep: keep}
-	var rep *report.Report
-	var results, parent []byte
+	rec := gate.RecordOptions{Store: baseline.Open(".", f.remote, f.branch, env), Keep: keep}
 	if f.from != "" {
 		for _, name := range []string{"rev", "count", "bench", "benchtime", "timeout", "budget", "config"} {
 			if cmd.Flags().Changed(name) {
@@ -98,14 +94,14 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, packages []string) error 
 		if len(packages) > 0 {
 			return usageError{errors.New("--from records a finished run: give no packages")}
 		}
-		if rep, err = report.ReadFile(filepath.Join(f.from, "report.json")); err != nil {
+		if rec.Report, err = report.ReadFile(filepath.Join(f.from, "report.json")); err != nil {
 			return err
 		}
-		if results, err = os.ReadFile(filepath.Join(f.from, "head.txt")); err != nil {
+		if rec.Results, err = os.ReadFile(filepath.Join(f.from, "head.txt")); err != nil {
 			return err
 		}
 		// The base side is recorded when it was head's parent; a directory without it records head.
-		if parent, err = os.ReadFile(filepath.Join(f.from, "base.txt")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if rec.ParentResults, err = os.ReadFile(filepath.Join(f.from, "base.txt")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	} else {
@@ -116,86 +112,30 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, packages []string) error 
 		if err != nil {
 			return err
 		}
-		env := benchexec.ChildEnv(os.Environ())
-		if _, err := gitexec.Output(ctx, ".", env, "rev-parse", "--verify", "--quiet", f.rev+"^{commit}"); err != nil {
-			return usageError{fmt.Errorf("--rev %q: not a commit in this repository", f.rev)}
+		m, err := gate.MeasureCommit(ctx, f.rev, gate.MeasureOptions{
+			Run: benchexec.Options{
+				Dir: ".", Packages: packages, Bench: f.bench,
+				Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget,
+				Env: env, Progress: progressFor(cmd.ErrOrStderr()),
+			},
+			Config: cfg,
+		})
+		var revErr *gate.RevisionError
+		if errors.As(err, &revErr) {
+			return usageError{fmt.Errorf("--rev %w", err)}
 		}
-		if _, err := gitexec.Output(ctx, ".", env, "rev-parse", "--verify", "--quiet", f.rev+"^1"); err != nil {
-			return usageError{fmt.Errorf("--rev %q has no parent to measure it against (a root commit, or a shallow clone: fetch with fetch-depth: 0)", f.rev)}
-		}
-		res, measured, err := measure(ctx, benchexec.Options{
-			Dir: ".", Base: f.rev + "^", Head: f.rev, Packages: packages, Bench: f.bench,
-			Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget,
-			Env: os.Environ(), Progress: progressFor(cmd.ErrOrStderr()),
-		}, cfg)
 		if err != nil {
 			return err
 		}
-		r := judge(res, measured, cfg, nil, nil)
-		for _, warning := range r.Warnings {
+		for _, warning := range m.Report.Warnings {
 			fmt.Fprintf(cmd.ErrOrStderr(), "gate: warning: %s\n", warning)
 		}
-		rep, results, parent = r, res.Head, res.Base
+		rec.Report, rec.Results, rec.ParentResults = m.Report, m.Exec.Head, m.Exec.Base
 	}
-	commit, err := storeBaseline(ctx, w, rep, results, parent)
+	commit, err := gate.Record(ctx, rec)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "recorded %s (%s) on %s; against its parent: %s\n", report.ShortSHA(commit.SHA), commit.Subject, f.branch, comment.Tally(rep, ", "))
+	fmt.Fprintf(cmd.OutOrStdout(), "recorded %s (%s) on %s; against its parent: %s\n", report.ShortSHA(commit.SHA), commit.Subject, f.branch, comment.Tally(rec.Report, ", "))
 	return nil
-}
-
-// baselineWrite says where and how a record is written.
-type baselineWrite struct {
-	dir     string   // the repository
-	environ []string // the git commands' environment, before credentials are removed
-	remote  string
-	branch  string
-	keep    baseline.Retention
-}
-
-// storeBaseline records the head side of a gate run (its report and raw results) on the data
-// branch, and publishes the branch's site of charts in the same commit. When the run's base was
-// head's first parent, the base's results are recorded too, so the record carries the commit's
-// own change, measured on one machine in the same rounds.
-func storeBaseline(ctx context.Context, w baselineWrite, rep *report.Report, results, baseResults []byte) (baseline.Commit, error) {
-	if rep.Run == nil {
-		return baseline.Commit{}, errors.New("the report was not written by gate run (no run section)")
-	}
-	if rep.Run.Head.Dirty {
-		return baseline.Commit{}, errors.New("the run measured uncommitted changes: only a commit can be recorded")
-	}
-	env := benchexec.ChildEnv(w.environ)
-	commit, err := commitInfo(ctx, env, w.dir, rep.Run.Head.SHA)
-	if err != nil {
-		return baseline.Commit{}, err
-	}
-	rec := baseline.Record{
-		Commit: commit, RecordedAt: time.Now().UTC().Truncate(time.Second), Machine: rep.Run.Machine,
-		Settings: map[string]string{"count": fmt.Sprint(rep.Run.Count), "rounds": fmt.Sprint(rep.Run.Rounds), "benchtime": rep.Run.Benchtime, "bench": rep.Run.Bench},
-		Results:  string(results),
-	}
-	if commit.Parent != "" && rep.Run.Base.SHA == commit.Parent && !rep.Run.Base.Dirty {
-		rec.ParentResults = string(baseResults)
-	}
-	s := &baseline.Store{Dir: w.dir, Remote: w.remote, Branch: w.branch, Env: env, Pages: site, PagesRecords: chartWindow}
-	return commit, s.Add(ctx, rec, w.keep)
-}
-
-// commitInfo reads a commit's parent, author date and subject.
-func commitInfo(ctx context.Context, env []string, dir, sha string) (baseline.Commit, error) {
-	out, err := gitexec.Output(ctx, dir, env, "log", "-1", "--format=%H%n%P%n%aI%n%s", sha)
-	if err != nil {
-		return baseline.Commit{}, err
-	}
-	lines := strings.SplitN(out, "\n", 4)
-	if len(lines) < 4 {
-		return baseline.Commit{}, errors.New("git log: unexpected output")
-	}
-	date, err := time.Parse(time.RFC3339, lines[2])
-	if err != nil {
-		return baseline.Commit{}, err
-	}
-	parent, _, _ := strings.Cut(lines[1], " ")
-	return baseline.Commit{SHA: lines[0], Parent: parent, AuthorDate: date, Subject: lines[3]}, nil
 }

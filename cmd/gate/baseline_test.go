@@ -54,7 +54,7 @@ func TestBaselineTrend(t *testing.T) {
 			t.Fatal(err)
 		}
 		gittest.WriteFiles(t, dir, map[string]string{"head.txt": results(i), "base.txt": results(i - 1)})
-		code, stdout, stderr := gate(t, clone, "baseline", "record", "--from", dir)
+		code, stdout, stderr := runGate(t, clone, "baseline", "record", "--from", dir)
 		if code != exitPass || !strings.HasPrefix(stdout, "recorded "+sha[:12]+" (change "+fmt.Sprint(i)+")") {
 			t.Fatalf("record %d: exit %d\n%s%s", i, code, stdout, stderr)
 		}
@@ -71,7 +71,7 @@ func TestBaselineTrend(t *testing.T) {
 			t.Errorf("record %d: results %q, parent results %q", i, rec.Results, rec.ParentResults)
 		}
 	}
-	code, stdout, stderr := gate(t, clone, "trend", "--branch", "benchgate-data")
+	code, stdout, stderr := runGate(t, clone, "trend", "--branch", "benchgate-data")
 	if code != exitPass || !strings.Contains(stdout, "m.A-8 sec/op: +") || !strings.Contains(stdout, "(WORSE) at ") || !strings.Contains(stdout, "change 7 (commit 8 of 12)") {
 		t.Errorf("trend: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -82,7 +82,7 @@ func TestBaselineTrend(t *testing.T) {
 		t.Fatal(err)
 	}
 	gittest.WriteFiles(t, dir, map[string]string{"head.txt": "BenchmarkA 1 1 ns/op\n"})
-	if code, _, stderr := gate(t, clone, "baseline", "record", "--from", dir); code != exitError || !strings.Contains(stderr, "uncommitted changes") {
+	if code, _, stderr := runGate(t, clone, "baseline", "record", "--from", dir); code != exitError || !strings.Contains(stderr, "uncommitted changes") {
 		t.Errorf("dirty: exit %d\n%s", code, stderr)
 	}
 }
@@ -100,7 +100,7 @@ func TestBaselineRecordMeasures(t *testing.T) {
 	clone := filepath.Join(t.TempDir(), "clone")
 	gittest.Git(t, seed, "clone", "-q", bare, clone)
 
-	code, stdout, stderr := gate(t, clone, "baseline", "record", "--count", "6", "--benchtime", "1000x")
+	code, stdout, stderr := runGate(t, clone, "baseline", "record", "--count", "6", "--benchtime", "1000x")
 	if code != exitPass || !strings.HasPrefix(stdout, "recorded "+head[:12]+" (three times the work) on benchgate-data; against its parent: ") {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -118,10 +118,10 @@ func TestBaselineRecordMeasures(t *testing.T) {
 	gittest.CheckClean(t, clone)
 
 	// The root commit has no parent to measure against; --from takes no measuring flags.
-	if code, _, stderr := gate(t, clone, "baseline", "record", "--rev", root, "--count", "2"); code != exitError || !strings.Contains(stderr, "has no parent to measure it against") {
+	if code, _, stderr := runGate(t, clone, "baseline", "record", "--rev", root, "--count", "2"); code != exitError || !strings.Contains(stderr, "has no parent to measure it against") {
 		t.Errorf("root commit: exit %d\n%s", code, stderr)
 	}
-	if code, _, stderr := gate(t, clone, "baseline", "record", "--from", t.TempDir(), "--count", "3"); code != exitError || !strings.Contains(stderr, "--count: --from records a finished run") {
+	if code, _, stderr := runGate(t, clone, "baseline", "record", "--from", t.TempDir(), "--count", "3"); code != exitError || !strings.Contains(stderr, "--count: --from records a finished run") {
 		t.Errorf("--from with --count: exit %d\n%s", code, stderr)
 	}
 }

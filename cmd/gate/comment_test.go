@@ -20,7 +20,8 @@ func measuredReport(t *testing.T) *report.Report {
 	t.Helper()
 	s := newPRScenario(t)
 	out := t.TempDir()
-	if code, _, stderr := gate(t, s.repo, "run", "--base", s.base, "--head", s.head, "--count", "4", "--benchtime", "100x", "--out", out); code != exitFail && code != exitPass {
+	t.Chdir(s.repo)
+	if code, _, stderr := runIn(t, s.env, "run", "--base", s.base, "--head", s.head, "--count", "4", "--benchtime", "100x", "--out", out); code != exitFail && code != exitPass {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	return readReport(t, out)
@@ -28,7 +29,7 @@ func measuredReport(t *testing.T) *report.Report {
 
 // commentScenario is a workflow_run event for a fork's pull request (#9, which the event does not
 // list) and a loopback API that knows it.
-func commentScenario(t *testing.T) (*ghtest.Server, string) {
+func commentScenario(t *testing.T) (*ghtest.Server, string, runner) {
 	t.Helper()
 	srv := ghtest.New(t, "octo", "repo")
 	srv.AddPull(ghtest.PullRequest{Number: 9, HeadSHA: forkHead, HeadRef: "patch-1", HeadRepo: "forker/repo", BaseSHA: "0000", BaseRef: "main"})
@@ -36,14 +37,11 @@ func commentScenario(t *testing.T) (*ghtest.Server, string) {
 	dir := t.TempDir()
 	event := filepath.Join(dir, "event.json")
 	writeEvent(t, filepath.Join(eventsDir, "workflow_run.json"), event, map[string]string{"{{HEAD_SHA}}": forkHead})
-	for k, v := range map[string]string{
+	return srv, dir, runner{
 		"GITHUB_EVENT_PATH": event, "GITHUB_EVENT_NAME": "workflow_run", "GITHUB_REPOSITORY": "octo/repo",
 		"GITHUB_API_URL": srv.APIURL(), "GITHUB_TOKEN": "ghs_comment_token", "GITHUB_SERVER_URL": "https://github.com",
 		"GITHUB_RUN_ID": "77", "GITHUB_OUTPUT": filepath.Join(dir, "output"), "GITHUB_ACTIONS": "true",
-	} {
-		t.Setenv(k, v)
 	}
-	return srv, dir
 }
 
 // writeReportJSON writes a report as JSON after f has its way with the decoded document, so that
@@ -110,9 +108,10 @@ func TestComment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, _ := commentScenario(t)
+			t.Parallel()
+			srv, _, env := commentScenario(t)
 			dir := writeReportJSON(t, r, tt.forge)
-			code, stdout, stderr := gate(t, dir, "comment", "--report", dir)
+			code, stdout, stderr := runIn(t, env, "comment", "--report", dir)
 			if tt.refuse != "" {
 				if code != exitError || !strings.Contains(stderr, "refusing the report") || !strings.Contains(stderr, tt.refuse) {
 					t.Errorf("exit %d, stderr:\n%.2000s\nwant a refusal saying %q", code, stderr, tt.refuse)
@@ -152,16 +151,16 @@ func s(srv *ghtest.Server) int { return srv.Count("POST ") + srv.Count("PATCH ")
 func TestCommentListedPullRequest(t *testing.T) {
 	r := measuredReport(t)
 	r.Run.Head.SHA = forkHead
-	srv, dir := commentScenario(t)
+	srv, dir, env := commentScenario(t)
 	srv.AddPull(ghtest.PullRequest{Number: 12, HeadSHA: forkHead, HeadRef: "feature", HeadRepo: "octo/repo", BaseRef: "main"})
 	event := filepath.Join(dir, "listed.json")
 	writeEvent(t, filepath.Join(eventsDir, "workflow_run.json"), event, map[string]string{
 		"{{HEAD_SHA}}":        forkHead,
 		`"pull_requests": []`: `"pull_requests": [{"url": "https://api.github.com/repos/octo/repo/pulls/12", "id": 1, "number": 12, "head": {"ref": "feature", "sha": "` + forkHead + `", "repo": {"id": 1, "url": "https://api.github.com/repos/octo/repo", "name": "repo"}}, "base": {"ref": "main", "sha": "0000", "repo": {"id": 1, "url": "https://api.github.com/repos/octo/repo", "name": "repo"}}}]`,
 	})
-	t.Setenv("GITHUB_EVENT_PATH", event)
+	env["GITHUB_EVENT_PATH"] = event
 	reportDir := writeReportJSON(t, r, nil)
-	if code, _, stderr := gate(t, reportDir, "comment", "--report", filepath.Join(reportDir, "report.json")); code != exitPass {
+	if code, _, stderr := runIn(t, env, "comment", "--report", filepath.Join(reportDir, "report.json")); code != exitPass {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	if len(srv.Comments(12)) != 1 || len(srv.Comments(9)) != 0 || srv.Count("GET /repos/octo/repo/pulls?") != 0 {

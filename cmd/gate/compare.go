@@ -12,6 +12,7 @@ import (
 	"github.com/benchgate/benchgate/internal/comment"
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
@@ -99,7 +100,7 @@ func runCompare(cmd *cobra.Command, f compareFlags, args []string) error {
 		return errors.New("nothing to compare: no benchmark has results on both base and head")
 	}
 	if rep.Verdict == report.Fail {
-		return errGateFailed
+		return gate.ErrFailed
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func TestContainer(t *testing.T) {
 	}
 	s := newPRScenario(t)
 	runner := filepath.Dir(s.output)
-	event := os.Getenv("GITHUB_EVENT_PATH")
+	event := s.env["GITHUB_EVENT_PATH"]
 	if os.Geteuid() == 0 {
 		// On a runner the checkout belongs to the runner's user, not to the container's root:
 		// git refuses such a repository unless it is a safe.directory.
@@ -30,7 +30,7 @@ func TestContainer(t *testing.T) {
 		}
 		defer func() {
 			exec.Command("chown", "-R", "0:0", s.repo).Run()
-			gittest.CheckClean(t, s.repo)
+			gittest.CheckCleanIn(t, s.repo, s.env["TMPDIR"])
 		}()
 	}
 	ctr := strings.TrimSpace(buildah(t, "from", image))

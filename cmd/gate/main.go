@@ -1,6 +1,7 @@
 // Command gate is benchgate's command line: it compares Go benchmark results of two revisions
 // with benchstat's statistics and fails when a change is a significant regression past its
-// threshold. This file and its siblings only wire flags to the internal packages.
+// threshold. This file and its siblings only turn flags into options, call the internal
+// packages (the use cases are in internal/gate), print, and choose the exit status.
 package main
 
 import (
@@ -9,10 +10,12 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/benchgate/benchgate/internal/compare"
+	"github.com/benchgate/benchgate/internal/gate"
 )
 
 // Exit statuses, the same for every subcommand.
@@ -22,22 +25,32 @@ const (
 	exitError = 2 // bad usage, bad input or config, or nothing to compare
 )
 
-// errGateFailed is returned by a command whose gate verdict is fail: not an error to print, only an
-// exit status.
-var errGateFailed = errors.New("gate failed")
-
 // usageError marks errors in how the command was called, which get a pointer to --help.
 type usageError struct{ error }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
 }
 
-// run executes the command line args and returns the exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRoot(stdin, stdout, stderr)
+// environment is the environment gate runs with, as KEY=VALUE entries. It is passed in, never
+// read from the process, so that each test can give a run its own and run in parallel.
+type environment []string
+
+// Getenv is the value of key, "" when it is not set.
+func (e environment) Getenv(key string) string {
+	for i := len(e) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(e[i], key+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// run executes the command line args in the environment env and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
+	root := newRoot(stdin, stdout, stderr, env)
 	// In a GitHub Actions step without a subcommand, be the action: the container's entrypoint.
-	if len(args) == 0 && os.Getenv("GITHUB_ACTIONS") == "true" {
+	if len(args) == 0 && environment(env).Getenv("GITHUB_ACTIONS") == "true" {
 		args = []string{"action"}
 	}
 	root.SetArgs(args)
@@ -45,7 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitPass
-	case errors.Is(err, errGateFailed):
+	case errors.Is(err, gate.ErrFailed):
 		return exitFail
 	}
 	fmt.Fprintf(stderr, "gate: %v\n", err)
@@ -56,7 +69,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitError
 }
 
-func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+func newRoot(stdin io.Reader, stdout, stderr io.Writer, env environment) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "gate",
 		Short: "A benchmark regression gate for Go",
@@ -74,7 +87,7 @@ Exit status: 0 when the gate passes, 1 when it fails (a regression past its thre
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCompare(), newRun(), newAction(), newComment(), newTrend(), newBaseline())
+	root.AddCommand(newCompare(), newRun(env), newAction(env), newComment(env), newTrend(env), newBaseline(env))
 	return root
 }
 

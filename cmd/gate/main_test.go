@@ -27,6 +27,7 @@ func write(t *testing.T, name, content string) string {
 }
 
 func TestCompare(t *testing.T) {
+	t.Parallel()
 	regOld, regNew := goldenPair("units-and-zeros")
 	passOld, passNew := goldenPair("one-side-only")
 	badConfig := write(t, "benchgate.yml", "thresholds:\n  - unit: sec/op\n    max: lots\n")
@@ -71,7 +72,7 @@ func TestCompare(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
+			code := run(tt.args, strings.NewReader(tt.stdin), &stdout, &stderr, nil)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout.String(), stderr.String())
 			}
@@ -95,10 +96,11 @@ func TestCompare(t *testing.T) {
 // TestCompareOut checks that --out writes a report that reads back valid, and that writing it
 // never leaves a partial file behind.
 func TestCompareOut(t *testing.T) {
+	t.Parallel()
 	old, new := goldenPair("several-packages")
 	out := filepath.Join(t.TempDir(), "report.json")
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"compare", "--out", out, old, new}, nil, &stdout, &stderr); code != exitFail {
+	if code := run([]string{"compare", "--out", out, old, new}, nil, &stdout, &stderr, nil); code != exitFail {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	r, err := report.ReadFile(out)
@@ -108,12 +110,13 @@ func TestCompareOut(t *testing.T) {
 	if len(r.Comparisons) != 18 || r.Verdict != report.Fail || r.Inputs[0].Path != old {
 		t.Errorf("report: %d comparisons, verdict %s, inputs %+v", len(r.Comparisons), r.Verdict, r.Inputs)
 	}
-	if code := run([]string{"compare", "--out", filepath.Join(t.TempDir(), "no", "such", "dir", "r.json"), old, new}, nil, &stdout, &stderr); code != exitError {
+	if code := run([]string{"compare", "--out", filepath.Join(t.TempDir(), "no", "such", "dir", "r.json"), old, new}, nil, &stdout, &stderr, nil); code != exitError {
 		t.Errorf("unwritable --out: exit %d, want %d", code, exitError)
 	}
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	for name, args := range map[string][]string{
 		"help-gate.txt":    {"--help"},
 		"help-compare.txt": {"compare", "--help"},
@@ -121,7 +124,7 @@ func TestHelp(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			if code := run(args, nil, &stdout, &stderr); code != exitPass {
+			if code := run(args, nil, &stdout, &stderr, nil); code != exitPass {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
 			golden.Check(t, filepath.Join("testdata", name), stdout.Bytes())

@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"slices"
 	"syscall"
 	"time"
 
@@ -18,9 +13,8 @@ import (
 
 	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/benchexec"
-	"github.com/benchgate/benchgate/internal/comment"
-	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/trend"
 )
@@ -36,7 +30,7 @@ type runFlags struct {
 	seed                         uint64
 }
 
-func newRun() *cobra.Command {
+func newRun(env environment) *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
 		Use:   "run [flags] [packages]",
@@ -72,7 +66,7 @@ nothing measured.`,
   gate run --base HEAD~1 ./bench/...    # the previous commit vs. the working tree
   gate run --base main --head feature --count 20 --benchtime 200ms --out results/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRun(cmd, f, args)
+			return runRun(cmd, f, env, args)
 		},
 	}
 	fl := cmd.Flags()
@@ -92,7 +86,7 @@ nothing measured.`,
 	return cmd
 }
 
-func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
+func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) error {
 	render, err := renderer(f.format)
 	if err != nil {
 		return err
@@ -114,29 +108,28 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	defer stop()
 	stderr := cmd.ErrOrStderr()
 	// The history is read first: a data branch that is not there should not cost a whole run.
-	var history *compare.History
-	var historyWarnings []string
+	var history *gate.History
 	if f.history != "" {
-		store := &baseline.Store{Dir: ".", Remote: "origin", Branch: f.history, Env: benchexec.ChildEnv(os.Environ())}
-		var recs []baseline.Record
-		if recs, history, historyWarnings, err = readHistory(ctx, store, trend.Recent); err != nil {
+		if history, err = gate.ReadHistory(ctx, baseline.Open(".", "origin", f.history, env), trend.Recent); err != nil {
 			return fmt.Errorf("--history: %w", err)
 		}
-		if len(recs) == 0 {
+		if len(history.Records) == 0 {
 			return usageError{fmt.Errorf("--history: origin has no records on a branch %s (gate baseline record writes them)", f.history)}
 		}
 	}
-	res, results, err := measure(ctx, benchexec.Options{
-		Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
-		Count: f.count, MaxCount: f.maxCount, Interleave: f.interleave, TimedIterations: f.timedIterations,
-		Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
-		Env: os.Environ(), Progress: progressFor(stderr),
-	}, cfg)
+	m, err := gate.Measure(ctx, gate.MeasureOptions{
+		Run: benchexec.Options{
+			Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
+			Count: f.count, MaxCount: f.maxCount, Interleave: f.interleave, TimedIterations: f.timedIterations,
+			Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
+			Env: env, Progress: progressFor(stderr),
+		},
+		Config: cfg, History: history,
+	})
 	if err != nil {
 		return err
 	}
-	rep := judge(res, results, cfg, history, historyWarnings)
-
+	rep := m.Report
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(stderr, "gate: warning: %s\n", w)
 	}
@@ -147,7 +140,7 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 	fmt.Fprintf(stderr, "gate: built in %.1fs; %d rounds in %.1fs, of which benchmark processes %.1fs (gate's overhead %.1f%%) and the benchmarks' timed loops %.1fs (%.0f%%; a process starts in %.0fms); seed %d\n",
 		run.BuildSeconds, run.Rounds, run.RoundsSeconds, run.ProcessesSeconds, overhead(run), run.BenchmarkSeconds, 100*run.BenchmarkSeconds/max(run.RoundsSeconds, 1e-9), 1000*run.StartupSeconds, run.Seed)
 	if f.out != "" {
-		if err := writeOut(f.out, res, rep); err != nil {
+		if err := m.WriteDir(f.out); err != nil {
 			return err
 		}
 	}
@@ -155,31 +148,9 @@ func runRun(cmd *cobra.Command, f runFlags, packages []string) error {
 		return err
 	}
 	if rep.Verdict == report.Fail {
-		return errGateFailed
+		return gate.ErrFailed
 	}
 	return nil
-}
-
-// measure runs the benchmarks on both revisions and reads their results. At each look of the
-// run, the verdicts under cfg say which benchmarks are still undecided and get more pairs.
-func measure(ctx context.Context, opts benchexec.Options, cfg *config.Config) (*benchexec.Result, *compare.Results, error) {
-	opts.Undecided = compare.Undecided(cfg)
-	res, err := benchexec.Run(ctx, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	results, err := compare.ReadRun(res.Base, res.Head)
-	if err != nil {
-		return nil, nil, err
-	}
-	return res, results, nil
-}
-
-// judge compares what a run measured under cfg, beside the recorded history h (nil for none),
-// in one pass: the run's warnings and those of reading the history come first in the report.
-func judge(res *benchexec.Result, results *compare.Results, cfg *config.Config, h *compare.History, historyWarnings []string) *report.Report {
-	rep, _ := results.Compare(cfg, compare.Extra{Run: &res.Run, History: h, Warnings: append(slices.Clone(res.Warnings), historyWarnings...)})
-	return rep
 }
 
 func overhead(run *report.Run) float64 {
@@ -195,21 +166,4 @@ func progressFor(w io.Writer) benchexec.Progress {
 		return benchexec.BarProgress(w)
 	}
 	return benchexec.LineProgress(w)
-}
-
-// writeOut writes the raw results, the report and its markdown into dir.
-func writeOut(dir string, res *benchexec.Result, rep *report.Report) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	var md bytes.Buffer
-	if err := comment.Markdown(&md, rep); err != nil {
-		return err
-	}
-	return errors.Join(
-		os.WriteFile(filepath.Join(dir, "base.txt"), res.Base, 0o644),
-		os.WriteFile(filepath.Join(dir, "head.txt"), res.Head, 0o644),
-		os.WriteFile(filepath.Join(dir, "report.md"), md.Bytes(), 0o644),
-		report.WriteFile(filepath.Join(dir, "report.json"), rep),
-	)
 }

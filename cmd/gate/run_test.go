@@ -16,11 +16,25 @@ import (
 )
 
 // gate runs the command line in dir and returns the exit status and outputs.
-func gate(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+func runGate(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	t.Chdir(dir)
+	return runIn(t, nil, args...)
+}
+
+// runner is what a GitHub Actions runner sets in a step's environment, on top of this process's.
+type runner map[string]string
+
+// runIn runs gate with args in this process's environment and env's variables, in the current
+// directory: tests that need no directory of their own can run in parallel.
+func runIn(t *testing.T, env runner, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	environ := os.Environ()
+	for k, v := range env {
+		environ = append(environ, k+"="+v) // the last of a name wins, in gate and in its children
+	}
 	var out, errOut bytes.Buffer
-	code = run(args, nil, &out, &errOut)
+	code = run(args, nil, &out, &errOut, environ)
 	return code, out.String(), errOut.String()
 }
 
@@ -55,7 +69,7 @@ func TestRunEndToEnd(t *testing.T) {
 	head := gittest.Commit(t, repo, "head")
 	out := t.TempDir()
 
-	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "1000x", "--out", out)
+	code, stdout, stderr := runGate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "1000x", "--out", out)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
 	}
@@ -116,7 +130,7 @@ func TestRunIdenticalTrees(t *testing.T) {
 	gittest.WriteFiles(t, repo, map[string]string{"README": "only the docs changed\n"})
 	head := gittest.Commit(t, repo, "docs")
 	out := t.TempDir()
-	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "1000x", "--out", out)
+	code, stdout, stderr := runGate(t, repo, "run", "--base", base, "--head", head, "--count", "16", "--benchtime", "1000x", "--out", out)
 	if code != exitPass {
 		t.Errorf("exit %d, want %d\n%s\n%s", code, exitPass, stdout, stderr)
 	}
@@ -173,7 +187,7 @@ func TestRunWorkingTree(t *testing.T) {
 	base := gittest.Commit(t, repo, "base")
 	gittest.WriteFiles(t, repo, tiny(60000, "")) // uncommitted: three times the work
 	out := t.TempDir()
-	code, stdout, stderr := gate(t, repo, "run", "--base", "HEAD", "--count", "6", "--benchtime", "2000x", "--out", out)
+	code, stdout, stderr := runGate(t, repo, "run", "--base", "HEAD", "--count", "6", "--benchtime", "2000x", "--out", out)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
 	}
@@ -193,7 +207,7 @@ func TestRunHeadDoesNotCompile(t *testing.T) {
 	base := gittest.Commit(t, repo, "base")
 	gittest.WriteFiles(t, repo, tiny(1000, "func broken() { undefinedThing() }\n"))
 	head := gittest.Commit(t, repo, "broken")
-	code, stdout, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "1x")
+	code, stdout, stderr := runGate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "1x")
 	if code != exitError {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitError, stdout, stderr)
 	}
@@ -210,7 +224,7 @@ func TestRunBaseDoesNotCompile(t *testing.T) {
 	gittest.WriteFiles(t, repo, tiny(1000, ""))
 	head := gittest.Commit(t, repo, "fixed")
 	out := t.TempDir()
-	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out)
+	code, _, stderr := runGate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out)
 	if code != exitPass {
 		t.Fatalf("exit %d, want %d\n%s", code, exitPass, stderr)
 	}
@@ -230,7 +244,7 @@ func TestRunNewBenchmark(t *testing.T) {
 	gittest.WriteFiles(t, repo, tiny(1000, "func BenchmarkB(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tsink += spin(10)\n\t}\n}\n"))
 	head := gittest.Commit(t, repo, "add B")
 	out := t.TempDir()
-	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out, "--config", looseTime(t))
+	code, _, stderr := runGate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--out", out, "--config", looseTime(t))
 	if code != exitPass {
 		t.Fatalf("exit %d, want %d\n%s", code, exitPass, stderr)
 	}
@@ -263,7 +277,7 @@ func TestRunPanic(t *testing.T) {
 			gittest.WriteFiles(t, repo, tiny(1000, second))
 			head := gittest.Commit(t, repo, "head")
 			out := t.TempDir()
-			code, _, stderr := gate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--interleave", tc.interleave, "--out", out)
+			code, _, stderr := runGate(t, repo, "run", "--base", base, "--head", head, "--count", "4", "--benchtime", "10x", "--interleave", tc.interleave, "--out", out)
 			want := exitFail // the change broke a benchmark
 			if side == "base" {
 				want = exitPass // the change fixed one
@@ -323,7 +337,7 @@ func BenchmarkHang(b *testing.B) {
 	base := gittest.Commit(t, repo, "base")
 	out := t.TempDir()
 	start := time.Now()
-	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "4", "--benchtime", "10x", "--timeout", "2s", "--out", out, "--config", looseTime(t))
+	code, _, stderr := runGate(t, repo, "run", "--base", base, "--head", base, "--count", "4", "--benchtime", "10x", "--timeout", "2s", "--out", out, "--config", looseTime(t))
 	if took := time.Since(start); took > 60*time.Second {
 		t.Errorf("the run took %v; the timeout did not stop the hanging benchmark", took)
 	}
@@ -369,11 +383,11 @@ func TestRunBudget(t *testing.T) {
 	base := gittest.Commit(t, repo, "base")
 	// Build once first, so that the budgeted run's build comes from the cache and takes little
 	// of the budget.
-	if code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "1", "--benchtime", "1x"); code != exitPass {
+	if code, _, stderr := runGate(t, repo, "run", "--base", base, "--head", base, "--count", "1", "--benchtime", "1x"); code != exitPass {
 		t.Fatalf("warm-up: exit %d\n%s", code, stderr)
 	}
 	out := t.TempDir()
-	code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "10", "--benchtime", "1x", "--budget", "5500ms", "--out", out)
+	code, _, stderr := runGate(t, repo, "run", "--base", base, "--head", base, "--count", "10", "--benchtime", "1x", "--budget", "5500ms", "--out", out)
 	if code != exitPass {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -381,7 +395,7 @@ func TestRunBudget(t *testing.T) {
 	if r.Run.Rounds != 2 || r.Run.Count != 10 {
 		t.Errorf("%d of %d rounds ran, want 2 of 10", r.Run.Rounds, r.Run.Count)
 	}
-	if !strings.Contains(strings.Join(r.Warnings, "\n"), "budget (--budget) allowed 2 of 10 rounds") {
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), "budget allowed 2 of 10 rounds") {
 		t.Errorf("no budget warning: %q", r.Warnings)
 	}
 	for _, c := range r.Comparisons {
@@ -425,7 +439,7 @@ func BenchmarkEnv(b *testing.B) {
 `,
 	})
 	base := gittest.Commit(t, repo, "base")
-	if code, _, stderr := gate(t, repo, "run", "--base", base, "--head", base, "--count", "1", "--benchtime", "1x"); code != exitPass {
+	if code, _, stderr := runGate(t, repo, "run", "--base", base, "--head", base, "--count", "1", "--benchtime", "1x"); code != exitPass {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	data, err := os.ReadFile(envFile)
@@ -456,7 +470,7 @@ func TestRunDefaultBase(t *testing.T) {
 	gittest.Commit(t, repo, "main moves on")
 	gittest.Git(t, repo, "checkout", "-q", "feature")
 	out := t.TempDir()
-	if code, _, stderr := gate(t, repo, "run", "--count", "1", "--benchtime", "1x", "--out", out); code != exitPass {
+	if code, _, stderr := runGate(t, repo, "run", "--count", "1", "--benchtime", "1x", "--out", out); code != exitPass {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	r := readReport(t, out)
@@ -478,7 +492,7 @@ func TestRunShallowClone(t *testing.T) {
 		t.Fatalf("the clone is not shallow: %s", out)
 	}
 	out := t.TempDir()
-	code, _, stderr := gate(t, clone, "run", "--base", "HEAD~1", "--count", "1", "--benchtime", "1x", "--out", out)
+	code, _, stderr := runGate(t, clone, "run", "--base", "HEAD~1", "--count", "1", "--benchtime", "1x", "--out", out)
 	if code != exitPass {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -493,7 +507,7 @@ func TestRunNoSuchRevision(t *testing.T) {
 	repo := gittest.NewRepo(t)
 	gittest.WriteFiles(t, repo, tiny(1000, ""))
 	gittest.Commit(t, repo, "base")
-	code, _, stderr := gate(t, repo, "run", "--base", "no-such-branch", "--count", "1")
+	code, _, stderr := runGate(t, repo, "run", "--base", "no-such-branch", "--count", "1")
 	if code != exitError || !strings.Contains(stderr, `revision "no-such-branch" is not a commit in this repository`) {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
@@ -514,7 +528,7 @@ func TestRunModuleInSubdirectory(t *testing.T) {
 	gittest.WriteFiles(t, repo, files)
 	head := gittest.Commit(t, repo, "slower")
 	out := t.TempDir()
-	code, _, stderr := gate(t, filepath.Join(repo, "mod"), "run", "--base", base, "--head", head, "--count", "8", "--benchtime", "2000x", "--out", out)
+	code, _, stderr := runGate(t, filepath.Join(repo, "mod"), "run", "--base", base, "--head", head, "--count", "8", "--benchtime", "2000x", "--out", out)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s", code, exitFail, stderr)
 	}

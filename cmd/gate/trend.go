@@ -4,20 +4,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"sort"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/benchgate/benchgate/internal/baseline"
-	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/comment"
+	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/trend"
 )
 
-func newTrend() *cobra.Command {
+func newTrend(env environment) *cobra.Command {
 	var format, branch, remote, charts string
 	cmd := &cobra.Command{
 		Use:   "trend [flags] FILE...",
@@ -42,15 +39,14 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 				if len(files) > 0 {
 					return usageError{errors.New("give result files or --branch, not both")}
 				}
-				s := &baseline.Store{Dir: ".", Remote: remote, Branch: branch, Env: benchexec.ChildEnv(os.Environ())}
-				recs, warnings, err := s.History(cmd.Context())
+				h, err := gate.ReadHistory(cmd.Context(), baseline.Open(".", remote, branch, env), 0)
 				if err != nil {
 					return err
 				}
-				for _, w := range warnings {
+				for _, w := range h.Warnings {
 					fmt.Fprintf(cmd.ErrOrStderr(), "gate: warning: %s\n", w)
 				}
-				inputs = historyOf(recs)
+				inputs = h.Commits()
 			} else {
 				for _, f := range files {
 					data, err := os.ReadFile(f)
@@ -60,10 +56,10 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 					inputs = append(inputs, trend.Commit{Name: f, Results: data})
 				}
 			}
-			if len(inputs) < 10 {
-				return usageError{fmt.Errorf("trend needs the results of at least 10 commits (5 on each side of a step), got %d", len(inputs))}
+			if len(inputs) < trend.MinCommits {
+				return usageError{fmt.Errorf("trend needs the results of at least %d commits (5 on each side of a step), got %d", trend.MinCommits, len(inputs))}
 			}
-			steps, series, err := findSteps(inputs)
+			steps, series, err := trend.FindSteps(inputs)
 			if err != nil {
 				return err
 			}
@@ -85,7 +81,7 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 				enc.SetIndent("", "  ")
 				return enc.Encode(steps)
 			}
-			return printSteps(cmd.OutOrStdout(), steps, len(inputs))
+			return comment.Steps(cmd.OutOrStdout(), steps)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output `format`: text or json")
@@ -93,66 +89,4 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 	cmd.Flags().StringVar(&remote, "remote", "origin", "the `remote` of the data branch")
 	cmd.Flags().StringVar(&charts, "charts", "", "also draw each series, with its change points, as an SVG in `dir`/charts, with `dir`/index.html listing them")
 	return cmd
-}
-
-// step is one change point of one benchmark's history.
-type step struct {
-	Config        map[string]string `json:"config,omitempty"`
-	Benchmark     string            `json:"benchmark"`
-	Unit          string            `json:"unit"`
-	Index         int               `json:"index"`
-	File          string            `json:"file"`
-	Before        float64           `json:"before"`
-	After         float64           `json:"after"`
-	ChangePercent float64           `json:"change_percent"`
-	P             float64           `json:"p"`
-	// Worse is true when the step goes the unit's worse way (slower, bigger, fewer per second).
-	Worse bool `json:"worse"`
-}
-
-// findSteps finds the steps of every series of the history; it returns the series too, with
-// their change points, for charts.
-func findSteps(history []trend.Commit) ([]step, []*trend.Series, error) {
-	series, err := trend.Build(history)
-	if err != nil {
-		return nil, nil, err
-	}
-	var steps []step
-	for _, ser := range series {
-		ser.Detect(trend.Options{Seed: 1})
-		for _, cp := range ser.Changes {
-			up := cp.After > cp.Before
-			at := ser.First + cp.Index
-			steps = append(steps, step{
-				Config: ser.Config, Benchmark: ser.Benchmark, Unit: ser.Unit,
-				Index: at, File: history[at].Name,
-				Before: cp.Before, After: cp.After, ChangePercent: 100 * cp.Change(), P: cp.P,
-				Worse: ser.Better == "lower" && up || ser.Better == "higher" && !up,
-			})
-		}
-	}
-	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Index < steps[j].Index })
-	return steps, series, nil
-}
-
-func printSteps(w io.Writer, steps []step, commits int) error {
-	if len(steps) == 0 {
-		_, err := fmt.Fprintf(w, "no step in %d commits\n", commits)
-		return err
-	}
-	for _, s := range steps {
-		way := "better"
-		if s.Worse {
-			way = "WORSE"
-		}
-		name := s.Benchmark
-		if pkg := s.Config["pkg"]; pkg != "" {
-			name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
-		}
-		if _, err := fmt.Fprintf(w, "%s %s: %+.1f%% (%s) at %s (commit %d of %d), p=%.3f\n",
-			comment.Printable(name), s.Unit, s.ChangePercent, way, s.File, s.Index+1, commits, s.P); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/gittest"
+	"github.com/benchgate/benchgate/internal/trend"
 )
 
 // TestTrend gives gate trend 20 commits' results: A gets 30% slower at commit 13 and stays so, B
@@ -37,7 +38,7 @@ func TestTrend(t *testing.T) {
 		gittest.WriteFiles(t, dir, map[string]string{name: b.String()})
 		files = append(files, filepath.Join(dir, name))
 	}
-	code, stdout, stderr := gate(t, dir, append([]string{"trend"}, files...)...)
+	code, stdout, stderr := runGate(t, dir, append([]string{"trend"}, files...)...)
 	if code != exitPass {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -52,11 +53,12 @@ func TestTrend(t *testing.T) {
 		t.Errorf("second step: %s", lines[1])
 	}
 
-	code, stdout, _ = gate(t, dir, append([]string{"trend", "--format", "json"}, files...)...)
-	var steps []step
-	if err := json.Unmarshal([]byte(stdout), &steps); err != nil || code != exitPass || len(steps) != 2 {
+	code, stdout, _ = runGate(t, dir, append([]string{"trend", "--format", "json"}, files...)...)
+	var doc trend.Steps
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil || code != exitPass || doc.SchemaVersion != trend.StepsVersion || doc.Commits != 20 || len(doc.Steps) != 2 {
 		t.Fatalf("json: exit %d, %v, %s", code, err, stdout)
 	}
+	steps := doc.Steps
 	// 2% noise on each commit's median: the sizes come out within a few points of the truth.
 	if s := steps[0]; s.Index != 7 || s.Worse || s.ChangePercent > -20 || s.ChangePercent < -30 {
 		t.Errorf("B's step: %+v, want about -25%% at index 7", s)
@@ -66,7 +68,7 @@ func TestTrend(t *testing.T) {
 	}
 
 	charts := filepath.Join(t.TempDir(), "site")
-	if code, _, stderr := gate(t, dir, append([]string{"trend", "--charts", charts}, files...)...); code != exitPass {
+	if code, _, stderr := runGate(t, dir, append([]string{"trend", "--charts", charts}, files...)...); code != exitPass {
 		t.Fatalf("--charts: exit %d\n%s", code, stderr)
 	}
 	page, err := os.ReadFile(filepath.Join(charts, "index.html"))
@@ -79,7 +81,7 @@ func TestTrend(t *testing.T) {
 		}
 	}
 
-	if code, _, stderr := gate(t, dir, "trend", files[0], files[1]); code != exitError || !strings.Contains(stderr, "at least 10 commits") {
+	if code, _, stderr := runGate(t, dir, "trend", files[0], files[1]); code != exitError || !strings.Contains(stderr, "at least 10 commits") {
 		t.Errorf("two files: exit %d\n%s", code, stderr)
 	}
 }

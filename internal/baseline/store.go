@@ -79,19 +79,29 @@ type Store struct {
 	// rejected push (default 1s), doubled after each further one, with jitter.
 	Attempts int
 	Backoff  time.Duration
-	// Pages, when set, makes the static site published beside the records (index.html and
-	// charts/, see SitePaths) from the records the write leaves, oldest first, in commit order;
-	// Add replaces the previous site with it in the same commit, so the site always shows the
-	// records next to it.
-	Pages func(recs []Record) (map[string][]byte, error)
-	// PagesRecords, when above 0, gives Pages only that many of the newest records, so that a
-	// write reads no more of a long history than the site shows.
-	PagesRecords int
+	// Site, when set, is published beside the records: Add replaces the previous site with
+	// the one made of the records the write leaves, in the same commit, so the site always
+	// shows the records next to it.
+	Site *Site
 }
 
-// SitePaths are the paths of the data branch that belong to the published site: Add's Pages
-// writes only these, and replaces all of them.
-var SitePaths = []string{"index.html", ".nojekyll", "charts/"}
+// Site is a static site on the data branch, made from its records.
+type Site struct {
+	// Paths are the paths of the data branch that belong to the site ("dir/" for a folder):
+	// Make may write only these, and every write replaces all of them.
+	Paths []string
+	// Make makes the site's files, by path, from records oldest first, in commit order.
+	Make func(recs []Record) (map[string][]byte, error)
+	// Records, when above 0, gives Make only that many of the newest records, so that a write
+	// reads no more of a long history than the site shows.
+	Records int
+}
+
+// Open is the data branch branch of the repository at dir, pushed to remote; its git commands
+// run with env (less credentials, see procenv).
+func Open(dir, remote, branch string, env []string) *Store {
+	return &Store{Dir: dir, Remote: remote, Branch: branch, Env: env}
+}
 
 var shaRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 
@@ -253,9 +263,9 @@ func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, 
 		entries = slices.DeleteFunc(entries, func(e Entry) bool { return gone[e.SHA] })
 		message += fmt.Sprintf(" (dropped %d old records, keeping %d)", len(dropped), len(entries))
 	}
-	if s.Pages != nil {
+	if s.Site != nil {
 		// The newest records in commit order: the new one from memory, the others from tip.
-		shown := s.newest(ctx, slices.Clone(entries), s.PagesRecords)
+		shown := s.newest(ctx, slices.Clone(entries), s.Site.Records)
 		var shas []string
 		for _, e := range shown {
 			if e.SHA != rec.Commit.SHA {
@@ -298,13 +308,13 @@ func (s *Store) build(ctx context.Context, tip string, rec Record, data []byte, 
 	return s.git(ctx, nil, args...)
 }
 
-// publish replaces the site in the temporary index with the one Pages makes of recs.
+// publish replaces the site in the temporary index with the one the Site makes of recs.
 func (s *Store) publish(ctx context.Context, env []string, recs []Record) error {
-	files, err := s.Pages(recs)
+	files, err := s.Site.Make(recs)
 	if err != nil {
 		return fmt.Errorf("making the site: %w", err)
 	}
-	old, err := s.git(ctx, env, append([]string{"ls-files", "--"}, SitePaths...)...)
+	old, err := s.git(ctx, env, append([]string{"ls-files", "--"}, s.Site.Paths...)...)
 	if err != nil {
 		return err
 	}
@@ -315,8 +325,8 @@ func (s *Store) publish(ctx context.Context, env []string, recs []Record) error 
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {
-		if !onSite(name) {
-			return fmt.Errorf("making the site: %s is not a path of the site (%s)", name, strings.Join(SitePaths, ", "))
+		if !s.Site.owns(name) {
+			return fmt.Errorf("making the site: %s is not a path of the site (%s)", name, strings.Join(s.Site.Paths, ", "))
 		}
 		names = append(names, name)
 	}
@@ -329,8 +339,9 @@ func (s *Store) publish(ctx context.Context, env []string, recs []Record) error 
 	return nil
 }
 
-func onSite(name string) bool {
-	for _, p := range SitePaths {
+// owns tells whether name is one of the site's paths.
+func (site *Site) owns(name string) bool {
+	for _, p := range site.Paths {
 		if name == p || strings.HasSuffix(p, "/") && strings.HasPrefix(name, p) && !strings.Contains(name, "..") {
 			return true
 		}

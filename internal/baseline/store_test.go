@@ -43,7 +43,9 @@ func record(i int) Record {
 }
 
 func store(dir string) *Store {
-	return &Store{Dir: dir, Remote: "origin", Branch: "benchgate-data", Env: os.Environ(), Backoff: 20 * time.Millisecond}
+	s := Open(dir, "origin", "benchgate-data", os.Environ())
+	s.Backoff = 20 * time.Millisecond
+	return s
 }
 
 func TestLayout(t *testing.T) {
@@ -223,7 +225,8 @@ func TestPages(t *testing.T) {
 	s := store(clone)
 	ctx := context.Background()
 	var seen []int
-	s.Pages = func(recs []Record) (map[string][]byte, error) {
+	s.Site = &Site{Paths: []string{"index.html", ".nojekyll", "charts/"}}
+	s.Site.Make = func(recs []Record) (map[string][]byte, error) {
 		seen = append(seen, len(recs))
 		files := map[string][]byte{"index.html": []byte(fmt.Sprintf("%d records, newest %s", len(recs), recs[len(recs)-1].Commit.Subject)), ".nojekyll": {}}
 		// One chart per record's subject: the first record's chart goes when retention drops it.
@@ -246,11 +249,11 @@ func TestPages(t *testing.T) {
 		t.Errorf("index.html: %q", page)
 	}
 	if fmt.Sprint(seen) != "[1 2 2]" {
-		t.Errorf("Pages saw %v records, want [1 2 2]", seen)
+		t.Errorf("the site saw %v records, want [1 2 2]", seen)
 	}
 
 	tip := gittest.Git(t, bare, "rev-parse", "benchgate-data")
-	s.Pages = func([]Record) (map[string][]byte, error) {
+	s.Site.Make = func([]Record) (map[string][]byte, error) {
 		return map[string][]byte{"records/" + sha(2) + ".json": []byte("{}")}, nil
 	}
 	if err := s.Add(ctx, record(4), Retention{}); err == nil || !strings.Contains(err.Error(), "is not a path of the site") {
@@ -331,7 +334,7 @@ func TestIndexRepairs(t *testing.T) {
 }
 
 // TestRecent reads the newest records only: an old record that is broken is not read, so it is
-// no warning, and Pages is given the newest PagesRecords records.
+// no warning, and the site is made of its newest Records records.
 func TestRecent(t *testing.T) {
 	bare, clone := origin(t)
 	s := store(clone)
@@ -350,8 +353,8 @@ func TestRecent(t *testing.T) {
 		t.Errorf("Recent(0) warnings: %q", warnings)
 	}
 	var shown []string
-	s.PagesRecords = 3
-	s.Pages = func(recs []Record) (map[string][]byte, error) {
+	s.Site = &Site{Paths: []string{"index.html"}, Records: 3}
+	s.Site.Make = func(recs []Record) (map[string][]byte, error) {
 		for _, r := range recs {
 			shown = append(shown, r.Commit.Subject)
 		}
@@ -361,6 +364,6 @@ func TestRecent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := strings.Join(shown, ", "); got != "change 4, change 5, change 6" {
-		t.Errorf("Pages was given %s", got)
+		t.Errorf("the site was made of %s", got)
 	}
 }

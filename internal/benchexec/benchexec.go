@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/procenv"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/sysinfo"
 )
@@ -116,7 +117,7 @@ func (e *BuildError) Error() string {
 func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	start := time.Now()
 	opts = withDefaults(opts)
-	env := ChildEnv(opts.Env)
+	env := procenv.Child(opts.Env)
 	progress := opts.Progress
 	if progress == nil {
 		progress = silent{}
@@ -170,7 +171,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	if len(jobs) == 0 {
-		return nil, fmt.Errorf("no benchmarks match --bench %q in %s on either side", opts.Bench, strings.Join(opts.Packages, " "))
+		return nil, fmt.Errorf("no benchmarks match the bench expression %q in %s on either side", opts.Bench, strings.Join(opts.Packages, " "))
 	}
 	buildStart := time.Now()
 	progress.Building(len(jobs))

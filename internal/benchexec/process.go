@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"syscall"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/procenv"
 )
 
 // maxOutput caps what one benchmark process may print: past it the output is cut with a warning
@@ -87,7 +89,7 @@ func runBinary(ctx context.Context, env []string, dir, path string, args []strin
 		defer cancel()
 	}
 	cmd := exec.CommandContext(pctx, path, args...)
-	cmd.Dir, cmd.Env = dir, env
+	cmd.Dir, cmd.Env = dir, procenv.Child(env) // Run filtered it already; untrusted code gets no credential whoever calls
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	// A child that keeps the output pipes open must not keep Wait waiting.
@@ -116,7 +118,7 @@ func runBinary(ctx context.Context, env []string, dir, path string, args []strin
 	}
 	switch {
 	case errors.Is(pctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil:
-		o.failure = fmt.Sprintf("killed after the %v timeout (--timeout)", timeout)
+		o.failure = fmt.Sprintf("killed after the %v timeout", timeout)
 	case ctx.Err() != nil:
 		o.failure = "cancelled"
 	case err != nil:

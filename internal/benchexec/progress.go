@@ -48,7 +48,7 @@ func (l *lines) Building(n int) { fmt.Fprintf(l.w, "building %d test binaries\n"
 
 func (l *lines) Start(rounds, procs int, seed uint64) {
 	l.rounds, l.start, l.from = rounds, time.Now(), 1
-	fmt.Fprintf(l.w, "running %d rounds of %d benchmark processes, shuffled with --seed %d\n", rounds, procs, seed)
+	fmt.Fprintf(l.w, "running %d rounds of %d benchmark processes, shuffled with seed %d\n", rounds, procs, seed)
 }
 
 func (l *lines) Ran(int, string, string) {}
@@ -77,7 +77,7 @@ type bar struct {
 func (b *bar) Building(n int) { fmt.Fprintf(b.w, "building %d test binaries\n", n) }
 
 func (b *bar) Start(rounds, procs int, seed uint64) {
-	fmt.Fprintf(b.w, "shuffled with --seed %d\n", seed)
+	fmt.Fprintf(b.w, "shuffled with seed %d\n", seed)
 	b.bar = progressbar.NewOptions(rounds*procs,
 		progressbar.OptionSetWriter(b.w),
 		progressbar.OptionSetDescription(fmt.Sprintf("round 1/%d", rounds)),

@@ -242,7 +242,7 @@ func (s *schedule) round(ctx context.Context, round int, only []report.Func, sta
 	}
 	if next := s.estimate(only); s.opts.Budget > 0 && next > 0 && time.Since(start)+next > s.opts.Budget {
 		if only == nil {
-			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget (--budget) allowed %d of %d rounds: another would take about %v more; benchmarks with too few samples are inconclusive", s.opts.Budget, round-1, s.opts.Count, next.Round(time.Second)))
+			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget allowed %d of %d rounds: another would take about %v more; benchmarks with too few samples are inconclusive", s.opts.Budget, round-1, s.opts.Count, next.Round(time.Second)))
 		} else {
 			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget ended the extra rounds after round %d: %d benchmarks were still undecided", s.opts.Budget, round-1, len(only)))
 		}

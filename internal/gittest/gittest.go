@@ -28,12 +28,21 @@ func Git(t testing.TB, dir string, args ...string) string {
 // the toolchain it is, without GOFLAGS from outside.
 func NewRepo(t testing.TB) string {
 	t.Helper()
-	repo := t.TempDir()
-	Git(t, repo, "init", "-q")
-	t.Setenv("TMPDIR", t.TempDir())
-	t.Setenv("GOTOOLCHAIN", "local")
-	t.Setenv("GOFLAGS", "")
+	repo, env := NewIsolatedRepo(t)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
 	return repo
+}
+
+// NewIsolatedRepo is NewRepo for tests that run in parallel, which may not change the process's
+// environment: it returns the variables that isolate what runs in the repository, for the test
+// to give the processes it starts.
+func NewIsolatedRepo(t testing.TB) (repo string, env map[string]string) {
+	t.Helper()
+	repo = t.TempDir()
+	Git(t, repo, "init", "-q")
+	return repo, map[string]string{"TMPDIR": t.TempDir(), "GOTOOLCHAIN": "local", "GOFLAGS": ""}
 }
 
 // WriteFiles writes files (slash-separated path → content) under dir.
@@ -81,10 +90,17 @@ func Commit(t testing.TB, repo, msg string) string {
 // directory that NewRepo set up.
 func CheckClean(t testing.TB, repo string) {
 	t.Helper()
+	CheckCleanIn(t, repo, os.Getenv("TMPDIR"))
+}
+
+// CheckCleanIn is CheckClean for a test that gave its processes the temporary directory tmp
+// (see NewIsolatedRepo).
+func CheckCleanIn(t testing.TB, repo, tmp string) {
+	t.Helper()
 	if wts := Git(t, repo, "worktree", "list"); strings.Count(wts, "\n") > 0 {
 		t.Errorf("worktrees left behind:\n%s", wts)
 	}
-	entries, err := os.ReadDir(os.Getenv("TMPDIR"))
+	entries, err := os.ReadDir(tmp)
 	if err != nil {
 		t.Fatal(err)
 	}

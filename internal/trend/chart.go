@@ -24,13 +24,18 @@ import (
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
+// SitePaths are the paths Site writes ("charts/" is a folder): a data branch that publishes the
+// site gives them to the store, which replaces all of them on every write.
+var SitePaths = []string{"index.html", ".nojekyll", "charts/"}
+
 // Site draws each series as an SVG, with its change points marked, and an index.html listing
-// them: a static site GitHub Pages can serve as it is. commits names the commits the series
-// index, for the steps' captions. Series that are zero throughout (B/op of a benchmark that
-// never allocates) are left out: a flat line at zero tells nothing. It returns the files by path:
-// "index.html" and "charts/<name>.svg".
+// them: a static site GitHub Pages can serve as it is (.nojekyll tells Pages to serve the files
+// as they are). commits names the commits the series index, for the steps' captions. Series
+// that are zero throughout (B/op of a benchmark that never allocates) are left out: a flat line
+// at zero tells nothing. It returns the files by path, all under SitePaths: "index.html",
+// ".nojekyll" and "charts/<name>.svg".
 func Site(all []*Series, commits []string) (map[string][]byte, error) {
-	files := map[string][]byte{}
+	files := map[string][]byte{".nojekyll": {}}
 	var names []string
 	var series []*Series
 	seen := map[string]int{}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -34,8 +35,13 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := []string{"charts/m.Step-8_sec_op.svg", "charts/m.Flat-8_B_op.svg"}
-	if len(files) != 3 {
-		t.Errorf("files: %d, want two charts and index.html (and no chart of zeros)", len(files))
+	if len(files) != 4 {
+		t.Errorf("files: %d, want two charts, index.html and .nojekyll (and no chart of zeros)", len(files))
+	}
+	for name := range files {
+		if !slices.ContainsFunc(SitePaths, func(p string) bool { return name == p || strings.HasSuffix(p, "/") && strings.HasPrefix(name, p) }) {
+			t.Errorf("%s is outside SitePaths %v", name, SitePaths)
+		}
 	}
 	for i, name := range names {
 		data, err := os.ReadFile(filepath.Join(dir, name))

@@ -39,9 +39,13 @@ type Series struct {
 	Changes []ChangePoint
 }
 
-// Key identifies a benchmark and unit across commits and reports.
-func Key(cfg map[string]string, benchmark, unit string) string {
-	return fmt.Sprint(cfg, "\x00", benchmark, "\x00", unit)
+// Key identifies a benchmark and unit across commits and reports. Config is the benchmark's
+// configuration printed with its keys in order, so that equal configurations give equal keys.
+type Key struct{ Config, Benchmark, Unit string }
+
+// KeyOf is the key of a benchmark and unit under a configuration.
+func KeyOf(cfg map[string]string, benchmark, unit string) Key {
+	return Key{fmt.Sprint(cfg), benchmark, unit}
 }
 
 // Title names the series as the terminal shows it: "pkg.Benchmark unit".
@@ -57,8 +61,8 @@ func (s *Series) Title() string {
 // unit, in the order they first appear. A benchmark that goes missing and comes back starts a
 // new series, and the newest is kept: a level is only comparable across commits without a gap.
 func Build(commits []Commit) ([]*Series, error) {
-	all := map[string]*Series{}
-	var order []string
+	all := map[Key]*Series{}
+	var order []Key
 	for i, c := range commits {
 		inputs := []compare.Input{{Name: c.Name, R: bytes.NewReader(c.Results), Side: compare.Head}}
 		if len(c.ParentResults) > 0 {
@@ -77,7 +81,7 @@ func Build(commits []Commit) ([]*Series, error) {
 			if sum == nil {
 				continue // only on the parent
 			}
-			key := Key(cmp.Config, cmp.Benchmark, cmp.Unit)
+			key := KeyOf(cmp.Config, cmp.Benchmark, cmp.Unit)
 			s := all[key]
 			if s == nil || s.First+len(s.Values) != i {
 				if s == nil {

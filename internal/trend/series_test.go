@@ -51,7 +51,7 @@ func TestBuild(t *testing.T) {
 	if !math.IsNaN(a.Deltas[0]) || math.Abs(a.Deltas[3]-10) > 1e-9 || math.Abs(a.Deltas[4]-(99.0/110-1)*100) > 1e-9 {
 		t.Errorf("A's deltas %v, want NaN for the commits without a parent measurement, then +10%% and -10%%", a.Deltas)
 	}
-	if Key(a.Config, a.Benchmark, a.Unit) == Key(b.Config, b.Benchmark, b.Unit) {
+	if KeyOf(a.Config, a.Benchmark, a.Unit) == KeyOf(b.Config, b.Benchmark, b.Unit) {
 		t.Error("A and B share a key")
 	}
 

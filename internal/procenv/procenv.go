@@ -1,12 +1,14 @@
-package benchexec
+// Package procenv is the one policy for the environment of every process gate starts: git,
+// the go command, and above all the benchmark binaries, which run a pull request's untrusted
+// code. Child removes whatever looks like a credential, so a benchmark cannot read the token
+// that posts pull request comments; gitexec and benchexec apply it to every process they
+// start, whatever environment they are given.
+package procenv
 
 import "strings"
 
-// ChildEnv returns environ without the variables that look like credentials. Every process
-// gate starts (git, the go command, and above all the benchmark binaries, which run a pull
-// request's untrusted code) gets this environment, so a benchmark cannot read the token that
-// posts PR comments.
-func ChildEnv(environ []string) []string {
+// Child returns environ without the variables that look like credentials.
+func Child(environ []string) []string {
 	out := make([]string, 0, len(environ))
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")

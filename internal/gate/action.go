@@ -1,0 +1,369 @@
+package gate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/baseline"
+	"github.com/benchgate/benchgate/internal/benchexec"
+	"github.com/benchgate/benchgate/internal/comment"
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/ghactions"
+	"github.com/benchgate/benchgate/internal/ghapi"
+	"github.com/benchgate/benchgate/internal/gitexec"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/trend"
+)
+
+// ErrFailed is what the action returns when the gate's verdict fails the check: not an error
+// to print, only an exit status.
+var ErrFailed = errors.New("gate failed")
+
+// Action is one step of benchgate's GitHub Action.
+type Action struct {
+	Runtime *ghactions.Runtime
+	Env     ghactions.Env
+	Inputs  ghactions.Inputs
+	// Environ is the environment of the processes the action starts (git, go, the
+	// benchmarks), before credentials are removed from it.
+	Environ []string
+	// Log hears the rounds' progress.
+	Log io.Writer
+}
+
+// Run does what the event asks: on a pull request, measure it and report every way the action
+// can; on workflow_run, post the report a pull_request workflow measured (the fork-safe
+// setup); on a push to the default branch or a manual dispatch, record a baseline.
+func (a *Action) Run(ctx context.Context) error {
+	if runtime.GOOS != "linux" {
+		return fmt.Errorf("benchgate's action runs on Linux runners only (this is %s): use runs-on: ubuntu-latest", runtime.GOOS)
+	}
+	if a.Env.Workspace == "" || a.Env.EventPath == "" {
+		return errors.New("GITHUB_WORKSPACE and GITHUB_EVENT_PATH are not set: gate action runs as a GitHub Action step; on a laptop use gate run")
+	}
+	event, err := a.Env.Event()
+	if err != nil {
+		return err
+	}
+	switch a.Env.EventName {
+	case "pull_request_target":
+		if !a.Inputs.AllowTarget {
+			return errors.New("pull_request_target runs with a token that can write and with the repository's secrets, so measuring the pull request's code there is refused; use pull_request (with the fork-safe comment workflow), or set allow-pull-request-target: true if you accept the risk")
+		}
+		a.Runtime.Warningf("benchgate: measuring pull request code on pull_request_target, as allow-pull-request-target asks. That code runs with access to this repository's secrets and a token that can write; benchgate removes credential-like variables from the benchmarks' environment, but it cannot make untrusted code safe. Prefer pull_request with the fork-safe comment workflow.")
+		fallthrough
+	case "pull_request":
+		pr, err := ghapi.ParsePullRequestEvent(event)
+		if err != nil {
+			return err
+		}
+		return a.PullRequest(ctx, pr)
+	case "workflow_run":
+		run, err := ghapi.ParseWorkflowRunEvent(event)
+		if err != nil {
+			return err
+		}
+		path := a.Inputs.ReportPath
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(a.Env.Workspace, path)
+		}
+		return a.Comment(ctx, path, run)
+	case "push", "workflow_dispatch":
+		var push *ghapi.Push
+		if a.Env.EventName == "push" {
+			push, err = ghapi.ParsePushEvent(event)
+		} else {
+			push, err = ghapi.ParseDispatchEvent(event, a.Env.SHA)
+		}
+		if err != nil {
+			return err
+		}
+		if !push.OnDefaultBranch() {
+			a.Runtime.Noticef("benchgate: %s is not the default branch (%s); baselines record the default branch only, so nothing was recorded", push.Ref, push.DefaultBranch)
+			return nil
+		}
+		return a.Baseline(ctx, push)
+	}
+	return fmt.Errorf("benchgate's action does not handle %q events: run it on pull_request (and workflow_run for the fork-safe comment)", a.Env.EventName)
+}
+
+// checkout is the module the action measures, in the runner's checkout.
+type checkout struct {
+	dir     string
+	environ []string // with the workspace marked safe
+	cfg     *config.Config
+}
+
+// prepare finds the module's directory in a git checkout, its environment with the workspace
+// marked safe, and its config.
+func (a *Action) prepare(ctx context.Context) (checkout, error) {
+	c := checkout{dir: filepath.Join(a.Env.Workspace, a.Inputs.WorkingDir), environ: ghactions.WithSafeDirectory(a.Environ, a.Env.Workspace)}
+	if _, err := gitexec.Output(ctx, c.dir, c.environ, "rev-parse", "--git-dir"); err != nil {
+		return c, fmt.Errorf("no git repository at %s (%v): check the repository out first, with actions/checkout and fetch-depth: 0", c.dir, err)
+	}
+	cfgPath := a.Inputs.Config
+	if !filepath.IsAbs(cfgPath) {
+		cfgPath = filepath.Join(c.dir, cfgPath)
+	}
+	var err error
+	c.cfg, err = config.Load(cfgPath, a.Inputs.ConfigNamed)
+	return c, err
+}
+
+// runOptions are the measurement's options from the inputs, for base and head.
+func (a *Action) runOptions(c checkout, base, head string) benchexec.Options {
+	in := a.Inputs
+	return benchexec.Options{
+		Dir: c.dir, Base: base, Head: head, Packages: in.Packages, Bench: in.Bench,
+		Count: in.Count, MaxCount: in.MaxCount, Interleave: in.Interleave, Benchtime: in.Benchtime, Timeout: in.Timeout, Budget: in.Budget,
+		Env: c.environ, Progress: benchexec.LineProgress(a.Log),
+	}
+}
+
+func (a *Action) store(c checkout) *baseline.Store {
+	return baseline.Open(c.dir, "origin", a.Inputs.DataBranch, c.environ)
+}
+
+// PullRequest measures a pull request's head against its merge-base with the base, writes the
+// job summary, annotations, outputs and the results directory, posts or updates the sticky
+// comment, and returns ErrFailed when the gate fails and fail-on says so.
+func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
+	c, err := a.prepare(ctx)
+	if err != nil {
+		return err
+	}
+	opts := a.runOptions(c, pr.BaseSHA, pr.HeadSHA)
+	opts.MergeBase = true
+	m, err := Measure(ctx, MeasureOptions{Run: opts, Config: c.cfg})
+	if err != nil {
+		return err
+	}
+	history, err := ReadHistory(ctx, a.store(c), trend.Recent)
+	switch {
+	case errors.Is(err, baseline.ErrNoRemote):
+		a.Runtime.Infof("benchgate: no recorded history: %v", err)
+	case err == nil:
+		_, err = m.AttachHistory(history)
+	}
+	if err != nil && !errors.Is(err, baseline.ErrNoRemote) {
+		// The comparison stands on its own; the history only adds to it.
+		a.Runtime.Warningf("benchgate: %v; the comparison is reported without the history", err)
+	}
+	rep := m.Report
+	if err := m.WriteDir(filepath.Join(a.Env.Workspace, ghactions.ResultsDir)); err != nil {
+		return err
+	}
+	var summary bytes.Buffer
+	if err := comment.MarkdownWith(&summary, rep, comment.Options{MaxBytes: comment.SummaryLimit, RepoURL: a.Env.RepoURL()}); err != nil {
+		return err
+	}
+	a.publish(rep, summary.String())
+
+	if want := a.Inputs.Comment.Want(rep); want != ghactions.Skip {
+		url, err := a.post(ctx, a.Inputs.Token, pr.Number, pr.HeadSHA, rep, want == ghactions.Create)
+		switch {
+		case errors.Is(err, ghapi.ErrReadOnly):
+			a.Runtime.Warningf("benchgate: no comment posted: %v. The check's result stands. See the README's fork-safe setup.", err)
+		case errors.Is(err, ghapi.ErrStale):
+			a.Runtime.Noticef("benchgate: no comment posted: %v; the run for the newer commit reports.", err)
+		case err != nil:
+			a.Runtime.Warningf("benchgate: posting the comment failed: %v. The check's result stands.", err)
+		}
+		a.Runtime.SetOutput("comment-url", url)
+	}
+	if rep.Verdict == report.Fail && a.Inputs.FailOn == ghactions.FailOnRegression {
+		return ErrFailed
+	}
+	return nil
+}
+
+// Baseline measures a default-branch commit against its parent, on the same runner, and
+// records it on the data branch; the job summary shows the change from the parent and the
+// steps in the recorded history. A regression is reported, but a push is never failed for it.
+func (a *Action) Baseline(ctx context.Context, push *ghapi.Push) error {
+	c, err := a.prepare(ctx)
+	if err != nil {
+		return err
+	}
+	m, err := Measure(ctx, MeasureOptions{Run: a.runOptions(c, push.SHA+"^", push.SHA), Config: c.cfg})
+	if err != nil {
+		return err
+	}
+	if err := m.WriteDir(filepath.Join(a.Env.Workspace, ghactions.ResultsDir)); err != nil {
+		return err
+	}
+	branch := a.Inputs.DataBranch
+	verb := "recorded"
+	_, err = Record(ctx, RecordOptions{Store: a.store(c), Report: m.Report, Results: m.Exec.Head, ParentResults: m.Exec.Base, Keep: a.Inputs.Keep})
+	switch {
+	case errors.Is(err, baseline.ErrRecorded):
+		// A re-run: records are never overwritten, and the first measurement stands.
+		a.Runtime.Noticef("benchgate: %s is already recorded on %s; records are never overwritten", report.ShortSHA(push.SHA), branch)
+		verb = "already recorded"
+	case err != nil:
+		return fmt.Errorf("recording the baseline (the workflow needs permissions: contents: write): %w", err)
+	}
+	// The summary's steps are looked for in the newest records, those the charts show; the
+	// recorded change is put beside its history, the new record included.
+	history, err := ReadHistory(ctx, a.store(c), ChartWindow)
+	if err != nil {
+		return err
+	}
+	rep, err := m.AttachHistory(history)
+	if err != nil {
+		return err
+	}
+	var summary bytes.Buffer
+	fmt.Fprintf(&summary, "## benchgate: %s %s on %s\n\nAgainst its parent, on this runner:\n\n", verb, report.ShortSHA(push.SHA), branch)
+	if err := comment.MarkdownWith(&summary, rep, comment.Options{MaxBytes: comment.SummaryLimit / 2, RepoURL: a.Env.RepoURL()}); err != nil {
+		return err
+	}
+	summary.WriteString("\n### Steps in the recorded history\n\n")
+	if len(history.Records) < trend.MinCommits {
+		fmt.Fprintf(&summary, "%d commits recorded so far; steps are looked for from %d on.\n", len(history.Records), trend.MinCommits)
+	} else {
+		steps, _, err := trend.FindSteps(history.Commits())
+		if err != nil {
+			return err
+		}
+		var text bytes.Buffer
+		if err := comment.Steps(&text, steps); err != nil {
+			return err
+		}
+		// In a code block, as the terminal shows it; a backtick in a commit subject cannot end it.
+		fmt.Fprintf(&summary, "```\n%s```\n", strings.ReplaceAll(text.String(), "`", "'"))
+	}
+	fmt.Fprintf(&summary, "\nCharts of every benchmark, with their change points, are on %s (index.html, which GitHub Pages can serve from that branch).\n", branch)
+	a.publish(rep, summary.String())
+	return nil
+}
+
+// Comment posts a report that a pull_request workflow measured and uploaded, from a
+// workflow_run workflow whose token may comment: the second half of the fork-safe setup. The
+// report is untrusted: it is refused unless it validates and measured the event's head commit;
+// the pull request comes from the event, never from the report; the markdown is rendered here.
+func (a *Action) Comment(ctx context.Context, reportPath string, run *ghapi.WorkflowRun) error {
+	path := reportPath
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		path = filepath.Join(path, "report.json")
+	}
+	rep, err := report.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("refusing the report: %w", err)
+	}
+	if rep.Run == nil {
+		return fmt.Errorf("refusing the report %s: it was not measured by gate run or the action (no run section)", path)
+	}
+	if rep.Run.Head.SHA != run.HeadSHA {
+		return fmt.Errorf("refusing the report %s: it measured %s, but the workflow run is for %s", path, rep.Run.Head.SHA, run.HeadSHA)
+	}
+	pr, err := a.pullRequestOf(ctx, run)
+	if err != nil {
+		return err
+	}
+	a.Runtime.SetOutput("verdict", string(rep.Verdict))
+	want := a.Inputs.Comment.Want(rep)
+	if want == ghactions.Skip {
+		return nil
+	}
+	url, err := a.post(ctx, a.Inputs.Token, pr, run.HeadSHA, rep, want == ghactions.Create)
+	if errors.Is(err, ghapi.ErrStale) {
+		a.Runtime.Noticef("benchgate: no comment posted: %v; the run for the newer commit reports.", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	a.Runtime.SetOutput("comment-url", url)
+	return nil
+}
+
+// pullRequestOf finds the pull request of a workflow run: listed in the event with this head
+// SHA, or else looked up by the head repository's owner, branch and SHA.
+func (a *Action) pullRequestOf(ctx context.Context, run *ghapi.WorkflowRun) (int, error) {
+	for n, sha := range run.PullRequests {
+		if sha == run.HeadSHA {
+			return n, nil
+		}
+	}
+	client, err := ghapi.New(ghapi.Config{Token: a.Inputs.Token, APIURL: a.Env.APIURL, Repository: a.Env.Repository})
+	if err != nil {
+		return 0, err
+	}
+	return client.FindPullRequest(ctx, run.HeadOwner, run.HeadBranch, run.HeadSHA)
+}
+
+// post renders the report itself and posts it as the sticky comment. It returns the comment's
+// URL.
+func (a *Action) post(ctx context.Context, token string, pr int, headSHA string, rep *report.Report, create bool) (string, error) {
+	if token == "" {
+		return "", errors.New("no token: set the input token (the default is ${{ github.token }})")
+	}
+	client, err := ghapi.New(ghapi.Config{Token: token, APIURL: a.Env.APIURL, Repository: a.Env.Repository, Log: func(s string) { a.Runtime.Infof("benchgate: %s", s) }})
+	if err != nil {
+		return "", err
+	}
+	var body bytes.Buffer
+	if err := comment.MarkdownWith(&body, rep, comment.Options{MaxBytes: comment.CommentLimit, RepoURL: a.Env.RepoURL(), RestURL: a.Env.RunURL()}); err != nil {
+		return "", err
+	}
+	sticky, err := client.PostSticky(ctx, pr, a.Inputs.CommentKey, headSHA, body.String(), create)
+	if err != nil || sticky == nil {
+		return "", err
+	}
+	return sticky.URL, nil
+}
+
+// publish writes the job summary, the annotations and the outputs of a measured report.
+func (a *Action) publish(rep *report.Report, summary string) {
+	rt := a.Runtime
+	rt.AddStepSummary(summary)
+	rt.Annotate("error", "benchgate: regression", "regressions or failures", regressionLines(rep), maxAnnotations)
+	rt.Annotate("warning", "benchgate", "warnings", rep.Warnings, maxAnnotations)
+	rt.SetOutput("verdict", string(rep.Verdict))
+	rt.SetOutput("regressions", strconv.Itoa(rep.Counts[report.Regression]))
+	rt.SetOutput("improvements", strconv.Itoa(rep.Counts[report.Improvement]))
+	rt.SetOutput("report", filepath.Join(ghactions.ResultsDir, "report.json"))
+}
+
+// maxAnnotations is how many annotations of a kind a run adds: the worst first, then one that
+// says how many more there are.
+const maxAnnotations = 10
+
+// regressionLines are the head-only failures and the regressions, the largest first, each as an
+// annotation says it.
+func regressionLines(rep *report.Report) []string {
+	var regs []report.Comparison
+	for _, c := range rep.Comparisons {
+		if c.Verdict == report.Regression {
+			regs = append(regs, c)
+		}
+	}
+	sort.SliceStable(regs, func(i, j int) bool { return deltaSize(regs[i]) > deltaSize(regs[j]) })
+	var lines []string
+	for _, f := range rep.HeadOnlyFailures() {
+		lines = append(lines, fmt.Sprintf("%s failed on head in round %d: %s", f.Package, f.Round, f.Message))
+	}
+	for _, c := range regs {
+		cells := comment.Format(&c, rep.Settings.Alpha)
+		lines = append(lines, fmt.Sprintf("%s %s: %s → %s, %s (%s), threshold %s", c.Config["pkg"]+"."+c.Benchmark, c.Unit, cells.Base, cells.Head, cells.Delta, cells.Stat, comment.Threshold(c.ThresholdPercent)))
+	}
+	return lines
+}
+
+func deltaSize(c report.Comparison) float64 {
+	if c.DeltaPercent == nil {
+		return math.Inf(1)
+	}
+	return math.Abs(*c.DeltaPercent)
+}

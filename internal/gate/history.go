@@ -1,0 +1,94 @@
+package gate
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/benchgate/benchgate/internal/baseline"
+	"github.com/benchgate/benchgate/internal/compare"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/trend"
+)
+
+// ChartWindow is how many of the newest recorded commits the data branch's charts show: enough
+// to see the trend, while the site that each record rewrites stays small.
+const ChartWindow = 100
+
+// History is what a data branch recorded: its newest records, oldest first.
+type History struct {
+	// Branch is the data branch the records were read from.
+	Branch string
+	// Records are the records read, oldest first, in commit order.
+	Records []baseline.Record
+	// Warnings are the records that could not be read, each naming its file.
+	Warnings []string
+}
+
+// ReadHistory reads the newest n records (all for n = 0) of the store's data branch. A data
+// branch that does not exist yet is a history without records.
+func ReadHistory(ctx context.Context, store *baseline.Store, n int) (*History, error) {
+	recs, warnings, err := store.Recent(ctx, n)
+	if err != nil {
+		return nil, fmt.Errorf("reading the recorded history on %s: %w", store.Branch, err)
+	}
+	return &History{Branch: store.Branch, Records: recs, Warnings: warnings}, nil
+}
+
+// forComparisons puts each comparison beside its benchmark's series in the newest trend.Recent
+// records, all that a comparison's history and spread use; nil without records.
+func (h *History) forComparisons() (*compare.History, error) {
+	if h == nil || len(h.Records) == 0 {
+		return nil, nil
+	}
+	series, err := trend.Build(h.Commits())
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[trend.Key]*trend.Series{}
+	for _, s := range series {
+		byKey[trend.KeyOf(s.Config, s.Benchmark, s.Unit)] = s
+	}
+	recent := h.Records[max(0, len(h.Records)-trend.Recent):]
+	return &compare.History{
+		Source: report.HistorySource{Branch: h.Branch, Commits: len(recent), Newest: recent[len(recent)-1].Commit.SHA},
+		Of: func(c *report.Comparison) *report.History {
+			if s := byKey[trend.KeyOf(c.Config, c.Benchmark, c.Unit)]; s != nil {
+				return s.History()
+			}
+			return nil
+		},
+	}, nil
+}
+
+// Commits are the records as the trend package reads them, each named by its short SHA and
+// subject.
+func (h *History) Commits() []trend.Commit {
+	return commitsOf(h.Records)
+}
+
+func commitsOf(recs []baseline.Record) []trend.Commit {
+	out := make([]trend.Commit, len(recs))
+	for i, r := range recs {
+		out[i] = trend.Commit{Name: report.ShortSHA(r.Commit.SHA) + " " + r.Commit.Subject, Results: []byte(r.Results), ParentResults: []byte(r.ParentResults)}
+	}
+	return out
+}
+
+// site is the data branch's static site (see trend.Site) made of the records the store gives
+// it: the newest ChartWindow.
+var site = &baseline.Site{
+	Paths:   trend.SitePaths,
+	Records: ChartWindow,
+	Make: func(recs []baseline.Record) (map[string][]byte, error) {
+		commits := commitsOf(recs)
+		_, series, err := trend.FindSteps(commits)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, len(commits))
+		for i, c := range commits {
+			names[i] = c.Name
+		}
+		return trend.Site(series, names)
+	},
+}

@@ -1,0 +1,100 @@
+// Package gate holds benchgate's use cases, each one call from an options struct to a report:
+//
+//   - Measure runs a module's benchmarks on two revisions and judges them: run (benchexec),
+//     read and compare (compare), verdicts under the config; the undecided get extra pairs.
+//   - ReadHistory reads the data branch, and AttachHistory judges a measurement again beside
+//     it, so each comparison shows its recorded past and the config's noise-multiple applies.
+//   - Record stores a measured commit, with its parent's results, on the data branch, and
+//     republishes the branch's site of charts.
+//
+// The action's flows, one per GitHub event (PullRequest, Baseline, Comment), are made of these.
+// cmd/gate turns flags into options, calls one of them, and prints.
+package gate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/benchgate/benchgate/internal/benchexec"
+	"github.com/benchgate/benchgate/internal/comment"
+	"github.com/benchgate/benchgate/internal/compare"
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// MeasureOptions say what to measure and how to judge it.
+type MeasureOptions struct {
+	Run    benchexec.Options
+	Config *config.Config
+	// History, when not nil, is put beside each comparison (see AttachHistory).
+	History *History
+}
+
+// Measurement is what a run measured, and the report judged from it.
+type Measurement struct {
+	// Exec is the run: each side's raw results, how the run went, its warnings.
+	Exec *benchexec.Result
+	// Report is the judged report, the history's too when one is attached.
+	Report *report.Report
+
+	results *compare.Results
+	cfg     *config.Config
+}
+
+// Measure runs the benchmarks on both revisions, reads their results and judges them in one
+// pass. At each look of the run, the verdicts under the config say which benchmarks are still
+// undecided and get more pairs.
+func Measure(ctx context.Context, opts MeasureOptions) (*Measurement, error) {
+	opts.Run.Undecided = compare.Undecided(opts.Config)
+	res, err := benchexec.Run(ctx, opts.Run)
+	if err != nil {
+		return nil, err
+	}
+	results, err := compare.ReadRun(res.Base, res.Head)
+	if err != nil {
+		return nil, err
+	}
+	m := &Measurement{Exec: res, results: results, cfg: opts.Config}
+	if _, err := m.AttachHistory(opts.History); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// AttachHistory judges the measurement again, in one pass, beside the history h (nil for
+// none), and returns the new report, which is also m.Report. The run's warnings come first in
+// it, then those of reading the history.
+func (m *Measurement) AttachHistory(h *History) (*report.Report, error) {
+	x := compare.Extra{Run: &m.Exec.Run, Warnings: slices.Clone(m.Exec.Warnings)}
+	if h != nil {
+		ch, err := h.forComparisons()
+		if err != nil {
+			return nil, err
+		}
+		x.History, x.Warnings = ch, append(x.Warnings, h.Warnings...)
+	}
+	m.Report, _ = m.results.Compare(m.cfg, x)
+	return m.Report, nil
+}
+
+// WriteDir writes the raw results (base.txt, head.txt), the report (report.json) and its
+// markdown (report.md) into dir.
+func (m *Measurement) WriteDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var md bytes.Buffer
+	if err := comment.Markdown(&md, m.Report); err != nil {
+		return err
+	}
+	return errors.Join(
+		os.WriteFile(filepath.Join(dir, "base.txt"), m.Exec.Base, 0o644),
+		os.WriteFile(filepath.Join(dir, "head.txt"), m.Exec.Head, 0o644),
+		os.WriteFile(filepath.Join(dir, "report.md"), md.Bytes(), 0o644),
+		report.WriteFile(filepath.Join(dir, "report.json"), m.Report),
+	)
+}

@@ -1,0 +1,61 @@
+package trend
+
+import "sort"
+
+// StepsVersion is the version of the Steps document. It changes only when a field changes
+// meaning or goes away; fields may be added.
+const StepsVersion = 1
+
+// Steps is what gate trend finds in a history, as its JSON output gives it.
+type Steps struct {
+	SchemaVersion int `json:"schema_version"`
+	// Commits is the number of commits the history had.
+	Commits int    `json:"commits"`
+	Steps   []Step `json:"steps"`
+}
+
+// Step is one change point of one benchmark's series, placed on its commit.
+type Step struct {
+	Config    map[string]string `json:"config,omitempty"`
+	Benchmark string            `json:"benchmark"`
+	Unit      string            `json:"unit"`
+	// Index is the commit the new level starts at, counted from 0 in the history; File is that
+	// commit's name (a file, or a short SHA and subject).
+	Index         int     `json:"index"`
+	File          string  `json:"file"`
+	Before        float64 `json:"before"`
+	After         float64 `json:"after"`
+	ChangePercent float64 `json:"change_percent"`
+	P             float64 `json:"p"`
+	// Worse is true when the step goes the unit's worse way (slower, bigger, fewer per second).
+	Worse bool `json:"worse"`
+}
+
+// FindSteps builds the series of history and finds the steps of every one, ordered by commit.
+// It returns the series too, with their change points, for charts.
+func FindSteps(history []Commit) (Steps, []*Series, error) {
+	series, err := Build(history)
+	if err != nil {
+		return Steps{}, nil, err
+	}
+	steps := []Step{}
+	for _, ser := range series {
+		ser.Detect(Options{Seed: 1})
+		for _, cp := range ser.Changes {
+			up := cp.After > cp.Before
+			at := ser.First + cp.Index
+			steps = append(steps, Step{
+				Config: ser.Config, Benchmark: ser.Benchmark, Unit: ser.Unit,
+				Index: at, File: history[at].Name,
+				Before: cp.Before, After: cp.After, ChangePercent: 100 * cp.Change(), P: cp.P,
+				Worse: ser.Better == "lower" && up || ser.Better == "higher" && !up,
+			})
+		}
+	}
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Index < steps[j].Index })
+	return Steps{SchemaVersion: StepsVersion, Commits: len(history), Steps: steps}, series, nil
+}
+
+// MinCommits is the fewest commits a history needs for steps to be looked for: a level needs
+// at least 5 commits on each side of a step.
+const MinCommits = 10
