@@ -1,6 +1,7 @@
 package compare_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -151,5 +152,31 @@ func TestSidesFromData(t *testing.T) {
 	_, err := compare.Compare([]compare.Input{{Name: "one.txt", R: strings.NewReader(spread("A", 10, 100, "ns/op"))}}, config.Default())
 	if err == nil || !strings.Contains(err.Error(), "has no benchgate-side key") {
 		t.Errorf("one unlabelled file: error %v, want one that says the side key is missing", err)
+	}
+}
+
+// TestWarningsCapped gives a comparison more warnings from the run and the history than a
+// report may hold: the report keeps within report.MaxWarnings, says how many more there were,
+// and reads back, as a report that a reader refuses could never be posted.
+func TestWarningsCapped(t *testing.T) {
+	four := strings.Repeat("BenchmarkA 1 100 ns/op\n", 4)
+	res, err := compare.ReadRun([]byte("benchgate-side: base\n"+four), []byte("benchgate-side: head\n"+four))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var many []string
+	for i := range report.MaxWarnings + 500 {
+		many = append(many, fmt.Sprintf("run warning %d", i))
+	}
+	rep, _ := res.Compare(config.Default(), compare.Extra{Warnings: many})
+	if n := len(rep.Warnings); n != report.MaxWarnings || rep.Warnings[0] != "run warning 0" || rep.Warnings[n-1] != "501 more warnings not shown" {
+		t.Errorf("%d warnings, first %q, last %q", n, rep.Warnings[0], rep.Warnings[n-1])
+	}
+	var buf bytes.Buffer
+	if err := report.Write(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := report.Read(&buf, "report.json"); err != nil {
+		t.Errorf("the capped report does not read back: %v", err)
 	}
 }
