@@ -137,6 +137,24 @@ func TestBadInput(t *testing.T) {
 			err:  `new.txt: no benchmark results for head (expected lines like "BenchmarkName  1000  123 ns/op"); 10 problems in the input, the first: new.txt:6: benchgate-side is "left"; expected base or head`,
 		},
 		{
+			name: "name, configuration or unit a report cannot hold",
+			old:  good,
+			new: header + results("Foo", 10, 100, "ns/op") + "Benchmark 1 2 ns/op\n" +
+				"Benchmark" + strings.Repeat("y", 3000) + " 1 2 ns/op\n" + "BenchmarkFoo 1 2 ns/op 3 " + strings.Repeat("u", 3000) + "\n" +
+				"note: \xff\n" + results("Foo", 1, 100, "ns/op"),
+			warnings: []string{
+				"new.txt:15: the benchmark's name is empty",
+				"new.txt:16: the benchmark's name is empty, longer than 2048 bytes or not UTF-8; result skipped",
+				"new.txt:17: BenchmarkFoo: a unit is longer than 2048 bytes",
+				`new.txt:19: configuration key "note" or its value is longer than 2048 bytes or not UTF-8`,
+			},
+			check: func(t *testing.T, r *report.Report) {
+				if n := find(t, r, "Foo", "sec/op").Head.N(); n != 11 {
+					t.Errorf("head has %d samples, want the 11 that a report can hold", n)
+				}
+			},
+		},
+		{
 			name:     "configuration differs between sides",
 			old:      header + "note: fast path\n" + results("Foo", 10, 100, "ns/op"),
 			new:      good,

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/report"
@@ -127,6 +128,12 @@ func must(err error) {
 }
 
 func (c *Results) warn(msg string) {
+	// Warnings quote the input, which may be of any length and not UTF-8: keep each to what a
+	// report may hold (invalid bytes would grow threefold in its JSON).
+	msg = strings.ToValidUTF8(msg, "\uFFFD")
+	if len(msg) > report.MaxTextLen {
+		msg = strings.ToValidUTF8(msg[:report.MaxTextLen-len("…")], "") + "…"
+	}
 	if len(c.warnings) < report.MaxWarnings-1 {
 		c.warnings = append(c.warnings, msg)
 	} else {
@@ -179,6 +186,10 @@ func (c *Results) add(res *benchfmt.Result, fileSide string) bool {
 		} else {
 			c.warn(fmt.Sprintf("%s: %s is %q; expected base or head; result skipped", pos(), SideKey, side))
 		}
+		return false
+	}
+	if why := unreportable(res); why != "" {
+		c.warn(fmt.Sprintf("%s: %s; result skipped", pos(), why))
 		return false
 	}
 	checkValues(res, c.warn)
@@ -416,11 +427,41 @@ func (g *lineGuard) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// unreportable says why a result's name or configuration cannot go into a report (see
+// report.Validate's limits), or "" when they can: benchfmt reads names and values of any length
+// and bytes, and a report that holds one is refused by every reader.
+func unreportable(res *benchfmt.Result) string {
+	fits := func(s []byte) bool { return len(s) <= report.MaxNameLen && utf8.Valid(s) }
+	if name := res.Name.Full(); len(name) == 0 || !fits(name) {
+		return fmt.Sprintf("the benchmark's name is empty, longer than %d bytes or not UTF-8", report.MaxNameLen)
+	}
+	keys := 0
+	for _, cfg := range res.Config {
+		if !cfg.File || len(cfg.Value) == 0 || slices.Contains(strings.Split(ignoredKeys, ","), cfg.Key) {
+			continue
+		}
+		keys++
+		if !fits([]byte(cfg.Key)) || !fits(cfg.Value) {
+			return fmt.Sprintf("configuration key %.64q or its value is longer than %d bytes or not UTF-8", cfg.Key, report.MaxNameLen)
+		}
+	}
+	if keys > report.MaxConfigKeys {
+		return fmt.Sprintf("it has %d configuration keys, more than %d", keys, report.MaxConfigKeys)
+	}
+	return ""
+}
+
 // checkValues drops values that are not finite numbers from res, with a warning for each: a
-// NaN would make every statistic of its benchmark NaN.
+// NaN would make every statistic of its benchmark NaN. It drops values whose unit a report
+// cannot hold too.
 func checkValues(res *benchfmt.Result, warn func(string)) {
 	kept := res.Values[:0]
 	for _, v := range res.Values {
+		if len(v.Unit) > report.MaxNameLen || !utf8.ValidString(v.Unit) {
+			file, line := res.Pos()
+			warn(fmt.Sprintf("%s:%d: Benchmark%s: a unit is longer than %d bytes or not UTF-8; value skipped", file, line, res.Name.Full(), report.MaxNameLen))
+			continue
+		}
 		if math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
 			file, line := res.Pos()
 			value, unit := v.Value, v.Unit
