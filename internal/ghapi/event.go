@@ -57,11 +57,11 @@ func ParseWorkflowRunEvent(data []byte) (*WorkflowRun, error) {
 		HeadSHA: run.GetHeadSHA(), HeadBranch: run.GetHeadBranch(), HeadOwner: run.GetHeadRepository().GetOwner().GetLogin(),
 		PullRequests: map[int]string{}, Event: run.GetEvent(), Conclusion: run.GetConclusion(),
 	}
+	if out.HeadSHA == "" { // also when there is no workflow_run, whose list cannot be read
+		return nil, errors.New("the event has no workflow_run with a head_sha")
+	}
 	for _, pr := range run.PullRequests {
 		out.PullRequests[pr.GetNumber()] = pr.GetHead().GetSHA()
-	}
-	if out.HeadSHA == "" {
-		return nil, errors.New("the event has no workflow_run with a head_sha")
 	}
 	return out, nil
 }
