@@ -74,6 +74,26 @@ func TestMarkdownIsInert(t *testing.T) {
 	}
 }
 
+// TestMarkdownEscapesSHAs renders a run whose base SHA is markup: the report's base SHA is not
+// checked against the event the way its head's is, so it is as untrusted as a name.
+func TestMarkdownEscapesSHAs(t *testing.T) {
+	r := &report.Report{Run: &report.Run{
+		Base: report.Revision{Ref: "main", SHA: "@everyone <b>"},
+		Head: report.Revision{SHA: "<img src=x/>"},
+	}}
+	for _, repoURL := range []string{"", "https://github.com/o/r"} {
+		var b bytes.Buffer
+		if err := comment.MarkdownWith(&b, r, comment.Options{RepoURL: repoURL}); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"@everyone", "<b>", "<img"} {
+			if strings.Contains(b.String(), bad) {
+				t.Errorf("RepoURL %q: markdown contains %q:\n%s", repoURL, bad, b.String())
+			}
+		}
+	}
+}
+
 func TestHeadline(t *testing.T) {
 	r := &report.Report{Comparisons: []report.Comparison{
 		{Verdict: report.Regression}, {Verdict: report.Regression}, {Verdict: report.Improvement},

@@ -43,10 +43,11 @@ func Markdown(w io.Writer, r *report.Report) error {
 // worst first, then every comparison folded away, then how the run measured, the settings and
 // the warnings.
 func MarkdownWith(w io.Writer, r *report.Report, opts Options) error {
-	st := style{esc: escape, sha: report.ShortSHA}
+	// A report's SHAs are as untrusted as its names: only the head's is checked against the event.
+	st := style{esc: escape, sha: func(sha string) string { return escape(report.ShortSHA(sha)) }}
 	if opts.RepoURL != "" {
 		st.sha = func(sha string) string {
-			return fmt.Sprintf("[%s](%s/commit/%s)", report.ShortSHA(sha), opts.RepoURL, escapeURLPart(sha))
+			return fmt.Sprintf("[%s](%s/commit/%s)", escape(report.ShortSHA(sha)), opts.RepoURL, escapeURLPart(sha))
 		}
 	}
 	rest := "the job summary"
