@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,6 +91,35 @@ func TestMarkdownEscapesSHAs(t *testing.T) {
 			if strings.Contains(b.String(), bad) {
 				t.Errorf("RepoURL %q: markdown contains %q:\n%s", repoURL, bad, b.String())
 			}
+		}
+	}
+}
+
+// TestMarkdownCutRowKeepsColumns cuts the regressions of a paired report and of a report with a
+// history to fit: the row that says how many more there are has as many cells as the header.
+func TestMarkdownCutRowKeepsColumns(t *testing.T) {
+	for _, shape := range []string{"paired", "history"} {
+		r, err := report.ReadFile("testdata/hostile.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range r.Comparisons {
+			if shape == "paired" {
+				r.Comparisons[i].Paired = &report.Paired{Test: report.PairedTest, N: 10, P: 0.001, Look: 1, Alpha: 0.05}
+			} else {
+				r.Comparisons[i].History = &report.History{Values: []float64{1, 2}}
+				r.History = &report.HistorySource{Branch: "benchgate-data", Commits: 2}
+			}
+		}
+		var b bytes.Buffer
+		if err := comment.MarkdownWith(&b, r, comment.Options{MaxBytes: 1000}); err != nil {
+			t.Fatal(err)
+		}
+		cells := func(line string) int { return strings.Count(strings.ReplaceAll(line, `\|`, ""), "|") - 1 }
+		lines := strings.Split(b.String(), "\n")
+		i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "| … and ") })
+		if i < 0 || cells(lines[i]) != cells(lines[2]) {
+			t.Errorf("%s: no cut row of the header's %d cells:\n%s", shape, cells(lines[2]), b.String())
 		}
 	}
 }

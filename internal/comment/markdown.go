@@ -121,7 +121,9 @@ func (p parts) join(rows int, withDetails bool, warns int) string {
 			b.WriteString(row)
 		}
 		if left := len(p.notable) - rows; left > 0 {
-			fmt.Fprintf(&b, "| … and %d more, in %s | | | | | | | |\n", left, p.rest)
+			// As many cells as the header has: it has more with a history, fewer with pairs.
+			header, _, _ := strings.Cut(p.header, "\n")
+			fmt.Fprintf(&b, "| … and %d more, in %s |%s\n", left, p.rest, strings.Repeat(" |", strings.Count(header, "|")-2))
 		}
 		b.WriteString("\n")
 	}
