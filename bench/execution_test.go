@@ -13,6 +13,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 // BenchmarkConfigParse parses and validates a config with a rule of each kind.
@@ -70,7 +71,7 @@ func BenchmarkDamagedOut(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ins = append(ins, compare.Input{Name: name, R: f, Side: []string{compare.Base, compare.Head}[i]})
+			ins = append(ins, compare.Input{Name: name, R: f, Side: []report.Side{report.Base, report.Head}[i]})
 		}
 		rep, err := compare.Compare(ins, config.Default())
 		if err != nil || len(rep.Comparisons) == 0 || len(rep.Warnings) == 0 {

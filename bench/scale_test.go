@@ -37,8 +37,8 @@ func suite(b *testing.B, n int) (base, head []byte) {
 
 func inputs(base, head []byte) []compare.Input {
 	return []compare.Input{
-		{Name: "base.txt", R: bytes.NewReader(base), Side: compare.Base},
-		{Name: "head.txt", R: bytes.NewReader(head), Side: compare.Head},
+		{Name: "base.txt", R: bytes.NewReader(base), Side: report.Base},
+		{Name: "head.txt", R: bytes.NewReader(head), Side: report.Head},
 	}
 }
 

@@ -74,7 +74,7 @@ type gateOptions struct {
 }
 
 // pairKey matches the pair labels of gate run's raw results.
-var pairKey = regexp.MustCompile(`(?m)^` + benchexec.PairKey + `: \d+\n`)
+var pairKey = regexp.MustCompile(`(?m)^` + report.PairKey + `: \d+\n`)
 
 // benchgate runs gate run's engine and judges the results under cfg as gate run does.
 func (s setup) benchgate(seed uint64, o gateOptions, cfg *config.Config) (*report.Report, *benchexec.Result, error) {
@@ -129,11 +129,11 @@ func (s setup) sequential() (alerts, error) {
 		return alerts{}, err
 	}
 	cfg := config.Default()
-	cfg.FalseAlarmControl = config.NoControl
+	cfg.FalseAlarmControl = report.NoControl
 	cfg.Thresholds = []config.Threshold{{MaxPercent: 0}}
 	rep, err := compare.Compare([]compare.Input{
-		{Name: "old.txt", R: bytes.NewReader(old), Side: compare.Base},
-		{Name: "new.txt", R: bytes.NewReader(new), Side: compare.Head},
+		{Name: "old.txt", R: bytes.NewReader(old), Side: report.Base},
+		{Name: "new.txt", R: bytes.NewReader(new), Side: report.Head},
 	}, cfg)
 	if err != nil {
 		return alerts{}, err

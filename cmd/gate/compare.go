@@ -131,7 +131,7 @@ func openInputs(stdin io.Reader, paths []string) ([]compare.Input, func(), error
 	for i, path := range paths {
 		in := compare.Input{Name: path}
 		if len(paths) == 2 {
-			in.Side = []string{compare.Base, compare.Head}[i]
+			in.Side = []report.Side{report.Base, report.Head}[i]
 		}
 		if path == "-" {
 			if stdinUsed {

@@ -290,7 +290,7 @@ func TestRunPanic(t *testing.T) {
 				t.Fatalf("failures %+v, want one", r.Run.Failures)
 			}
 			f := r.Run.Failures[0]
-			if f.Side != side || f.Round != 1 || !strings.HasPrefix(f.Benchmark, "Boom") || !strings.Contains(f.Output, "panic: boom at N>1") {
+			if string(f.Side) != side || f.Round != 1 || !strings.HasPrefix(f.Benchmark, "Boom") || !strings.Contains(f.Output, "panic: boom at N>1") {
 				t.Errorf("failure %+v", f)
 			}
 			for _, c := range r.Comparisons {
@@ -347,7 +347,7 @@ func BenchmarkHang(b *testing.B) {
 	r := readReport(t, out)
 	var msgs []string
 	for _, f := range r.Run.Failures {
-		msgs = append(msgs, f.Side+": "+f.Message)
+		msgs = append(msgs, string(f.Side)+": "+f.Message)
 		if !strings.HasSuffix(f.Package, "/hang") || !strings.Contains(f.Message, "killed after the 2s timeout") {
 			t.Errorf("failure %+v", f)
 		}

@@ -84,17 +84,9 @@ type Result struct {
 	Warnings []string
 }
 
-// Keys written into the raw results. The side key is what compare reads the side from, the pair
-// key what it pairs the results of a benchmark's two sides by (the round).
-const (
-	SideKey   = "benchgate-side"
-	CommitKey = "benchgate-commit"
-	PairKey   = "benchgate-pair"
-)
-
 // sideTree is one side's source tree.
 type sideTree struct {
-	name      string
+	name      report.Side
 	rev       report.Revision
 	moduleDir string
 	out       bytes.Buffer // raw results
@@ -159,9 +151,9 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	res = &Result{}
-	goVersion, goos, goarch := goEnv(ctx, env, sides[Head].moduleDir)
+	goVersion, goos, goarch := goEnv(ctx, env, sides[report.Head].moduleDir)
 	res.Run.Machine = sysinfo.Fingerprint(ctx, goVersion)
-	res.Run.Base, res.Run.Head = sides[Base].rev, sides[Head].rev
+	res.Run.Base, res.Run.Head = sides[report.Base].rev, sides[report.Head].rev
 	res.Run.Count, res.Run.Benchtime, res.Run.Bench = opts.Count, opts.Benchtime, opts.Bench
 
 	// Select the packages with matching benchmarks on either side, and build them on each side
@@ -181,14 +173,14 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, err // the builds that failed were stopped, not broken
 	}
 	for _, f := range failed {
-		if f.side == Head {
+		if f.side == report.Head {
 			return nil, &BuildError{Package: f.pkg, Output: f.output}
 		}
 		res.Warnings = append(res.Warnings, fmt.Sprintf("package %s does not build on base, so its benchmarks on head are reported new:\n%s", f.pkg, firstLines(f.output, 10)))
 	}
 
 	for _, s := range sides {
-		fmt.Fprintf(&s.out, "Unit %s better=lower\n%s: %s\n%s: %s\n", report.PeakRSSUnit, SideKey, s.name, CommitKey, s.rev.SHA)
+		fmt.Fprintf(&s.out, "Unit %s better=lower\n%s: %s\n%s: %s\n", report.PeakRSSUnit, report.SideKey, s.name, report.CommitKey, s.rev.SHA)
 	}
 	sched := &schedule{opts: opts, env: env, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench)}
 	sched.run(ctx, bins, start)
@@ -200,19 +192,13 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if other := res.Run.Machine.OtherCPU; other > competingCores {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("other work used up to %.2f cores while the benchmarks ran (%d of %d rounds above %.2f); it competed with them, so their numbers are noisier than usual", other, sched.disturbed, res.Run.Rounds, competingCores))
 	}
-	res.Base, res.Head = sides[Base].out.Bytes(), sides[Head].out.Bytes()
+	res.Base, res.Head = sides[report.Base].out.Bytes(), sides[report.Head].out.Bytes()
 	res.Run.WallSeconds = time.Since(start).Seconds()
 	if res.Run.Rounds == 0 {
 		return nil, errors.Join(fmt.Errorf("no round completed"), ctx.Err())
 	}
 	return res, nil
 }
-
-// The sides.
-const (
-	Base = "base"
-	Head = "head"
-)
 
 func withDefaults(o Options) Options {
 	if len(o.Packages) == 0 {
@@ -239,13 +225,13 @@ func withDefaults(o Options) Options {
 
 // checkout resolves both revisions and checks out each one that is a commit in a worktree; the
 // working tree is used where it is.
-func checkout(ctx context.Context, r *repo, opts Options, tmp string, cleanups *[]func() error) (map[string]*sideTree, error) {
-	sides := map[string]*sideTree{}
-	for _, side := range []string{Base, Head} {
-		rev := map[string]string{Base: opts.Base, Head: opts.Head}[side]
+func checkout(ctx context.Context, r *repo, opts Options, tmp string, cleanups *[]func() error) (map[report.Side]*sideTree, error) {
+	sides := map[report.Side]*sideTree{}
+	for _, side := range []report.Side{report.Base, report.Head} {
+		rev := map[report.Side]string{report.Base: opts.Base, report.Head: opts.Head}[side]
 		t := &sideTree{name: side}
 		switch {
-		case side == Head && rev == "":
+		case side == report.Head && rev == "":
 			sha, err := r.resolve(ctx, "HEAD")
 			if err != nil {
 				return nil, err
@@ -258,7 +244,7 @@ func checkout(ctx context.Context, r *repo, opts Options, tmp string, cleanups *
 			t.moduleDir = filepath.Join(r.root, r.sub)
 			sides[side] = t
 			continue
-		case side == Base && rev == "":
+		case side == report.Base && rev == "":
 			ref, sha, err := r.defaultBase(ctx)
 			if err != nil {
 				return nil, err
@@ -270,7 +256,7 @@ func checkout(ctx context.Context, r *repo, opts Options, tmp string, cleanups *
 				return nil, err
 			}
 			t.rev = report.Revision{Ref: rev, SHA: sha}
-			if side == Base && opts.MergeBase {
+			if side == report.Base && opts.MergeBase {
 				headRev := opts.Head
 				if headRev == "" {
 					headRev = "HEAD"
@@ -285,7 +271,7 @@ func checkout(ctx context.Context, r *repo, opts Options, tmp string, cleanups *
 				t.rev.Ref = "merge-base of " + rev + " and the head"
 			}
 		}
-		wt, err := r.addWorktree(ctx, tmp, side, t.rev.SHA)
+		wt, err := r.addWorktree(ctx, tmp, string(side), t.rev.SHA)
 		*cleanups = append(*cleanups, wt.remove) // also when adding failed half way
 		if err != nil {
 			return nil, err
@@ -313,12 +299,12 @@ func goEnv(ctx context.Context, env []string, dir string) (version, goos, goarch
 
 // selectPackages lists the packages on each side and returns a build job for each package that
 // has a matching benchmark on either side, on each side where it exists.
-func selectPackages(ctx context.Context, env []string, sides map[string]*sideTree, patterns []string, re interface{ MatchString(string) bool }) ([]binary, error) {
-	listed := map[string][]pkg{}
+func selectPackages(ctx context.Context, env []string, sides map[report.Side]*sideTree, patterns []string, re interface{ MatchString(string) bool }) ([]binary, error) {
+	listed := map[report.Side][]pkg{}
 	wanted := map[string]bool{}
-	for _, side := range []string{Base, Head} {
+	for _, side := range []report.Side{report.Base, report.Head} {
 		pkgs, err := listPackages(ctx, env, sides[side].moduleDir, patterns)
-		if err != nil && side == Head {
+		if err != nil && side == report.Head {
 			return nil, err
 		}
 		listed[side] = pkgs
@@ -331,7 +317,7 @@ func selectPackages(ctx context.Context, env []string, sides map[string]*sideTre
 		}
 	}
 	var jobs []binary
-	for _, side := range []string{Base, Head} {
+	for _, side := range []report.Side{report.Base, report.Head} {
 		for _, p := range listed[side] {
 			if wanted[p.ImportPath] {
 				jobs = append(jobs, binary{side: side, pkg: p})

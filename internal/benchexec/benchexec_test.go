@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/gittest"
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 func TestTopLevel(t *testing.T) {
@@ -123,17 +124,17 @@ type cancelAfter struct {
 
 func (c *cancelAfter) RoundDone(round int, _ time.Duration) { c.done = round == c.round }
 
-func (c *cancelAfter) Ran(round int, _, _ string) {
+func (c *cancelAfter) Ran(round int, _ string, _ report.Side) {
 	if c.done && round == c.round+1 {
 		c.cancel()
 	}
 }
 
 func TestBatches(t *testing.T) {
-	job := func(side, path string) binary { return binary{side: side, pkg: pkg{ImportPath: path}} }
-	jobs := []binary{job(Base, "m/a/util"), job(Head, "m/a/util"), job(Base, "m/b/util"), job(Base, "m/c"), job(Base, "m/d/util")}
+	job := func(side report.Side, path string) binary { return binary{side: side, pkg: pkg{ImportPath: path}} }
+	jobs := []binary{job(report.Base, "m/a/util"), job(report.Head, "m/a/util"), job(report.Base, "m/b/util"), job(report.Base, "m/c"), job(report.Base, "m/d/util")}
 	var got [][]string
-	for _, b := range batches(jobs, Base) {
+	for _, b := range batches(jobs, report.Base) {
 		var paths []string
 		for _, j := range b {
 			paths = append(paths, j.pkg.ImportPath)

@@ -9,18 +9,21 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 // binary is a package's test binary built for one side.
 type binary struct {
-	side string
+	side report.Side
 	pkg  pkg
 	path string
 }
 
 // buildError is a package that did not build on a side, with the compiler's message.
 type buildError struct {
-	side, pkg, output string
+	side        report.Side
+	pkg, output string
 }
 
 // build compiles each package's test binary once per side. A side's packages build in as few go
@@ -30,11 +33,11 @@ type buildError struct {
 // so that the cache serves the next run too. Packages whose binaries would have the same name go
 // in separate commands. A package whose binary is missing afterwards is built alone, which also gives its
 // compiler message on its own.
-func build(ctx context.Context, env []string, binDir string, sides map[string]*sideTree, jobs []binary) ([]binary, []buildError) {
+func build(ctx context.Context, env []string, binDir string, sides map[report.Side]*sideTree, jobs []binary) ([]binary, []buildError) {
 	var built []binary
 	var failed []buildError
 	n := 0
-	for _, side := range []string{Base, Head} {
+	for _, side := range []report.Side{report.Base, report.Head} {
 		for _, batch := range batches(jobs, side) {
 			n++
 			dir := filepath.Join(binDir, fmt.Sprintf("%s-%d", side, n))
@@ -60,7 +63,7 @@ func build(ctx context.Context, env []string, binDir string, sides map[string]*s
 }
 
 // batches splits a side's jobs into groups whose binaries have distinct names, in job order.
-func batches(jobs []binary, side string) [][]binary {
+func batches(jobs []binary, side report.Side) [][]binary {
 	var out [][]binary
 	var names []map[string]bool
 	for _, j := range jobs {

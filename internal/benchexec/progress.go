@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 // Progress hears about a run as it goes.
@@ -15,7 +17,7 @@ type Progress interface {
 	// Start is called before the first round.
 	Start(rounds, processesPerRound int, seed uint64)
 	// Ran is called after each benchmark process.
-	Ran(round int, pkg, side string)
+	Ran(round int, pkg string, side report.Side)
 	// RoundDone is called after each completed round.
 	RoundDone(round int, took time.Duration)
 	// Extra is called before the extra rounds from and to (inclusive) that a look gives the
@@ -29,7 +31,7 @@ type silent struct{}
 
 func (silent) Building(int)                 {}
 func (silent) Start(int, int, uint64)       {}
-func (silent) Ran(int, string, string)      {}
+func (silent) Ran(int, string, report.Side) {}
 func (silent) RoundDone(int, time.Duration) {}
 func (silent) Extra(int, int, int)          {}
 func (silent) Done()                        {}
@@ -51,7 +53,7 @@ func (l *lines) Start(rounds, procs int, seed uint64) {
 	fmt.Fprintf(l.w, "running %d rounds of %d benchmark processes, shuffled with seed %d\n", rounds, procs, seed)
 }
 
-func (l *lines) Ran(int, string, string) {}
+func (l *lines) Ran(int, string, report.Side) {}
 
 func (l *lines) RoundDone(round int, took time.Duration) {
 	eta := time.Since(l.start) / time.Duration(round-l.from+1) * time.Duration(l.rounds-round)
@@ -90,7 +92,7 @@ func (b *bar) Start(rounds, procs int, seed uint64) {
 	b.rounds = rounds
 }
 
-func (b *bar) Ran(round int, pkg, side string) {
+func (b *bar) Ran(round int, pkg string, side report.Side) {
 	b.bar.Describe(fmt.Sprintf("round %d/%d %s %s", round, b.rounds, side, pkg))
 	b.bar.Add(1)
 }

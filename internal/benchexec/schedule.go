@@ -2,8 +2,10 @@ package benchexec
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -21,23 +23,23 @@ import (
 type schedule struct {
 	opts         Options
 	env          []string
-	sides        map[string]*sideTree
+	sides        map[report.Side]*sideTree
 	goos, goarch string
 	progress     Progress
 	res          *Result
 	subBench     string // the -bench expression's sub-benchmark part ("/..." or "")
 
-	funcs  []report.Func                     // every selected benchmark function, sorted
-	binsOf map[report.Func]map[string]binary // a function's binary on each side that has it
-	pkgBin map[string]map[string]binary      // a package's binary on each side
+	funcs  []report.Func                          // every selected benchmark function, sorted
+	binsOf map[report.Func]map[report.Side]binary // a function's binary on each side that has it
+	pkgBin map[string]map[report.Side]binary      // a package's binary on each side
 
-	usage         map[string][]usage // by side + package
+	usage         map[sidePackage][]usage
 	failed        map[failKey]bool
 	iterations    map[report.Func]int
 	pairTime      map[report.Func]time.Duration // a function's processes' wall time, summed
 	pairRuns      map[report.Func]int
 	pending       []pendingOutput
-	roundRSS      map[string]uint64 // side + package → the round's largest peak RSS
+	roundRSS      map[sidePackage]uint64 // the round's largest peak RSS
 	processesTime time.Duration
 	benchTime     float64       // seconds in the benchmarks' timed loops
 	roundCPU      time.Duration // CPU time of the round's processes
@@ -56,10 +58,21 @@ const minCPUWindow = time.Second
 // the run is warned about: a little is the system's own housekeeping.
 const competingCores = 0.25
 
+// sidePackage is a package's binary on a side: what resource usage is kept by.
+type sidePackage struct {
+	side report.Side
+	pkg  string
+}
+
+// compare orders by side, then package.
+func (a sidePackage) compare(b sidePackage) int {
+	return cmp.Or(cmp.Compare(a.side, b.side), cmp.Compare(a.pkg, b.pkg))
+}
+
 // failKey is what failed: a side's benchmark function (the benchmark schedule), or a side's
 // package binary (the package schedule, Name "").
 type failKey struct {
-	side string
+	side report.Side
 	fn   report.Func
 }
 
@@ -71,7 +84,7 @@ type job struct {
 }
 
 func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
-	s.usage, s.failed = map[string][]usage{}, map[failKey]bool{}
+	s.usage, s.failed = map[sidePackage][]usage{}, map[failKey]bool{}
 	s.iterations, s.pairTime, s.pairRuns = map[report.Func]int{}, map[report.Func]time.Duration{}, map[report.Func]int{}
 	run := &s.res.Run
 	run.Seed, run.Interleave, run.MaxCount = s.opts.Seed, s.opts.Interleave, s.opts.MaxCount
@@ -130,11 +143,11 @@ func (s *schedule) calibrates() bool {
 // takes to start), and keeps those the -bench expression selects.
 func (s *schedule) list(ctx context.Context, bins []binary) {
 	re, _ := topLevel(s.opts.Bench) // Run compiled it already
-	s.binsOf, s.pkgBin = map[report.Func]map[string]binary{}, map[string]map[string]binary{}
+	s.binsOf, s.pkgBin = map[report.Func]map[report.Side]binary{}, map[string]map[report.Side]binary{}
 	var startups []float64
 	for _, b := range bins {
 		if s.pkgBin[b.pkg.ImportPath] == nil {
-			s.pkgBin[b.pkg.ImportPath] = map[string]binary{}
+			s.pkgBin[b.pkg.ImportPath] = map[report.Side]binary{}
 		}
 		s.pkgBin[b.pkg.ImportPath][b.side] = b
 		o := runBinary(ctx, s.env, b.pkg.Dir, b.path, []string{"-test.list=^Benchmark"}, s.opts.Timeout)
@@ -149,7 +162,7 @@ func (s *schedule) list(ctx context.Context, bins []binary) {
 			}
 			f := report.Func{Package: b.pkg.ImportPath, Name: strings.TrimPrefix(name, "Benchmark")}
 			if s.binsOf[f] == nil {
-				s.binsOf[f] = map[string]binary{}
+				s.binsOf[f] = map[report.Side]binary{}
 				s.funcs = append(s.funcs, f)
 			}
 			s.binsOf[f][b.side] = b
@@ -169,7 +182,7 @@ func (s *schedule) undecided() []report.Func {
 	run := s.res.Run
 	run.Failures = slices.Clone(run.Failures)
 	var out []report.Func
-	for _, f := range s.opts.Undecided(&run, s.sides[Base].out.Bytes(), s.sides[Head].out.Bytes()) {
+	for _, f := range s.opts.Undecided(&run, s.sides[report.Base].out.Bytes(), s.sides[report.Head].out.Bytes()) {
 		if _, ok := s.binsOf[f]; ok && !s.failedFunc(f) {
 			out = append(out, f)
 		}
@@ -182,7 +195,7 @@ func (s *schedule) failedFunc(f report.Func) bool {
 	if s.opts.Interleave == report.InterleavePackage {
 		f.Name = ""
 	}
-	return s.failed[failKey{Base, f}] || s.failed[failKey{Head, f}]
+	return s.failed[failKey{report.Base, f}] || s.failed[failKey{report.Head, f}]
 }
 
 // jobs lays out a round's processes in their shuffled order: all selected benchmarks (only nil),
@@ -199,7 +212,7 @@ func (s *schedule) jobs(rng *rand.Rand, only []report.Func) []job {
 			if s.failedFunc(f) {
 				continue
 			}
-			sides := []string{Base, Head}
+			sides := []report.Side{report.Base, report.Head}
 			if rng.IntN(2) == 1 {
 				sides[0], sides[1] = sides[1], sides[0]
 			}
@@ -223,7 +236,7 @@ func (s *schedule) jobs(rng *rand.Rand, only []report.Func) []job {
 	}
 	sort.Strings(pkgs)
 	for _, p := range pkgs {
-		for _, side := range []string{Base, Head} {
+		for _, side := range []report.Side{report.Base, report.Head} {
 			if b, ok := s.pkgBin[p][side]; ok && !s.failed[failKey{side, report.Func{Package: p}}] {
 				out = append(out, job{bin: b, funcs: byPkg[p]})
 			}
@@ -253,7 +266,7 @@ func (s *schedule) round(ctx context.Context, round int, only []report.Func, sta
 	roundStart := time.Now()
 	busyBefore, busyOK := sysinfo.BusyCPU(ctx)
 	s.roundCPU = 0
-	s.roundRSS = map[string]uint64{}
+	s.roundRSS = map[sidePackage]uint64{}
 	for _, j := range jobs {
 		if ctx.Err() != nil {
 			break
@@ -364,7 +377,7 @@ func (s *schedule) runOne(ctx context.Context, j job, round int) {
 	s.processesTime += o.usage.wall
 	s.roundCPU += o.usage.cpu
 	side := s.sides[b.side]
-	key := b.side + " " + b.pkg.ImportPath
+	key := sidePackage{b.side, b.pkg.ImportPath}
 	if o.dropped > 0 {
 		s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("package %s on %s printed more than %d MiB in round %d; the %d bytes past that were dropped", b.pkg.ImportPath, b.side, maxOutput>>20, round, o.dropped))
 	}
@@ -372,7 +385,7 @@ func (s *schedule) runOne(ctx context.Context, j job, round int) {
 	if byFunc {
 		f := j.funcs[0]
 		s.pairTime[f] += o.usage.wall
-		if b.side == Base || s.binsOf[f][Base].path == "" {
+		if b.side == report.Base || s.binsOf[f][report.Base].path == "" {
 			s.pairRuns[f]++
 		}
 	}
@@ -399,7 +412,7 @@ func (s *schedule) runOne(ctx context.Context, j job, round int) {
 		s.benchTime += float64(r.iters) * r.nsPerOp / 1e9
 	}
 	if byFunc && round == 1 && len(results) == 1 && s.calibrates() {
-		if f := j.funcs[0]; b.side == Base || s.iterations[f] == 0 {
+		if f := j.funcs[0]; b.side == report.Base || s.iterations[f] == 0 {
 			s.iterations[f] = results[0].iters
 		}
 	}
@@ -409,7 +422,7 @@ func (s *schedule) runOne(ctx context.Context, j job, round int) {
 // header is what precedes a process's output in its side's results: the configuration that
 // benchfmt reads, with the pair the results belong to.
 func (s *schedule) header(pkg string, round int) string {
-	return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: %s\n%s: %d\n", s.goos, s.goarch, pkg, PairKey, round)
+	return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: %s\n%s: %d\n", s.goos, s.goarch, pkg, report.PairKey, round)
 }
 
 // timed is one benchmark result's iterations and time per op.
@@ -444,27 +457,21 @@ func (s *schedule) commitRound(round int, full bool) {
 	if !full {
 		return
 	}
-	keys := make([]string, 0, len(s.roundRSS))
-	for k := range s.roundRSS {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.SortedFunc(maps.Keys(s.roundRSS), sidePackage.compare)
 	for _, k := range keys {
-		side, pkg, _ := strings.Cut(k, " ")
-		fmt.Fprintf(&s.sides[side].out, "%sBenchmark%s 1 %d %s\n", s.header(pkg, round), report.ProcessBenchmark, s.roundRSS[k], report.PeakRSSUnit)
+		fmt.Fprintf(&s.sides[k.side].out, "%sBenchmark%s 1 %d %s\n", s.header(k.pkg, round), report.ProcessBenchmark, s.roundRSS[k], report.PeakRSSUnit)
 	}
 }
 
 // summarizeUsage turns each process's runs into medians, in package then side order.
 func (s *schedule) summarizeUsage() {
 	for key, us := range s.usage {
-		side, pkg, _ := strings.Cut(key, " ")
 		walls, cpus, rss := make([]float64, len(us)), make([]float64, len(us)), make([]float64, len(us))
 		for i, u := range us {
 			walls[i], cpus[i], rss[i] = u.wall.Seconds(), u.cpu.Seconds(), float64(u.peakRSS)
 		}
 		s.res.Run.Processes = append(s.res.Run.Processes, report.Process{
-			Package: pkg, Side: side, Runs: len(us),
+			Package: key.pkg, Side: key.side, Runs: len(us),
 			WallSeconds: median(walls), CPUSeconds: median(cpus), PeakRSSBytes: uint64(median(rss)),
 		})
 	}

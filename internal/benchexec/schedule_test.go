@@ -85,10 +85,10 @@ func TestRunPairs(t *testing.T) {
 	}
 	iters := map[string]map[string]bool{} // benchmark → iteration counts seen from round 2 on
 	first := map[string]string{}
-	for side, raw := range map[string][]byte{Base: res.Base, Head: res.Head} {
+	for side, raw := range map[report.Side][]byte{report.Base: res.Base, report.Head: res.Head} {
 		pair := 0
 		for _, line := range strings.Split(string(raw), "\n") {
-			if v, ok := strings.CutPrefix(line, PairKey+": "); ok {
+			if v, ok := strings.CutPrefix(line, report.PairKey+": "); ok {
 				pair, _ = strconv.Atoi(v)
 				continue
 			}
@@ -105,7 +105,7 @@ func TestRunPairs(t *testing.T) {
 			default:
 				t.Errorf("%s ran %s: the sub-benchmark filter or the quoting of names failed", side, name)
 			}
-			if pair == 1 && side == Base {
+			if pair == 1 && side == report.Base {
 				first[name] = f[1]
 			}
 			if pair > 1 {
@@ -163,7 +163,7 @@ func TestRunExtraRounds(t *testing.T) {
 	if len(res.Run.Extra) != 1 || len(res.Run.Extra[0]) != 1 || res.Run.Extra[0][0].Name != "B" {
 		t.Errorf("extra %v, want B alone (an unknown function is ignored)", res.Run.Extra)
 	}
-	for side, raw := range map[string][]byte{Base: res.Base, Head: res.Head} {
+	for side, raw := range map[report.Side][]byte{report.Base: res.Base, report.Head: res.Head} {
 		if a, b := strings.Count(string(raw), "BenchmarkA-"), strings.Count(string(raw), "BenchmarkB-"); a != 2 || b != 4 {
 			t.Errorf("%s: A ran %d times and B %d, want 2 and 4", side, a, b)
 		}

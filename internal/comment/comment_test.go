@@ -145,7 +145,7 @@ func TestMarkdownBounded(t *testing.T) {
 	if err := synth.Write(spec, &base, &head); err != nil {
 		t.Fatal(err)
 	}
-	r, err := compare.Compare([]compare.Input{{Name: "b", R: &base, Side: compare.Base}, {Name: "h", R: &head, Side: compare.Head}}, config.Default())
+	r, err := compare.Compare([]compare.Input{{Name: "b", R: &base, Side: report.Base}, {Name: "h", R: &head, Side: report.Head}}, config.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,19 +177,19 @@ func Tally(r *report.Report, sep string) string {
 
 // failureCounts counts the packages that failed on head only, on base only, and on both.
 func failureCounts(failures []report.Failure) []string {
-	sides := map[string]map[string]bool{}
+	sides := map[string]map[report.Side]bool{}
 	for _, f := range failures {
 		if sides[f.Package] == nil {
-			sides[f.Package] = map[string]bool{}
+			sides[f.Package] = map[report.Side]bool{}
 		}
 		sides[f.Package][f.Side] = true
 	}
 	counts := map[string]int{}
 	for _, s := range sides {
 		switch {
-		case s["base"] && s["head"]:
+		case s[report.Base] && s[report.Head]:
 			counts["base and head"]++
-		case s["head"]:
+		case s[report.Head]:
 			counts["head only"]++
 		default:
 			counts["base only"]++

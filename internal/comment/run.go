@@ -144,7 +144,7 @@ func detectable(r *report.Report) string {
 func processRows(run *report.Run) [][]string {
 	var rows [][]string
 	for _, p := range run.Processes {
-		rows = append(rows, []string{p.Package, p.Side, fmt.Sprint(p.Runs),
+		rows = append(rows, []string{p.Package, string(p.Side), fmt.Sprint(p.Runs),
 			fmt.Sprintf("%.3fs", p.WallSeconds), fmt.Sprintf("%.3fs", p.CPUSeconds),
 			benchunit.Scale(float64(p.PeakRSSBytes), benchunit.Binary) + "B"})
 	}
@@ -154,7 +154,7 @@ func processRows(run *report.Run) [][]string {
 // settings describes the statistics and thresholds in a line.
 func settings(s report.Settings) string {
 	control := "Benjamini–Hochberg"
-	if s.FalseAlarmControl != "benjamini-hochberg" {
+	if s.FalseAlarmControl != report.BenjaminiHochberg {
 		control = "no false-alarm control"
 	}
 	var rules []string

@@ -165,8 +165,8 @@ func TestBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var warnings []string
 			r, err := compare.Compare([]compare.Input{
-				{Name: "old.txt", R: strings.NewReader(tt.old), Side: compare.Base},
-				{Name: "new.txt", R: strings.NewReader(tt.new), Side: compare.Head},
+				{Name: "old.txt", R: strings.NewReader(tt.old), Side: report.Base},
+				{Name: "new.txt", R: strings.NewReader(tt.new), Side: report.Head},
 			}, config.Default())
 			switch {
 			case tt.err != "" && err == nil:

@@ -69,7 +69,7 @@ func (c *Results) Compare(cfg *config.Config, x Extra) (*report.Report, []report
 	directionless := map[string]bool{}
 	for i := range rep.Comparisons {
 		cmp := &rep.Comparisons[i]
-		if cmp.Better == "unknown" && !directionless[cmp.Unit] {
+		if cmp.Better == report.NoDirection && !directionless[cmp.Unit] {
 			directionless[cmp.Unit] = true
 			warnings = append(warnings, fmt.Sprintf("%s: unit %s has no known direction, so its changes are never regressions or improvements; declare it in the input with a line `Unit %s better=lower` (or higher), or in the config under units", c.unitPos[cmp.Unit], cmp.Unit, cmp.Unit))
 		}
@@ -255,10 +255,10 @@ func pairDiffs(base, head []float64, basePairs, headPairs []int) []pairDiff {
 func (c *Results) sideKeys() (base, head benchproc.Key) {
 	for _, t := range c.tables {
 		for k := range t.cells {
-			switch k.col.StringValues() {
-			case Base:
+			switch report.Side(k.col.StringValues()) {
+			case report.Base:
 				base = k.col
-			case Head:
+			case report.Head:
 				head = k.col
 			}
 			if !base.IsZero() && !head.IsZero() {
@@ -271,7 +271,7 @@ func (c *Results) sideKeys() (base, head benchproc.Key) {
 
 // better gives a unit's direction: the input's unit metadata first, then the config, then the
 // built-in defaults for the testing package's units.
-func better(units benchfmt.UnitMetadataMap, cfg *config.Config, unit string) string {
+func better(units benchfmt.UnitMetadataMap, cfg *config.Config, unit string) report.Better {
 	b := units.GetBetter(unit)
 	if units.Get(unit, "better") == nil {
 		if cb, ok := cfg.Better[unit]; ok {
@@ -280,18 +280,18 @@ func better(units benchfmt.UnitMetadataMap, cfg *config.Config, unit string) str
 	}
 	switch b {
 	case -1:
-		return "lower"
+		return report.Lower
 	case 1:
-		return "higher"
+		return report.Higher
 	}
-	return "unknown"
+	return report.NoDirection
 }
 
-func assumptionName(a benchmath.Assumption) string {
+func assumptionName(a benchmath.Assumption) report.Assumption {
 	if a == benchmath.AssumeExact {
-		return "exact"
+		return report.AssumeExact
 	}
-	return "nothing"
+	return report.AssumeNothing
 }
 
 // configMap returns a table key's configuration without the unit.
@@ -310,14 +310,14 @@ func configMap(tk benchproc.Key) map[string]string {
 
 // summarize fills in the summaries and the comparison of one benchmark in one unit.
 func summarize(out *report.Comparison, base, head []float64, a benchmath.Assumption, confidence float64, th *benchmath.Thresholds) {
-	summary := func(side string, values []float64) (*benchmath.Sample, *report.Summary) {
+	summary := func(side report.Side, values []float64) (*benchmath.Sample, *report.Summary) {
 		if len(values) == 0 {
 			return nil, nil
 		}
 		sample := benchmath.NewSample(values, th)
 		sum := a.Summary(sample, confidence)
 		for _, w := range append(sample.Warnings, sum.Warnings...) {
-			out.Warnings = append(out.Warnings, side+": "+w.Error())
+			out.Warnings = append(out.Warnings, string(side)+": "+w.Error())
 		}
 		rs := &report.Summary{Center: sum.Center, Confidence: sum.Confidence, Values: sample.Values}
 		if !math.IsInf(sum.Lo, 0) {
@@ -328,8 +328,8 @@ func summarize(out *report.Comparison, base, head []float64, a benchmath.Assumpt
 		}
 		return sample, rs
 	}
-	bs, bsum := summary(Base, base)
-	hs, hsum := summary(Head, head)
+	bs, bsum := summary(report.Base, base)
+	hs, hsum := summary(report.Head, head)
 	out.Base, out.Head = bsum, hsum
 	if bs == nil || hs == nil {
 		return

@@ -26,8 +26,8 @@ func TestDetectionQuality(t *testing.T) {
 			t.Fatal(err)
 		}
 		rep, err := compare.Compare([]compare.Input{
-			{Name: "base.txt", R: &base, Side: compare.Base},
-			{Name: "head.txt", R: &head, Side: compare.Head},
+			{Name: "base.txt", R: &base, Side: report.Base},
+			{Name: "head.txt", R: &head, Side: report.Head},
 		}, config.Default())
 		if err != nil {
 			t.Fatal(err)

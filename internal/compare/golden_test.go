@@ -84,7 +84,7 @@ func compareFiles(t *testing.T, cfg *config.Config, old, new string) *report.Rep
 			t.Fatal(err)
 		}
 		defer f.Close()
-		inputs = append(inputs, compare.Input{Name: path, R: f, Side: []string{compare.Base, compare.Head}[i]})
+		inputs = append(inputs, compare.Input{Name: path, R: f, Side: []report.Side{report.Base, report.Head}[i]})
 	}
 	rep, err := compare.Compare(inputs, cfg)
 	if err != nil {

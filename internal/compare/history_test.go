@@ -34,8 +34,8 @@ func TestHistory(t *testing.T) {
 			cfg := config.Default()
 			cfg.NoiseMultiple = tt.k
 			res, err := compare.Read([]compare.Input{
-				{Name: "old.txt", R: strings.NewReader(spread("A", 10, 100, "ns/op")), Side: compare.Base},
-				{Name: "new.txt", R: strings.NewReader(spread("A", 10, tt.head, "ns/op")), Side: compare.Head},
+				{Name: "old.txt", R: strings.NewReader(spread("A", 10, 100, "ns/op")), Side: report.Base},
+				{Name: "new.txt", R: strings.NewReader(spread("A", 10, tt.head, "ns/op")), Side: report.Head},
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -57,8 +57,8 @@ func TestPairedDrift(t *testing.T) {
 			t.Logf("seed %d: the unpaired test saw it too (p=%.3f)", seed, *c.P)
 		}
 		unpaired, err := compare.Compare([]compare.Input{
-			{Name: "b", R: strings.NewReader(stripPairs(base.String())), Side: compare.Base},
-			{Name: "h", R: strings.NewReader(stripPairs(head.String())), Side: compare.Head},
+			{Name: "b", R: strings.NewReader(stripPairs(base.String())), Side: report.Base},
+			{Name: "h", R: strings.NewReader(stripPairs(head.String())), Side: report.Head},
 		}, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -72,7 +72,7 @@ func TestPairedDrift(t *testing.T) {
 func stripPairs(raw string) string {
 	var out []string
 	for _, l := range strings.Split(raw, "\n") {
-		if !strings.HasPrefix(l, compare.PairKey+":") {
+		if !strings.HasPrefix(l, report.PairKey+":") {
 			out = append(out, l)
 		}
 	}
@@ -86,7 +86,7 @@ func stripPairs(raw string) string {
 // the looks keeps it at most 5%.
 func TestLooksKeepFalseAlarms(t *testing.T) {
 	cfg := config.Default()
-	cfg.FalseAlarmControl = config.NoControl
+	cfg.FalseAlarmControl = report.NoControl
 	cfg.Thresholds = []config.Threshold{{MaxPercent: 0}}
 	const benchmarks, runs, count, maxCount = 100, 20, 10, 30
 	names := make([]string, benchmarks)

@@ -19,43 +19,25 @@ import (
 	"golang.org/x/perf/benchproc"
 )
 
-// SideKey is the file-level configuration key that labels results with their side, so that any
-// number of files (or one file holding both sides) can be compared.
-const SideKey = "benchgate-side"
-
 // sideField is the internal configuration key every result is given with its side. Keys that
 // start with "." cannot be written in benchmark output, so input cannot forge it.
 const sideField = ".side"
-
-// The two sides of a comparison.
-const (
-	Base = "base"
-	Head = "head"
-)
 
 // Input is one stream of benchmark results in the Go benchmark format.
 type Input struct {
 	// Name identifies the input in messages, usually its path.
 	Name string
 	R    io.Reader
-	// Side is Base or Head when every result of the input is that side unless it says
-	// otherwise with a benchgate-side key, or "" when each result must carry the key.
-	Side string
+	// Side is report.Base or report.Head when every result of the input is that side unless it
+	// says otherwise with a report.SideKey key, or "" when each result must carry the key.
+	Side report.Side
 }
-
-// CommitKey labels results with the commit they measured.
-const CommitKey = "benchgate-commit"
-
-// PairKey labels results with the pair they belong to: gate run runs a benchmark's base and head
-// back to back, and the results of one such pair carry the same number (the round). Results that
-// carry it are compared pair by pair (see the package doc).
-const PairKey = "benchgate-pair"
 
 // ignoredKeys are file configuration keys that must not split results into separate tables:
 // the side, commit and pair labels, which differ between the sides or the rounds by design, and
 // the CPU, which differs when two machines are compared (that gets a warning of its own instead
 // of silently comparing nothing).
-const ignoredKeys = SideKey + "," + CommitKey + "," + PairKey + ",cpu"
+const ignoredKeys = report.SideKey + "," + report.CommitKey + "," + report.PairKey + ",cpu"
 
 // Results are benchmark results read from inputs and grouped into tables of cells, as benchstat
 // groups them, ready to be compared. Compare may be called more than once (with different
@@ -70,8 +52,8 @@ type Results struct {
 	warnings []string
 	dropped  int // warnings past report.MaxWarnings
 	inputs   []report.Input
-	results  map[string]int      // per side
-	cpus     map[string][]seenAt // side → each cpu, where first seen
+	results  map[report.Side]int
+	cpus     map[report.Side][]seenAt // each side's cpus, where first seen
 
 	unitPos map[string]string // unit → first position
 }
@@ -79,7 +61,7 @@ type Results struct {
 // seenAt is a value and the position of the first result that had it.
 type seenAt struct{ value, pos string }
 
-func (c *Results) sawCPU(side, cpu string, pos func() string) {
+func (c *Results) sawCPU(side report.Side, cpu string, pos func() string) {
 	for _, s := range c.cpus[side] {
 		if s.value == cpu {
 			return
@@ -107,15 +89,15 @@ func newResults() *Results {
 	must(err)
 	rowBy, err := p.Parse(".fullname", filter)
 	must(err)
-	colBy, err := p.Parse(sideField+"@("+Base+" "+Head+")", filter)
+	colBy, err := p.Parse(sideField+"@("+string(report.Base)+" "+string(report.Head)+")", filter)
 	must(err)
 	_, err = p.Parse(ignoredKeys, filter)
 	must(err)
 	return &Results{
 		tableBy: tableBy, rowBy: rowBy, colBy: colBy, unitF: unitF,
 		tables:  map[benchproc.Key]*table{},
-		results: map[string]int{},
-		cpus:    map[string][]seenAt{},
+		results: map[report.Side]int{},
+		cpus:    map[report.Side][]seenAt{},
 		unitPos: map[string]string{},
 	}
 }
@@ -171,20 +153,20 @@ func (c *Results) read(in Input) error {
 	return nil
 }
 
-func (c *Results) add(res *benchfmt.Result, fileSide string) bool {
+func (c *Results) add(res *benchfmt.Result, fileSide report.Side) bool {
 	pos := func() string { // only for messages: most results never need it
 		file, line := res.Pos()
 		return fmt.Sprintf("%s:%d", file, line)
 	}
 	side := fileSide
-	if s := res.GetConfig(SideKey); s != "" {
-		side = s
+	if s := res.GetConfig(report.SideKey); s != "" {
+		side = report.Side(s)
 	}
-	if side != Base && side != Head {
+	if side != report.Base && side != report.Head {
 		if side == "" {
-			c.warn(fmt.Sprintf("%s: Benchmark%s has no %s key, and its side cannot be told from its file (give exactly two files, OLD NEW); result skipped", pos(), res.Name.Full(), SideKey))
+			c.warn(fmt.Sprintf("%s: Benchmark%s has no %s key, and its side cannot be told from its file (give exactly two files, OLD NEW); result skipped", pos(), res.Name.Full(), report.SideKey))
 		} else {
-			c.warn(fmt.Sprintf("%s: %s is %q; expected base or head; result skipped", pos(), SideKey, side))
+			c.warn(fmt.Sprintf("%s: %s is %q; expected base or head; result skipped", pos(), report.SideKey, side))
 		}
 		return false
 	}
@@ -197,15 +179,15 @@ func (c *Results) add(res *benchfmt.Result, fileSide string) bool {
 		return false
 	}
 	pair := 0
-	if v := res.GetConfig(PairKey); v != "" {
+	if v := res.GetConfig(report.PairKey); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			c.warn(fmt.Sprintf("%s: %s is %q; expected a whole number from 1; result compared without its pair", pos(), PairKey, v))
+			c.warn(fmt.Sprintf("%s: %s is %q; expected a whole number from 1; result compared without its pair", pos(), report.PairKey, v))
 		} else {
 			pair = n
 		}
 	}
-	res.SetConfig(sideField, side)
+	res.SetConfig(sideField, string(side))
 	c.results[side]++
 	if cpu := res.GetConfig("cpu"); cpu != "" {
 		c.sawCPU(side, cpu, pos)
@@ -254,8 +236,8 @@ func Read(inputs []Input) (*Results, error) {
 // ReadRun reads gate run's raw results of each side (benchexec.Result's Base and Head).
 func ReadRun(base, head []byte) (*Results, error) {
 	return Read([]Input{
-		{Name: "base.txt", R: bytes.NewReader(base), Side: Base},
-		{Name: "head.txt", R: bytes.NewReader(head), Side: Head},
+		{Name: "base.txt", R: bytes.NewReader(base), Side: report.Base},
+		{Name: "head.txt", R: bytes.NewReader(head), Side: report.Head},
 	})
 }
 
@@ -275,7 +257,7 @@ func Undecided(cfg *config.Config) func(run *report.Run, base, head []byte) []re
 // Missing returns an error naming the inputs when a side has no results at all: then nothing
 // can be compared, which for files given by hand is almost always a mistake.
 func (c *Results) Missing() error {
-	for _, side := range []string{Base, Head} {
+	for _, side := range []report.Side{report.Base, report.Head} {
 		if c.results[side] == 0 {
 			return c.noResults(side)
 		}
@@ -285,7 +267,7 @@ func (c *Results) Missing() error {
 
 // noResults explains why a side has nothing, naming the inputs it was looked for in and the
 // first problems met in them.
-func (c *Results) noResults(side string) error {
+func (c *Results) noResults(side report.Side) error {
 	var names []string
 	for _, in := range c.inputs {
 		if in.Side == side || in.Side == "" {
@@ -297,9 +279,9 @@ func (c *Results) noResults(side string) error {
 	case len(names) == 1:
 		msg = fmt.Sprintf("%s: no benchmark results for %s (expected lines like \"BenchmarkName  1000  123 ns/op\")", names[0], side)
 	case len(names) > 1:
-		msg = fmt.Sprintf("no benchmark results labelled %s: %s in %v", SideKey, side, names)
+		msg = fmt.Sprintf("no benchmark results labelled %s: %s in %v", report.SideKey, side, names)
 	default:
-		msg = "no benchmark results for " + side
+		msg = fmt.Sprint("no benchmark results for ", side)
 	}
 	if n := len(c.warnings); n > 0 {
 		msg += fmt.Sprintf("; %d problems in the input, the first: %s", n, strings.Join(c.warnings[:min(n, 3)], "; "))
@@ -318,14 +300,14 @@ func (c *Results) checkConfigs() {
 	benchproc.SortKeys(keys)
 	var baseOnly, headOnly []benchproc.Key
 	for _, k := range keys {
-		sides := map[string]bool{}
+		sides := map[report.Side]bool{}
 		for ck := range c.tables[k].cells {
-			sides[ck.col.StringValues()] = true
+			sides[report.Side(ck.col.StringValues())] = true
 		}
 		switch {
-		case !sides[Head]:
+		case !sides[report.Head]:
 			baseOnly = append(baseOnly, k)
-		case !sides[Base]:
+		case !sides[report.Base]:
 			headOnly = append(headOnly, k)
 		}
 	}
@@ -366,12 +348,12 @@ func quoteOrUnset(s string) string {
 
 // checkCPUs warns when base and head ran on different CPUs: their times are not comparable.
 func (c *Results) checkCPUs() {
-	if len(c.cpus[Base]) == 0 {
+	if len(c.cpus[report.Base]) == 0 {
 		return
 	}
-	base := c.cpus[Base][0]
-	for _, head := range c.cpus[Head] {
-		if slices.ContainsFunc(c.cpus[Base], func(s seenAt) bool { return s.value == head.value }) {
+	base := c.cpus[report.Base][0]
+	for _, head := range c.cpus[report.Head] {
+		if slices.ContainsFunc(c.cpus[report.Base], func(s seenAt) bool { return s.value == head.value }) {
 			continue
 		}
 		c.warn(fmt.Sprintf("%s: head ran on cpu %q but base ran on cpu %q (%s); times from different machines are not comparable, compared anyway", head.pos, head.value, base.value, base.pos))

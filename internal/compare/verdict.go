@@ -107,7 +107,7 @@ func settle(cmps []report.Comparison, diffs [][]pairDiff, funcs []report.Func, c
 		var family []*state
 		for i := range cmps {
 			c, s := &cmps[i], &states[i]
-			if c.P == nil || c.Assumption != "nothing" || allEqual(c) {
+			if c.P == nil || c.Assumption != report.AssumeNothing || allEqual(c) {
 				continue
 			}
 			if !s.hasPaired {
@@ -197,12 +197,12 @@ func upTo(d []pairDiff, round int) []float64 {
 }
 
 // adjust returns each test's p-value after the false-alarm control.
-func adjust(family []*state, control string) map[*state]float64 {
+func adjust(family []*state, control report.FalseAlarmControl) map[*state]float64 {
 	out := make(map[*state]float64, len(family))
 	for _, s := range family {
 		out[s] = s.p
 	}
-	if control != config.BenjaminiHochberg || len(family) < 2 {
+	if control != report.BenjaminiHochberg || len(family) < 2 {
 		return out
 	}
 	sorted := slices.Clone(family)
@@ -300,7 +300,7 @@ func judge(c *report.Comparison, cfg *config.Config, alpha float64) (decided boo
 		c.Verdict = report.Removed
 		return true
 	}
-	if c.Assumption == "nothing" {
+	if c.Assumption == report.AssumeNothing {
 		if pr := c.Paired; pr != nil && pr.N < minPairs {
 			c.Verdict = report.Inconclusive
 			c.Reason = fmt.Sprintf("%d pairs cannot show a difference; need at least %d", pr.N, minPairs)
@@ -348,9 +348,9 @@ func judge(c *report.Comparison, cfg *config.Config, alpha float64) (decided boo
 		worse = *delta > 0
 	}
 	switch c.Better {
-	case "higher":
+	case report.Higher:
 		worse = !worse
-	case "unknown":
+	case report.NoDirection:
 		c.Verdict = report.Inconclusive
 		c.Reason = fmt.Sprintf("unit %s has no known direction, so this change cannot be called better or worse", c.Unit)
 		return true

@@ -70,8 +70,8 @@ func TestVerdicts(t *testing.T) {
 				}
 			}
 			r, err := compare.Compare([]compare.Input{
-				{Name: "old.txt", R: strings.NewReader(tt.old), Side: compare.Base},
-				{Name: "new.txt", R: strings.NewReader(tt.new), Side: compare.Head},
+				{Name: "old.txt", R: strings.NewReader(tt.old), Side: report.Base},
+				{Name: "new.txt", R: strings.NewReader(tt.new), Side: report.Head},
 			}, cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -101,12 +101,12 @@ func TestFalseAlarmControl(t *testing.T) {
 	for _, v := range []float64{98.5, 99.3, 100.1, 100.9, 107, 108, 109, 110, 111, 112} {
 		fmt.Fprintf(&new, "BenchmarkShifted 1000 %.1f ns/op\n", v)
 	}
-	run := func(control string) *report.Comparison {
+	run := func(control report.FalseAlarmControl) *report.Comparison {
 		cfg := config.Default()
 		cfg.FalseAlarmControl = control
 		r, err := compare.Compare([]compare.Input{
-			{Name: "old.txt", R: strings.NewReader(old.String()), Side: compare.Base},
-			{Name: "new.txt", R: strings.NewReader(new.String()), Side: compare.Head},
+			{Name: "old.txt", R: strings.NewReader(old.String()), Side: report.Base},
+			{Name: "new.txt", R: strings.NewReader(new.String()), Side: report.Head},
 		}, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -116,11 +116,11 @@ func TestFalseAlarmControl(t *testing.T) {
 		}
 		return find(t, r, "Shifted", "sec/op")
 	}
-	off := run(config.NoControl)
+	off := run(report.NoControl)
 	if off.Verdict != report.Regression || *off.PAdjusted != *off.P {
 		t.Errorf("without control: verdict %s, p %v adjusted %v; want a regression on the raw p-value", off.Verdict, *off.P, *off.PAdjusted)
 	}
-	on := run(config.BenjaminiHochberg)
+	on := run(report.BenjaminiHochberg)
 	if on.Verdict != report.Unchanged || !(*on.PAdjusted > 0.05) {
 		t.Errorf("with Benjamini–Hochberg: verdict %s, p %v adjusted %v; want unchanged", on.Verdict, *on.P, *on.PAdjusted)
 	}
@@ -135,7 +135,7 @@ func TestSidesFromData(t *testing.T) {
 		{{Name: "both.txt", R: strings.NewReader(header + base + head)}},
 		{{Name: "b1.txt", R: strings.NewReader(header + base)}, {Name: "h1.txt", R: strings.NewReader(header + head)}, {Name: "b2.txt", R: strings.NewReader(header + base)}},
 		// A file given as the head that says it is base wins: the data knows best.
-		{{Name: "x.txt", R: strings.NewReader(header + head), Side: compare.Base}, {Name: "y.txt", R: strings.NewReader(header + base), Side: compare.Head}},
+		{{Name: "x.txt", R: strings.NewReader(header + head), Side: report.Base}, {Name: "y.txt", R: strings.NewReader(header + base), Side: report.Head}},
 	} {
 		r, err := compare.Compare(inputs, config.Default())
 		if err != nil {

@@ -18,16 +18,12 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/perf/benchunit"
+
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 // DefaultPath is where the config is looked for when no --config is given.
 const DefaultPath = ".github/benchgate.yml"
-
-// False-alarm controls across the set of comparisons.
-const (
-	BenjaminiHochberg = "benjamini-hochberg"
-	NoControl         = "none"
-)
 
 // Config is the validated configuration.
 type Config struct {
@@ -36,9 +32,8 @@ type Config struct {
 	// Alpha is the significance level a (possibly adjusted) p-value must not exceed.
 	Alpha float64
 	// Confidence is the level of the confidence intervals shown around each center.
-	Confidence float64
-	// FalseAlarmControl is BenjaminiHochberg or NoControl.
-	FalseAlarmControl string
+	Confidence        float64
+	FalseAlarmControl report.FalseAlarmControl
 	// Better gives the direction of units that the benchmark output does not declare:
 	// -1 lower is better, +1 higher is better. Keys are tidied units (sec/op, not ns/op).
 	Better map[string]int
@@ -71,7 +66,7 @@ func Default() *Config {
 	return &Config{
 		Alpha:             0.05,
 		Confidence:        0.95,
-		FalseAlarmControl: BenjaminiHochberg,
+		FalseAlarmControl: report.BenjaminiHochberg,
 		Better:            map[string]int{},
 		Thresholds: []Threshold{
 			{MaxPercent: 5},
@@ -140,8 +135,8 @@ func Parse(data []byte, name string) (*Config, error) {
 			c.Confidence = p.fraction(n, key, "a confidence level such as 0.95")
 		},
 		"false-alarm-control": func(n *yaml.Node, key string) {
-			v := p.scalar(n, key, "benjamini-hochberg or none")
-			if v != BenjaminiHochberg && v != NoControl {
+			v := report.FalseAlarmControl(p.scalar(n, key, "benjamini-hochberg or none"))
+			if v != report.BenjaminiHochberg && v != report.NoControl {
 				p.errorf(n, key, "expected benjamini-hochberg or none, got %q", v)
 				return
 			}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 func TestParse(t *testing.T) {
@@ -27,7 +29,7 @@ noise-multiple: 2.5
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Alpha != 0.01 || c.Confidence != 0.9 || c.FalseAlarmControl != NoControl || c.NoiseMultiple != 2.5 {
+	if c.Alpha != 0.01 || c.Confidence != 0.9 || c.FalseAlarmControl != report.NoControl || c.NoiseMultiple != 2.5 {
 		t.Errorf("settings %v %v %v %v", c.Alpha, c.Confidence, c.FalseAlarmControl, c.NoiseMultiple)
 	}
 	if c.Better["frames/s"] != 1 || c.Better["sec/frame"] != -1 {

@@ -224,7 +224,7 @@ func (r *Report) Validate() error {
 	}
 	for i, in := range r.Inputs {
 		checkName(fmt.Sprintf("inputs[%d].path", i), in.Path, true)
-		if in.Side != "" && in.Side != "base" && in.Side != "head" {
+		if in.Side != "" && in.Side != Base && in.Side != Head {
 			bad("inputs[%d].side: %q is not base or head", i, in.Side)
 		}
 	}
@@ -235,7 +235,7 @@ func (r *Report) Validate() error {
 	if !(s.Confidence > 0 && s.Confidence < 1) {
 		bad("settings.confidence: %v is not between 0 and 1", s.Confidence)
 	}
-	if s.FalseAlarmControl != "benjamini-hochberg" && s.FalseAlarmControl != "none" {
+	if s.FalseAlarmControl != BenjaminiHochberg && s.FalseAlarmControl != NoControl {
 		bad("settings.false_alarm_control: %q is not benjamini-hochberg or none", s.FalseAlarmControl)
 	}
 	checkName("settings.config_file", s.ConfigFile, false)
@@ -261,10 +261,10 @@ func (r *Report) Validate() error {
 		checkConfig(f+".config", c.Config)
 		checkName(f+".benchmark", c.Benchmark, true)
 		checkName(f+".unit", c.Unit, true)
-		if c.Better != "lower" && c.Better != "higher" && c.Better != "unknown" {
+		if c.Better != Lower && c.Better != Higher && c.Better != NoDirection {
 			bad("%s.better: %q is not lower, higher or unknown", f, c.Better)
 		}
-		if c.Assumption != "nothing" && c.Assumption != "exact" {
+		if c.Assumption != AssumeNothing && c.Assumption != AssumeExact {
 			bad("%s.assumption: %q is not nothing or exact", f, c.Assumption)
 		}
 		if !slices.Contains(Verdicts, c.Verdict) {
@@ -356,7 +356,7 @@ func (r *Report) Validate() error {
 		}
 		for i, p := range run.Processes {
 			checkName(fmt.Sprintf("run.processes[%d].package", i), p.Package, true)
-			if p.Side != "base" && p.Side != "head" {
+			if p.Side != Base && p.Side != Head {
 				bad("run.processes[%d].side: %q is not base or head", i, p.Side)
 			}
 		}
@@ -364,7 +364,7 @@ func (r *Report) Validate() error {
 			field := fmt.Sprintf("run.failures[%d]", i)
 			checkName(field+".package", f.Package, true)
 			checkName(field+".benchmark", f.Benchmark, false)
-			if f.Side != "base" && f.Side != "head" {
+			if f.Side != Base && f.Side != Head {
 				bad("%s.side: %q is not base or head", field, f.Side)
 			}
 			if len(f.Message) > MaxTextLen || len(f.Output) > MaxTextLen {

@@ -23,6 +23,51 @@ const (
 	PeakRSSUnit      = "peak-RSS-B"
 )
 
+// Side is which of the two revisions a sample measured.
+type Side string
+
+// The sides.
+const (
+	Base Side = "base"
+	Head Side = "head"
+)
+
+// The configuration keys gate run writes into the raw results, and compare reads: a result's
+// side, the commit it measured, and the pair (the round) it belongs to.
+const (
+	SideKey   = "benchgate-side"
+	CommitKey = "benchgate-commit"
+	PairKey   = "benchgate-pair"
+)
+
+// Better is a unit's direction: which way is an improvement.
+type Better string
+
+// The directions.
+const (
+	Lower       Better = "lower"
+	Higher      Better = "higher"
+	NoDirection Better = "unknown" // neither: its changes are never regressions or improvements
+)
+
+// Assumption is what a comparison assumes of its samples (benchmath's assumptions).
+type Assumption string
+
+// The assumptions.
+const (
+	AssumeNothing Assumption = "nothing" // medians and Mann–Whitney U
+	AssumeExact   Assumption = "exact"   // the values are exact (allocs/op): any difference is one
+)
+
+// FalseAlarmControl is how the significance of the many comparisons of a run is controlled.
+type FalseAlarmControl string
+
+// The false-alarm controls.
+const (
+	BenjaminiHochberg FalseAlarmControl = "benjamini-hochberg" // the false discovery rate, over all tests
+	NoControl         FalseAlarmControl = "none"               // each test at alpha, as benchstat
+)
+
 // Verdict is the outcome of one comparison, from DESIGN.md's vocabulary.
 type Verdict string
 
@@ -159,7 +204,7 @@ type Machine struct {
 // the rounds it ran in.
 type Process struct {
 	Package string `json:"package"`
-	Side    string `json:"side"`
+	Side    Side   `json:"side"`
 	Runs    int    `json:"runs"`
 	// WallSeconds and CPUSeconds (user + system) are medians per run.
 	WallSeconds float64 `json:"wall_seconds"`
@@ -171,7 +216,7 @@ type Process struct {
 // Failure is a package whose benchmark binary failed (a panic, b.Fatal, a timeout) on a side.
 type Failure struct {
 	Package string `json:"package"`
-	Side    string `json:"side"`
+	Side    Side   `json:"side"`
 	// Benchmark is the benchmark that was running, when it could be told.
 	Benchmark string `json:"benchmark,omitempty"`
 	Round     int    `json:"round"`
@@ -192,16 +237,15 @@ type Input struct {
 	Path string `json:"path"`
 	// Side is "base" or "head" when the whole file is one side, or "" when the file labels
 	// its results with a benchgate-side key.
-	Side    string `json:"side,omitempty"`
-	Results int    `json:"results"`
+	Side    Side `json:"side,omitempty"`
+	Results int  `json:"results"`
 }
 
 // Settings are the statistical settings and thresholds the verdicts were made with.
 type Settings struct {
-	Alpha      float64 `json:"alpha"`
-	Confidence float64 `json:"confidence"`
-	// FalseAlarmControl is "benjamini-hochberg" or "none".
-	FalseAlarmControl string `json:"false_alarm_control"`
+	Alpha             float64           `json:"alpha"`
+	Confidence        float64           `json:"confidence"`
+	FalseAlarmControl FalseAlarmControl `json:"false_alarm_control"`
 	// ConfigFile is the config file that was read, or "" when the defaults were used.
 	ConfigFile string          `json:"config_file,omitempty"`
 	Thresholds []ThresholdRule `json:"thresholds"`
@@ -228,13 +272,11 @@ type Comparison struct {
 	// sub-benchmark parts and the -GOMAXPROCS suffix included.
 	Benchmark string `json:"benchmark"`
 	// Unit is the tidied unit (ns/op is sec/op, MB/s is B/s), as benchstat shows it.
-	Unit string `json:"unit"`
-	// Better is "lower", "higher" or "unknown".
-	Better string `json:"better"`
-	// Assumption is "nothing" (median, Mann–Whitney U) or "exact".
-	Assumption string   `json:"assumption"`
-	Base       *Summary `json:"base,omitempty"`
-	Head       *Summary `json:"head,omitempty"`
+	Unit       string     `json:"unit"`
+	Better     Better     `json:"better"`
+	Assumption Assumption `json:"assumption"`
+	Base       *Summary   `json:"base,omitempty"`
+	Head       *Summary   `json:"head,omitempty"`
 	// DeltaPercent is (head/base − 1) × 100 of the centers; nil when base is zero and head is
 	// not, or when a side is missing.
 	DeltaPercent *float64 `json:"delta_percent,omitempty"`
@@ -370,13 +412,13 @@ func (r *Report) HeadOnlyFailures() []Failure {
 	}
 	onBase := map[string]bool{}
 	for _, f := range r.Run.Failures {
-		if f.Side == "base" {
+		if f.Side == Base {
 			onBase[f.Package] = true
 		}
 	}
 	var out []Failure
 	for _, f := range r.Run.Failures {
-		if f.Side == "head" && !onBase[f.Package] {
+		if f.Side == Head && !onBase[f.Package] {
 			out = append(out, f)
 		}
 	}

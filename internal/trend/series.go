@@ -25,8 +25,8 @@ type Series struct {
 	Config    map[string]string
 	Benchmark string
 	Unit      string
-	// Better is the unit's direction: "lower", "higher" or "unknown".
-	Better string
+	// Better is the unit's direction.
+	Better report.Better
 	// First is the index of the commit of Values[0]; the series has a value for every commit
 	// from there on (a commit without one ends it, and a new series starts after the gap).
 	First int
@@ -64,9 +64,9 @@ func Build(commits []Commit) ([]*Series, error) {
 	all := map[Key]*Series{}
 	var order []Key
 	for i, c := range commits {
-		inputs := []compare.Input{{Name: c.Name, R: bytes.NewReader(c.Results), Side: compare.Head}}
+		inputs := []compare.Input{{Name: c.Name, R: bytes.NewReader(c.Results), Side: report.Head}}
 		if len(c.ParentResults) > 0 {
-			inputs = append(inputs, compare.Input{Name: c.Name + " (parent)", R: bytes.NewReader(c.ParentResults), Side: compare.Base})
+			inputs = append(inputs, compare.Input{Name: c.Name + " (parent)", R: bytes.NewReader(c.ParentResults), Side: report.Base})
 		}
 		res, err := compare.Read(inputs)
 		if err != nil {

@@ -1,6 +1,10 @@
 package trend
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/benchgate/benchgate/internal/report"
+)
 
 // StepsVersion is the version of the Steps document. It changes only when a field changes
 // meaning or goes away; fields may be added.
@@ -48,7 +52,7 @@ func FindSteps(history []Commit) (Steps, []*Series, error) {
 				Config: ser.Config, Benchmark: ser.Benchmark, Unit: ser.Unit,
 				Index: at, File: history[at].Name,
 				Before: cp.Before, After: cp.After, ChangePercent: 100 * cp.Change(), P: cp.P,
-				Worse: ser.Better == "lower" && up || ser.Better == "higher" && !up,
+				Worse: ser.Better == report.Lower && up || ser.Better == report.Higher && !up,
 			})
 		}
 	}
