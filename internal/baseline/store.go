@@ -365,16 +365,12 @@ func (s *Store) push(ctx context.Context, commit string) error {
 	return err
 }
 
-// History fetches the data branch and returns its records in commit order, oldest first, and a
-// warning for each record that cannot be read, naming it. The order is the repository's own
-// (git rev-list --topo-order): author dates tie when commits come fast. Where the commits are not
-// in the repository (a shallow clone), author date, then record time, decide.
-func (s *Store) History(ctx context.Context) ([]Record, []string, error) {
-	return s.Recent(ctx, 0)
-}
-
-// Recent is History limited to the newest n records (all for n = 0): it reads the index and
-// then only those records, so that its cost does not grow with the whole history.
+// Recent fetches the data branch and returns its newest n records (all for n = 0) in commit
+// order, oldest first, and a warning for each record that cannot be read, naming it. The order
+// is the repository's own (git rev-list --topo-order): author dates tie when commits come fast.
+// Where the commits are not in the repository (a shallow clone), author date, then record time,
+// decide. It reads the index and then only those records, so that its cost does not grow with
+// the whole history.
 func (s *Store) Recent(ctx context.Context, n int) ([]Record, []string, error) {
 	tip, err := s.fetch(ctx)
 	if err != nil || tip == "" {

@@ -67,7 +67,7 @@ func TestLayout(t *testing.T) {
 	if err := json.Unmarshal([]byte(gittest.Git(t, bare, "show", "benchgate-data:index.json")), &index); err != nil || len(index) != 3 || index[2].SHA != sha(3) || index[0].Subject != "change 1" {
 		t.Errorf("index.json: %+v, %v", index, err)
 	}
-	recs, warnings, err := s.History(ctx)
+	recs, warnings, err := s.Recent(ctx, 0)
 	if err != nil || len(warnings) > 0 || len(recs) != 3 || recs[0].Commit.SHA != sha(1) || !strings.Contains(recs[2].Results, "103 ns/op") {
 		t.Errorf("history: %d records, %v, %v", len(recs), warnings, err)
 	}
@@ -204,7 +204,7 @@ func TestCorruptRecord(t *testing.T) {
 	broken := "records/" + sha(9) + ".json"
 	pushEdit(t, bare, map[string]string{broken: "{not json"})
 
-	recs, warnings, err := s.History(ctx)
+	recs, warnings, err := s.Recent(ctx, 0)
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("%d records, %v", len(recs), err)
 	}
@@ -268,7 +268,7 @@ func TestNoRemote(t *testing.T) {
 	_, clone := origin(t)
 	s := store(clone)
 	s.Remote = "upstream"
-	if _, _, err := s.History(context.Background()); !errors.Is(err, ErrNoRemote) || !strings.Contains(err.Error(), `no remote "upstream"`) {
+	if _, _, err := s.Recent(context.Background(), 0); !errors.Is(err, ErrNoRemote) || !strings.Contains(err.Error(), `no remote "upstream"`) {
 		t.Errorf("History without the remote: %v", err)
 	}
 }
@@ -309,7 +309,7 @@ func TestIndexRepairs(t *testing.T) {
 	damaged, _ := json.Marshal(index[:2]) // records 3 and 4 left out
 	pushEdit(t, bare, map[string]string{"index.json": string(damaged), "records/" + sha(1) + ".json": ""})
 
-	recs, warnings, err := s.History(ctx)
+	recs, warnings, err := s.Recent(ctx, 0)
 	var got []string
 	for _, r := range recs {
 		got = append(got, r.Commit.Subject)

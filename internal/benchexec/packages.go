@@ -122,15 +122,6 @@ func subBenchmarks(expr string) string {
 	return ""
 }
 
-func (p pkg) matches(re *regexp.Regexp) bool {
-	for _, b := range p.benchmarks {
-		if re.MatchString(b) {
-			return true
-		}
-	}
-	return false
-}
-
 // firstLines returns at most n lines of s, trimmed, saying how many were left out.
 func firstLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")

@@ -25,7 +25,7 @@ func Steps(w io.Writer, s trend.Steps) error {
 			name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
 		}
 		if _, err := fmt.Fprintf(w, "%s %s: %+.1f%% (%s) at %s (commit %d of %d), p=%.3f\n",
-			Printable(name), st.Unit, st.ChangePercent, way, st.File, st.Index+1, s.Commits, st.P); err != nil {
+			printable(name), st.Unit, st.ChangePercent, way, st.File, st.Index+1, s.Commits, st.P); err != nil {
 			return err
 		}
 	}

@@ -24,7 +24,7 @@ func Text(w io.Writer, r *report.Report) error {
 		// Like benchstat, print the configuration keys that changed since the last table.
 		for _, k := range configKeys(g.config) {
 			if prev == nil || prev[k] != g.config[k] {
-				fmt.Fprintf(bw, "%s: %s\n", Printable(k), Printable(g.config[k]))
+				fmt.Fprintf(bw, "%s: %s\n", printable(k), printable(g.config[k]))
 			}
 		}
 		prev = g.config
@@ -46,12 +46,12 @@ func Text(w io.Writer, r *report.Report) error {
 			alignColumns(bw, rows, []string{"", "  ", "  ", "  ", "  ", "  "}, []bool{false, false, true, true, true, true})
 		}
 		for _, f := range run.Failures {
-			fmt.Fprintf(bw, "FAILED: %s on %s in round %d: %s\n", Printable(f.Package), f.Side, f.Round, Printable(f.Message))
+			fmt.Fprintf(bw, "FAILED: %s on %s in round %d: %s\n", printable(f.Package), f.Side, f.Round, printable(f.Message))
 		}
 		bw.WriteString("\n")
 	}
 	if r.History != nil {
-		fmt.Fprintln(bw, Printable(strings.TrimSuffix(historyLegend(r, plain), "\n")))
+		fmt.Fprintln(bw, printable(strings.TrimSuffix(historyLegend(r, plain), "\n")))
 	}
 	fmt.Fprintln(bw, Headline(r))
 	return bw.Flush()
@@ -153,14 +153,14 @@ func alignColumns(w *bufio.Writer, rows [][]string, margins []string, right []bo
 				line.WriteString(cell + pad)
 			}
 		}
-		w.WriteString(Printable(strings.TrimRight(line.String(), " ")))
+		w.WriteString(printable(strings.TrimRight(line.String(), " ")))
 		w.WriteString("\n")
 	}
 }
 
-// Printable replaces control characters, which a report from elsewhere could use to break lines
+// printable replaces control characters, which a report from elsewhere could use to break lines
 // or send escape sequences to the terminal.
-func Printable(s string) string {
+func printable(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return '\uFFFD'
@@ -194,7 +194,7 @@ func (f *footnotes) mark(msgs []string) string {
 
 func (f *footnotes) write(w *bufio.Writer) {
 	for i, m := range f.msgs {
-		fmt.Fprintf(w, "%s %s\n", superscript(i+1), Printable(m))
+		fmt.Fprintf(w, "%s %s\n", superscript(i+1), printable(m))
 	}
 }
 

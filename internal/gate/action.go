@@ -215,7 +215,7 @@ func (a *Action) Baseline(ctx context.Context, push *ghapi.Push) error {
 	}
 	// The summary's steps are looked for in the newest records, those the charts show; the
 	// recorded change is put beside its history, the new record included.
-	history, err := ReadHistory(ctx, a.store(c), ChartWindow)
+	history, err := ReadHistory(ctx, a.store(c), chartWindow)
 	if err != nil {
 		return err
 	}

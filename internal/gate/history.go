@@ -10,9 +10,9 @@ import (
 	"github.com/benchgate/benchgate/internal/trend"
 )
 
-// ChartWindow is how many of the newest recorded commits the data branch's charts show: enough
+// chartWindow is how many of the newest recorded commits the data branch's charts show: enough
 // to see the trend, while the site that each record rewrites stays small.
-const ChartWindow = 100
+const chartWindow = 100
 
 // History is what a data branch recorded: its newest records, oldest first.
 type History struct {
@@ -75,10 +75,10 @@ func commitsOf(recs []baseline.Record) []trend.Commit {
 }
 
 // site is the data branch's static site (see trend.Site) made of the records the store gives
-// it: the newest ChartWindow.
+// it: the newest chartWindow.
 var site = &baseline.Site{
 	Paths:   trend.SitePaths,
-	Records: ChartWindow,
+	Records: chartWindow,
 	Make: func(recs []baseline.Record) (map[string][]byte, error) {
 		commits := commitsOf(recs)
 		_, series, err := trend.FindSteps(commits)

@@ -36,7 +36,7 @@ func TestStickyCreatesThenUpdates(t *testing.T) {
 		t.Fatalf("second post: %+v, %v; want the same comment updated", second, err)
 	}
 	cs := srv.Comments(7)
-	if len(cs) != 1 || !strings.HasSuffix(cs[0].Body, "\nsecond") || !strings.HasPrefix(cs[0].Body, Marker("gate", headSHA)) {
+	if len(cs) != 1 || !strings.HasSuffix(cs[0].Body, "\nsecond") || !strings.HasPrefix(cs[0].Body, marker("gate", headSHA)) {
 		t.Errorf("comments %+v", cs)
 	}
 	if _, err := c.PostSticky(ctx, 7, "other-gate", headSHA, "another gate", true); err != nil {
@@ -52,11 +52,11 @@ func TestStickyCreatesThenUpdates(t *testing.T) {
 func TestStickyAmongMany(t *testing.T) {
 	srv, c, _ := setup(t)
 	ctx := context.Background()
-	srv.AddComment(7, Marker("gate", headSHA)+"\nforged by a person", "mallory", "User")
+	srv.AddComment(7, marker("gate", headSHA)+"\nforged by a person", "mallory", "User")
 	for range 150 {
 		srv.AddComment(7, "LGTM", "reviewer", "User")
 	}
-	ours := srv.AddComment(7, Marker("gate", "0000")+"\nold result", "github-actions[bot]", "Bot")
+	ours := srv.AddComment(7, marker("gate", "0000")+"\nold result", "github-actions[bot]", "Bot")
 	if _, err := c.PostSticky(ctx, 7, "gate", headSHA, "new result", true); err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +80,8 @@ func TestStickyAmongMany(t *testing.T) {
 func TestStickyByLogin(t *testing.T) {
 	srv, c, _ := setup(t)
 	srv.Login = "perf-bot"
-	srv.AddComment(7, Marker("gate", "0000")+"\nsome bot's", "github-actions[bot]", "Bot")
-	mine := srv.AddComment(7, Marker("gate", "0000")+"\nmine", "perf-bot", "User")
+	srv.AddComment(7, marker("gate", "0000")+"\nsome bot's", "github-actions[bot]", "Bot")
+	mine := srv.AddComment(7, marker("gate", "0000")+"\nmine", "perf-bot", "User")
 	if _, err := c.PostSticky(context.Background(), 7, "gate", headSHA, "updated", true); err != nil {
 		t.Fatal(err)
 	}

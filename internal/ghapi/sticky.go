@@ -25,9 +25,9 @@ var keyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 // ValidKey reports whether key can name a sticky comment.
 func ValidKey(key string) bool { return keyRE.MatchString(key) }
 
-// Marker is the hidden first line of the sticky comment for key: it finds the comment again and
+// marker is the hidden first line of the sticky comment for key: it finds the comment again and
 // records the head commit it reports on.
-func Marker(key, headSHA string) string {
+func marker(key, headSHA string) string {
 	return fmt.Sprintf("<!-- benchgate:sticky key=%s head=%s -->", key, headSHA)
 }
 
@@ -110,7 +110,7 @@ func (c *Client) PostSticky(ctx context.Context, pr int, key, headSHA, body stri
 	if err != nil {
 		return nil, fmt.Errorf("listing the comments of #%d: %w", pr, err)
 	}
-	req := github.IssueCommentRequest{Body: Marker(key, headSHA) + "\n" + body}
+	req := github.IssueCommentRequest{Body: marker(key, headSHA) + "\n" + body}
 	var cm *github.IssueComment
 	switch {
 	case existing != nil:

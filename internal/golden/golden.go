@@ -11,9 +11,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata instead of comparing with them")
 
-// Updating reports whether the tests run with -update.
-func Updating() bool { return *update }
-
 // Check compares got with the golden file at path; with -update it writes got there instead.
 func Check(t *testing.T, path string, got []byte) {
 	t.Helper()

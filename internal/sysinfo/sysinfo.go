@@ -27,7 +27,7 @@ func Fingerprint(ctx context.Context, goVersion string) report.Machine {
 		OS:             runtime.GOOS,
 		Arch:           runtime.GOARCH,
 		GoVersion:      goVersion,
-		CgroupCPULimit: CgroupCPULimit("/sys/fs/cgroup"),
+		CgroupCPULimit: cgroupCPULimit("/sys/fs/cgroup"),
 		LoadBefore:     Load(ctx),
 	}
 	if infos, err := cpu.InfoWithContext(ctx); err == nil && len(infos) > 0 {
@@ -51,10 +51,10 @@ func Load(ctx context.Context) []float64 {
 	return []float64{a.Load1, a.Load5, a.Load15}
 }
 
-// CgroupCPULimit returns the CPU limit, in cores, that the cgroup this process runs in puts on
+// cgroupCPULimit returns the CPU limit, in cores, that the cgroup this process runs in puts on
 // it (cgroup v2 cpu.max, or v1 cpu.cfs_quota_us over cpu.cfs_period_us), or 0 when there is none.
 // A container limited to 1.5 cores on a 64-core host measures like a 1.5-core machine.
-func CgroupCPULimit(root string) float64 {
+func cgroupCPULimit(root string) float64 {
 	if data, err := os.ReadFile(filepath.Join(root, "cpu.max")); err == nil {
 		f := strings.Fields(string(data))
 		if len(f) == 2 && f[0] != "max" {

@@ -53,7 +53,7 @@ func TestCgroupCPULimit(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if got := CgroupCPULimit(root); got != tt.want {
+			if got := cgroupCPULimit(root); got != tt.want {
 				t.Errorf("limit %v, want %v", got, tt.want)
 			}
 		})

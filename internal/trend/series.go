@@ -114,14 +114,14 @@ func (s *Series) Detect(opts Options) {
 // fewest values a spread is taken over.
 const (
 	Recent    = 30
-	MinSpread = 5
+	minSpread = 5
 )
 
 // Spread is a series' run-to-run spread, in percent: 1.4826 × the median absolute deviation, a
 // standard deviation that outliers (and the odd real change) do not inflate.
 //
 // It is taken over the same-machine changes of the recent commits against their parents when at
-// least MinSpread were measured so: that is the noise of exactly what a pull request's check
+// least minSpread were measured so: that is the noise of exactly what a pull request's check
 // measures, base against head in interleaved rounds. Otherwise it is taken over the recent
 // medians since their last change point, relative to their median: that includes the
 // differences between machines, so it is larger. ok is false when there are too few values.
@@ -132,7 +132,7 @@ func (s *Series) Spread() (pct float64, basis string, n int, ok bool) {
 			deltas = append(deltas, d)
 		}
 	}
-	if len(deltas) >= MinSpread {
+	if len(deltas) >= minSpread {
 		return robustSD(deltas), "parent", len(deltas), true
 	}
 	level := s.Values[max(0, len(s.Values)-Recent):]
@@ -140,7 +140,7 @@ func (s *Series) Spread() (pct float64, basis string, n int, ok bool) {
 		level = level[cps[len(cps)-1].Index:]
 	}
 	m := median(level)
-	if len(level) < MinSpread || m == 0 {
+	if len(level) < minSpread || m == 0 {
 		return 0, "", 0, false
 	}
 	rel := make([]float64, len(level))
