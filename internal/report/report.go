@@ -1,5 +1,10 @@
 // Package report defines benchgate's versioned JSON report: the contract between measuring
-// (compare, and later the execution engine) and publishing (tables, PR comments, summaries).
+// (benchexec, compare) and publishing (tables, PR comments, summaries, the data branch).
+//
+// It also holds the vocabulary every other package speaks, defined once: the two sides of a
+// run (Base, Head) and the keys that label raw results with them (SideKey, CommitKey, PairKey);
+// a unit's direction (Better) and what its comparison assumes (Assumption); the false-alarm
+// control; a comparison's Verdict and the run's GateVerdict.
 //
 // Everything a reader shows is rendered from a Report, and a Report may come from an untrusted
 // place (an artifact uploaded by a pull request's workflow), so Read validates it: the schema
