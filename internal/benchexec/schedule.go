@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -440,7 +441,8 @@ func timedResults(out []byte) []timed {
 		if !ok {
 			continue
 		}
-		if v, ok := res.Value("sec/op"); ok {
+		// A result a binary printed with a time that is no number ("NaN ns/op") times nothing.
+		if v, ok := res.Value("sec/op"); ok && !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 {
 			ts = append(ts, timed{iters: res.Iters, nsPerOp: v * 1e9})
 		}
 	}

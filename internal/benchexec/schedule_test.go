@@ -2,6 +2,7 @@ package benchexec
 
 import (
 	"context"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -167,5 +168,16 @@ func TestRunExtraRounds(t *testing.T) {
 		if a, b := strings.Count(string(raw), "BenchmarkA-"), strings.Count(string(raw), "BenchmarkB-"); a != 2 || b != 4 {
 			t.Errorf("%s: A ran %d times and B %d, want 2 and 4", side, a, b)
 		}
+	}
+}
+
+// TestTimedResultsSkipsNaN reads a process's output in which a benchmark printed a time that is
+// no number: it times nothing, so the run's benchmark seconds, written to the report, stay a
+// number (a NaN there made the report unwritable).
+func TestTimedResultsSkipsNaN(t *testing.T) {
+	out := []byte("BenchmarkA-2 \t 10 \t 100 ns/op\nBenchmarkBoom-2 \t 1 \t NaN ns/op\nBenchmarkInf-2 \t 1 \t +Inf ns/op\n")
+	got := timedResults(out)
+	if len(got) != 1 || got[0].iters != 10 || math.Abs(got[0].nsPerOp-100) > 1e-9 {
+		t.Errorf("timed results %+v, want only A's", got)
 	}
 }
