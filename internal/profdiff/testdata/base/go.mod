@@ -1,0 +1,3 @@
+module example.com/prof
+
+go 1.26
