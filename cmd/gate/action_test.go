@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -302,5 +304,113 @@ func TestActionBodyBounded(t *testing.T) {
 	}
 	if len(cs[0].Body) > 65536 || !strings.Contains(cs[0].Body, "They are too many for a comment") {
 		t.Errorf("comment of %d bytes", len(cs[0].Body))
+	}
+}
+
+// profiled is a module, in prof/, whose BenchmarkWork spends its time in steady and hot, and whose
+// BenchmarkGather allocates in gather: hotWork and gathered set how much.
+func profiled(hotWork, gathered int) map[string]string {
+	return map[string]string{
+		"prof/go.mod": "module example.com/prof\n\ngo 1.26\n",
+		"prof/prof_test.go": fmt.Sprintf(`package prof
+
+import "testing"
+
+var sink uint64
+var kept [][]byte
+
+//go:noinline
+func steady() uint64 {
+	x := uint64(1)
+	for i := 0; i < 20000; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	return x
+}
+
+//go:noinline
+func hot() uint64 {
+	x := uint64(3)
+	for i := 0; i < %d; i++ {
+		x = x*2862933555777941757 + 3037000493
+	}
+	return x
+}
+
+//go:noinline
+func gather() {
+	kept = kept[:0]
+	for i := 0; i < %d; i++ {
+		kept = append(kept, make([]byte, 512))
+	}
+}
+
+func BenchmarkWork(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sink += steady() + hot()
+	}
+}
+
+func BenchmarkGather(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		gather()
+	}
+}
+`, hotWork, gathered),
+	}
+}
+
+// TestActionProfileDiff is a pull request that makes one known function three times slower and
+// another allocate four times as much: the comment says where each regression went, naming that
+// function first with most of the change, from real profiles of the real test binaries, which
+// the results directory keeps for go tool pprof.
+func TestActionProfileDiff(t *testing.T) {
+	t.Parallel()
+	s := newPRScenario(t)
+	gittest.WriteFiles(t, s.repo, profiled(10000, 8))
+	base := gittest.Commit(t, s.repo, "profiled base")
+	gittest.WriteFiles(t, s.repo, profiled(30000, 32))
+	head := gittest.Commit(t, s.repo, "hot does three times the work, gather allocates four times as much")
+	s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: base, BaseRef: "main"})
+	writeEvent(t, filepath.Join(eventsDir, "pull_request.json"), s.env["GITHUB_EVENT_PATH"], map[string]string{"{{HEAD_SHA}}": head, "{{BASE_SHA}}": base})
+	s.env["INPUT_WORKING-DIRECTORY"] = "prof"
+	s.env["INPUT_BENCHTIME"] = "200x"
+	code, stdout, stderr := s.runAsRunner(t)
+	if code != exitFail {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	cs := s.srv.Comments(7)
+	if len(cs) != 1 {
+		t.Fatalf("%d comments", len(cs))
+	}
+	body := cs[0].Body
+	for _, want := range []struct{ summary, fn string }{
+		{`prof\.Work: CPU time \+[0-9.]+µs/op: `, `example\.com/prof\.hot`},
+		{`prof\.Gather: allocated bytes \+[0-9.]+KiB/op: `, `example\.com/prof\.gather`},
+		{`prof\.Gather: allocated objects \+[0-9.]+/op: `, `example\.com/prof\.gather`},
+	} {
+		m := regexp.MustCompile(`<summary>` + want.summary + `(\d+)% in ` + want.fn + `[,<]`).FindStringSubmatch(body)
+		if m == nil {
+			t.Errorf("no summary %q naming %s first:\n%s", want.summary, want.fn, body)
+			continue
+		}
+		if share, _ := strconv.Atoi(m[1]); share <= 50 {
+			t.Errorf("%s has %d%% of the change, want more than half", want.fn, share)
+		}
+	}
+	r, err := report.ReadFile(filepath.Join(s.repo, ".benchgate", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Gather's allocations cost time too, so it may have a CPU diff of its own.
+	if len(r.Profiles) < 3 {
+		t.Fatalf("%d profile diffs, want CPU for Work and bytes and objects for Gather: %+v", len(r.Profiles), r.Profiles)
+	}
+	for _, p := range r.Profiles {
+		for _, f := range []string{p.BaseFile, p.HeadFile} {
+			if _, err := os.Stat(filepath.Join(s.repo, ".benchgate", "profiles", f)); err != nil { // the workspace's
+				t.Errorf("profile %s: %v", f, err)
+			}
+		}
 	}
 }

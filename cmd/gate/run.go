@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -25,7 +26,7 @@ type runFlags struct {
 	history                      string
 	interleave                   string
 	count, maxCount              int
-	timedIterations              bool
+	timedIterations, noProfile   bool
 	timeout, budget              time.Duration
 	seed                         uint64
 }
@@ -81,6 +82,7 @@ nothing measured.`,
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "kill a benchmark process (and all it started) after `d`; 0 for no limit")
 	fl.DurationVar(&f.budget, "budget", 0, "start no round that would end the run past `d`; 0 for no limit")
 	fl.Uint64Var(&f.seed, "seed", 0, "`seed` for the shuffled order of the rounds (default: a new one)")
+	fl.BoolVar(&f.noProfile, "no-profile", false, "do not profile the regressions after the rounds (by default the five largest run once more on each side with a CPU or memory profile, and the report says where their time or allocations went)")
 	fl.StringVar(&f.history, "history", "", "put each comparison beside its recorded history on this data `branch` of origin (see gate baseline record), and apply the config's noise-multiple")
 	f.register(fl, "write base.txt, head.txt, report.json and report.md to `dir`")
 	return cmd
@@ -117,6 +119,18 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 			return usageError{fmt.Errorf("--history: origin has no records on a branch %s (gate baseline record writes them)", f.history)}
 		}
 	}
+	// The profiles are kept in --out's profiles/; without --out they live as long as the run.
+	profileDir := ""
+	switch {
+	case f.noProfile:
+	case f.out != "":
+		profileDir = filepath.Join(f.out, "profiles")
+	default:
+		if profileDir, err = os.MkdirTemp("", "benchgate-profiles-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(profileDir)
+	}
 	m, err := gate.Measure(ctx, gate.MeasureOptions{
 		Run: benchexec.Options{
 			Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
@@ -124,7 +138,7 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 			Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
 			Env: env, Progress: progressFor(stderr),
 		},
-		Config: cfg, History: history,
+		Config: cfg, History: history, ProfileDir: profileDir,
 	})
 	if err != nil {
 		return err
@@ -146,6 +160,14 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 	}
 	if err := render(cmd.OutOrStdout(), rep); err != nil {
 		return err
+	}
+	if len(rep.Profiles) > 0 {
+		if p := rep.Profiles[0]; f.out != "" {
+			fmt.Fprintf(stderr, "gate: the profiles are in %s: go tool pprof -diff_base %s %s\n", profileDir,
+				filepath.Join(profileDir, p.BaseFile), filepath.Join(profileDir, p.HeadFile))
+		} else {
+			fmt.Fprintln(stderr, "gate: give --out DIR to keep the profiles, for go tool pprof -diff_base")
+		}
 	}
 	if rep.Verdict == report.Fail {
 		return gate.ErrFailed

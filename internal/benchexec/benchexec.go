@@ -50,6 +50,13 @@ type Options struct {
 	// (report.PlannedLooks) which benchmark functions are still undecided, given the run so far
 	// and the results of each side; those get the next look's extra rounds.
 	Undecided func(run *report.Run, base, head []byte) []report.Func
+	// Explain, when set, is asked after the rounds which benchmark functions regressed, the
+	// largest regression first, given the run and the results of each side; up to MaxProfiled of
+	// them (5 when 0) run once more on each side with a CPU or a memory profile written to
+	// ProfileDir (see Result.Profiles), as far as the budget allows.
+	Explain     func(run *report.Run, base, head []byte) []ProfileRequest
+	ProfileDir  string
+	MaxProfiled int
 	// Interleave is the schedule: report.InterleaveBenchmark (the default) runs each benchmark
 	// function in processes of its own, its base and head back to back in random order, a pair;
 	// report.InterleavePackage runs each package's binary once per side and round, all its
@@ -80,6 +87,8 @@ type Result struct {
 	// Base and Head are the raw results of each side in the Go benchmark format.
 	Base, Head []byte
 	Run        report.Run
+	// Profiles are the profiles taken of the functions Explain named.
+	Profiles []Profile
 	// Warnings are problems that did not stop the run.
 	Warnings []string
 }

@@ -37,6 +37,7 @@ type schedule struct {
 	usage         map[sidePackage][]usage
 	failed        map[failKey]bool
 	iterations    map[report.Func]int
+	nsPerOp       map[report.Func]float64       // an operation of the function's base, its sub-benchmarks summed
 	pairTime      map[report.Func]time.Duration // a function's processes' wall time, summed
 	pairRuns      map[report.Func]int
 	pending       []pendingOutput
@@ -87,6 +88,7 @@ type job struct {
 func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 	s.usage, s.failed = map[sidePackage][]usage{}, map[failKey]bool{}
 	s.iterations, s.pairTime, s.pairRuns = map[report.Func]int{}, map[report.Func]time.Duration{}, map[report.Func]int{}
+	s.nsPerOp = map[report.Func]float64{}
 	run := &s.res.Run
 	run.Seed, run.Interleave, run.MaxCount = s.opts.Seed, s.opts.Interleave, s.opts.MaxCount
 	run.FixedIterations = s.calibrates()
@@ -132,6 +134,9 @@ func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 	run.ProcessesSeconds = s.processesTime.Seconds()
 	run.BenchmarkSeconds = s.benchTime
 	s.progress.Done()
+	if !stopped {
+		s.profile(ctx, start)
+	}
 	s.summarizeUsage()
 }
 
@@ -409,8 +414,13 @@ func (s *schedule) runOne(ctx context.Context, j job, round int) {
 	s.usage[key] = append(s.usage[key], o.usage)
 	s.roundRSS[key] = max(s.roundRSS[key], o.usage.peakRSS)
 	results := timedResults(o.stdout)
+	perOp := map[report.Func]float64{}
 	for _, r := range results {
 		s.benchTime += float64(r.iters) * r.nsPerOp / 1e9
+		perOp[report.Func{Package: b.pkg.ImportPath, Name: r.fn}] += r.nsPerOp
+	}
+	if b.side == report.Base {
+		maps.Copy(s.nsPerOp, perOp)
 	}
 	if byFunc && round == 1 && len(results) == 1 && s.calibrates() {
 		if f := j.funcs[0]; b.side == report.Base || s.iterations[f] == 0 {
@@ -426,8 +436,9 @@ func (s *schedule) header(pkg string, round int) string {
 	return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: %s\n%s: %d\n", s.goos, s.goarch, pkg, report.PairKey, round)
 }
 
-// timed is one benchmark result's iterations and time per op.
+// timed is one benchmark result's function, iterations and time per op.
 type timed struct {
+	fn      string // the top-level function's name, without "Benchmark"
 	iters   int
 	nsPerOp float64
 }
@@ -443,7 +454,7 @@ func timedResults(out []byte) []timed {
 		}
 		// A result a binary printed with a time that is no number ("NaN ns/op") times nothing.
 		if v, ok := res.Value("sec/op"); ok && !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 {
-			ts = append(ts, timed{iters: res.Iters, nsPerOp: v * 1e9})
+			ts = append(ts, timed{fn: string(res.Name.Base()), iters: res.Iters, nsPerOp: v * 1e9})
 		}
 	}
 	return ts

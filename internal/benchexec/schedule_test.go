@@ -181,3 +181,14 @@ func TestTimedResultsSkipsNaN(t *testing.T) {
 		t.Errorf("timed results %+v, want only A's", got)
 	}
 }
+
+func TestTimedResultsFunctions(t *testing.T) {
+	out := []byte("BenchmarkA-2 \t 10 \t 100 ns/op\nBenchmarkSubs/n=10-2 \t 5 \t 20 ns/op\nBenchmarkSubs/n=20 \t 5 \t 40 ns/op\n")
+	var fns []string
+	for _, r := range timedResults(out) {
+		fns = append(fns, r.fn)
+	}
+	if strings.Join(fns, " ") != "A Subs Subs" {
+		t.Errorf("functions %q", fns)
+	}
+}

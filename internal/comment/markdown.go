@@ -58,13 +58,14 @@ func MarkdownWith(w io.Writer, r *report.Report, opts Options) error {
 		head:     headline(r),
 		header:   notableHeader(r),
 		notable:  notableRows(r),
+		profiles: profilesMarkdown(r),
 		details:  details(r),
 		footer:   footer(r, st),
 		warnings: warningLines(r),
 		total:    len(r.Comparisons),
 		rest:     rest,
 	}
-	body := p.join(len(p.notable), true, len(p.warnings))
+	body := p.join(len(p.notable), true, true, len(p.warnings))
 	if opts.MaxBytes > 0 && len(body) > opts.MaxBytes {
 		body = p.fit(opts.MaxBytes)
 	}
@@ -79,6 +80,7 @@ type parts struct {
 	header   string // the notable table's header, and what it needs explained below it
 	legend   string
 	notable  []string // table rows, most important first
+	profiles string
 	details  string
 	footer   string
 	warnings []string
@@ -110,9 +112,9 @@ func historyLegend(r *report.Report, st style) string {
 		r.History.Commits, st.esc(r.History.Branch), st.esc(report.ShortSHA(r.History.Newest)))
 }
 
-// join assembles the body with the first rows notable rows, the details or a pointer to them, and
-// the first warns warnings.
-func (p parts) join(rows int, withDetails bool, warns int) string {
+// join assembles the body with the first rows notable rows, the profiles or a pointer to them,
+// the details or a pointer to them, and the first warns warnings.
+func (p parts) join(rows int, withProfiles, withDetails bool, warns int) string {
 	var b strings.Builder
 	b.WriteString(p.head)
 	if len(p.notable) > 0 {
@@ -126,6 +128,11 @@ func (p parts) join(rows int, withDetails bool, warns int) string {
 			fmt.Fprintf(&b, "| … and %d more, in %s |%s\n", left, p.rest, strings.Repeat(" |", strings.Count(header, "|")-2))
 		}
 		b.WriteString("\n")
+	}
+	if withProfiles {
+		b.WriteString(p.profiles)
+	} else if p.profiles != "" {
+		fmt.Fprintf(&b, "Where the regressions went, by function: see %s.\n\n", p.rest)
 	}
 	if withDetails {
 		b.WriteString(p.details)
@@ -146,23 +153,26 @@ func (p parts) join(rows int, withDetails bool, warns int) string {
 }
 
 // fit returns the fullest body within max bytes: the details go first, then warnings beyond ten,
-// then notable rows from the least important.
+// then the profiles, then notable rows from the least important.
 func (p parts) fit(max int) string {
 	warns := min(len(p.warnings), 10)
-	if body := p.join(len(p.notable), false, warns); len(body) <= max {
+	if body := p.join(len(p.notable), true, false, warns); len(body) <= max {
+		return body
+	}
+	if body := p.join(len(p.notable), false, false, warns); len(body) <= max {
 		return body
 	}
 	// The rows are the point of the comment: find the most that fit.
 	lo, hi := 0, len(p.notable)
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if len(p.join(mid, false, 0)) <= max {
+		if len(p.join(mid, false, false, 0)) <= max {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	return p.join(lo, false, 0)
+	return p.join(lo, false, false, 0)
 }
 
 func headline(r *report.Report) string {

@@ -53,6 +53,7 @@ func Text(w io.Writer, r *report.Report) error {
 	if r.History != nil {
 		fmt.Fprintln(bw, printable(strings.TrimSuffix(historyLegend(r, plain), "\n")))
 	}
+	bw.WriteString(profilesText(r))
 	fmt.Fprintln(bw, Headline(r))
 	return bw.Flush()
 }

@@ -144,7 +144,11 @@ func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
 	}
 	opts := a.runOptions(c, pr.BaseSHA, pr.HeadSHA)
 	opts.MergeBase = true
-	m, err := Measure(ctx, MeasureOptions{Run: opts, Config: c.cfg})
+	mo := MeasureOptions{Run: opts, Config: c.cfg}
+	if a.Inputs.Profile {
+		mo.ProfileDir = filepath.Join(a.Env.Workspace, ghactions.ResultsDir, "profiles")
+	}
+	m, err := Measure(ctx, mo)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,10 @@ type MeasureOptions struct {
 	Config *config.Config
 	// History, when not nil, is put beside each comparison (see AttachHistory).
 	History *History
+	// ProfileDir, when set, is where the regressions' profiles go: after the rounds, the
+	// functions that regressed (the largest five) run once more on each side with a CPU or
+	// memory profile, and the report says where each one's head spent more than its base.
+	ProfileDir string
 }
 
 // Measurement is what a run measured, and the report judged from it.
@@ -41,8 +45,9 @@ type Measurement struct {
 	// Report is the judged report, the history's too when one is attached.
 	Report *report.Report
 
-	results *compare.Results
-	cfg     *config.Config
+	results  *compare.Results
+	cfg      *config.Config
+	profiles []report.ProfileDiff
 }
 
 // Measure runs the benchmarks on both revisions, reads their results and judges them in one
@@ -50,6 +55,9 @@ type Measurement struct {
 // undecided and get more pairs.
 func Measure(ctx context.Context, opts MeasureOptions) (*Measurement, error) {
 	opts.Run.Undecided = compare.Undecided(opts.Config)
+	if opts.ProfileDir != "" {
+		opts.Run.Explain, opts.Run.ProfileDir = regressed(opts.Config), opts.ProfileDir
+	}
 	res, err := benchexec.Run(ctx, opts.Run)
 	if err != nil {
 		return nil, err
@@ -59,6 +67,7 @@ func Measure(ctx context.Context, opts MeasureOptions) (*Measurement, error) {
 		return nil, err
 	}
 	m := &Measurement{Exec: res, results: results, cfg: opts.Config}
+	m.profiles, res.Warnings = diffProfiles(res.Profiles, res.Warnings)
 	if _, err := m.AttachHistory(opts.History); err != nil {
 		return nil, err
 	}
@@ -78,6 +87,7 @@ func (m *Measurement) AttachHistory(h *History) (*report.Report, error) {
 		x.History, x.Warnings = ch, append(x.Warnings, h.Warnings...)
 	}
 	m.Report, _ = m.results.Compare(m.cfg, x)
+	m.Report.Profiles = m.profiles
 	return m.Report, nil
 }
 

@@ -35,7 +35,7 @@ func TestReadInputs(t *testing.T) {
 			name: "defaults",
 			env:  map[string]string{},
 			want: Inputs{Packages: []string{}, Bench: ".", Config: ".github/benchgate.yml", WorkingDir: ".", Count: 10, Interleave: report.InterleaveBenchmark, Timeout: 10 * time.Minute,
-				Comment: CommentAlways, CommentKey: "benchgate", FailOn: FailOnRegression, ReportPath: ".benchgate", DataBranch: "benchgate-data"},
+				Comment: CommentAlways, CommentKey: "benchgate", FailOn: FailOnRegression, ReportPath: ".benchgate", DataBranch: "benchgate-data", Profile: true},
 		},
 		{
 			name: "every input",
@@ -43,7 +43,7 @@ func TestReadInputs(t *testing.T) {
 				"INPUT_TOKEN": "t", "INPUT_BENCH": "Encode", "INPUT_BENCHTIME": "200ms", "INPUT_CONFIG": "perf.yml", "INPUT_WORKING-DIRECTORY": "mod",
 				"INPUT_PACKAGES": " ./a/...  ./b ", "INPUT_COUNT": "20", "INPUT_MAX-COUNT": "40", "INPUT_INTERLEAVE": "package", "INPUT_TIMEOUT": "0",
 				"INPUT_BUDGET": "15m", "INPUT_COMMENT": "on-regression", "INPUT_COMMENT-KEY": "linux", "INPUT_FAIL-ON": "never", "INPUT_REPORT": "r",
-				"INPUT_DATA-BRANCH": "perf", "INPUT_KEEP": "90d", "INPUT_ALLOW-PULL-REQUEST-TARGET": "true",
+				"INPUT_DATA-BRANCH": "perf", "INPUT_KEEP": "90d", "INPUT_ALLOW-PULL-REQUEST-TARGET": "true", "INPUT_PROFILE": "false",
 			},
 			want: Inputs{Token: "t", Bench: "Encode", Benchtime: "200ms", Config: "perf.yml", ConfigNamed: true, WorkingDir: "mod", Packages: []string{"./a/...", "./b"},
 				Count: 20, MaxCount: 40, Interleave: report.InterleavePackage, Budget: 15 * time.Minute, Comment: CommentOnRegression, CommentKey: "linux",
@@ -53,7 +53,7 @@ func TestReadInputs(t *testing.T) {
 			name: "everything wrong",
 			env: map[string]string{
 				"INPUT_COUNT": "ten", "INPUT_FAIL-ON": "sometimes", "INPUT_COMMENT-KEY": "a b", "INPUT_KEEP": "3 weeks", "INPUT_MAX-COUNT": "0",
-				"INPUT_INTERLEAVE": "round", "INPUT_TIMEOUT": "soon", "INPUT_BUDGET": "-1m", "INPUT_COMMENT": "sometimes", "INPUT_ALLOW-PULL-REQUEST-TARGET": "yes",
+				"INPUT_INTERLEAVE": "round", "INPUT_TIMEOUT": "soon", "INPUT_BUDGET": "-1m", "INPUT_COMMENT": "sometimes", "INPUT_ALLOW-PULL-REQUEST-TARGET": "yes", "INPUT_PROFILE": "sure",
 			},
 			errs: []string{
 				`input "count": expected a whole number of rounds, at least 1, got "ten"`,
@@ -66,6 +66,7 @@ func TestReadInputs(t *testing.T) {
 				`input "keep": expected a number of records such as "200", or of days such as "90d"; 0 keeps all, got "3 weeks"`,
 				`input "comment-key": expected 1 to 64 letters, digits, '.', '_' or '-', got "a b"`,
 				`input "allow-pull-request-target": expected true or false, got "yes"`,
+				`input "profile": expected true or false, got "sure"`,
 			},
 		},
 	}

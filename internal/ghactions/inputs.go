@@ -93,6 +93,8 @@ type Inputs struct {
 	DataBranch  string
 	Keep        baseline.Retention
 	AllowTarget bool // allow-pull-request-target
+	// Profile profiles the regressions after the rounds (the profile input).
+	Profile bool
 }
 
 // ReadInputs reads and validates the inputs through getInput (go-githubactions' GetInput).
@@ -168,11 +170,16 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 	if !ghapi.ValidKey(in.CommentKey) {
 		bad("comment-key", "1 to 64 letters, digits, '.', '_' or '-'", in.CommentKey)
 	}
-	switch v := orDefault(getInput("allow-pull-request-target"), "false"); v {
-	case "true", "false":
-		in.AllowTarget = v == "true"
-	default:
-		bad("allow-pull-request-target", "true or false", v)
+	for _, b := range []struct {
+		name, def string
+		to        *bool
+	}{{"allow-pull-request-target", "false", &in.AllowTarget}, {"profile", "true", &in.Profile}} {
+		switch v := orDefault(getInput(b.name), b.def); v {
+		case "true", "false":
+			*b.to = v == "true"
+		default:
+			bad(b.name, "true or false", v)
+		}
 	}
 	return in, errors.Join(errs...)
 }

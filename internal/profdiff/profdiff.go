@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"slices"
 
 	"github.com/google/pprof/profile"
@@ -59,6 +61,16 @@ func Read(r io.Reader, name string) (*profile.Profile, error) {
 		return nil, fmt.Errorf("%s: not a pprof profile: %w", name, err)
 	}
 	return p, nil
+}
+
+// ReadFile parses the profile at path.
+func ReadFile(path string) (*profile.Profile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Read(f, path)
 }
 
 // Compare diffs head against base, each measured over its number of operations, in the sample
@@ -118,7 +130,10 @@ func Compare(base, head *profile.Profile, kind Kind, baseOps, headOps, top int) 
 		}
 	}
 	for name, f := range flat {
-		d.Funcs = append(d.Funcs, Func{Name: name, Flat: f, Cum: cum[name]})
+		// What rounding leaves of a function both sides spent the same in is no change.
+		if math.Abs(f) > negligible*math.Abs(d.Change) {
+			d.Funcs = append(d.Funcs, Func{Name: name, Flat: f, Cum: cum[name]})
+		}
 	}
 	slices.SortFunc(d.Funcs, func(a, b Func) int { return cmp.Or(cmp.Compare(b.Flat, a.Flat), cmp.Compare(a.Name, b.Name)) })
 	d.Funcs = d.Funcs[:min(top, len(d.Funcs))]
@@ -130,6 +145,9 @@ func Compare(base, head *profile.Profile, kind Kind, baseOps, headOps, top int) 
 	}
 	return d, nil
 }
+
+// negligible is the smallest flat change, as a fraction of the whole, that a diff lists.
+const negligible = 1e-4
 
 // preemption are the runtime's functions that a CPU profile's signal can find on top of any
 // loop that is being preempted: the time is the loop's, so the frame below them gets it.

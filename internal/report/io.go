@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -27,6 +28,8 @@ const (
 	MaxInputs      = 10_000
 	MaxRules       = 1_000
 	MaxHistory     = 100 // values in a comparison's history
+	MaxProfiles    = 64  // profile diffs
+	MaxProfileFns  = 20  // functions in one
 )
 
 // Write encodes r as compact JSON, the same bytes encoding/json makes of it. It streams the
@@ -65,6 +68,9 @@ func Write(w io.Writer, r *Report) error {
 	}
 	if r.History != nil {
 		jw.field(",", "history", r.History)
+	}
+	if len(r.Profiles) > 0 {
+		jw.field(",", "profiles", r.Profiles)
 	}
 	jw.field(",", "counts", r.Counts)
 	jw.field(",", "verdict", r.Verdict)
@@ -328,6 +334,33 @@ func (r *Report) Validate() error {
 		checkTexts(f+".warnings", g.Warnings)
 	}
 	checkTexts("warnings", r.Warnings)
+	if len(r.Profiles) > MaxProfiles {
+		bad("profiles: %d entries, limit %d", len(r.Profiles), MaxProfiles)
+	}
+	for i, p := range r.Profiles {
+		f := fmt.Sprintf("profiles[%d]", i)
+		checkName(f+".package", p.Package, true)
+		checkName(f+".function", p.Function, true)
+		checkName(f+".unit", p.Unit, false)
+		if p.Kind != ProfileCPU && p.Kind != ProfileAllocSpace && p.Kind != ProfileAllocObjects {
+			bad("%s.kind: %q is not cpu, alloc_space or alloc_objects", f, p.Kind)
+		}
+		if p.Ops < 1 {
+			bad("%s.ops: %d, want at least 1", f, p.Ops)
+		}
+		for _, file := range []string{p.BaseFile, p.HeadFile} {
+			checkName(f+" file", file, true)
+			if strings.ContainsAny(file, `/\`) || strings.HasPrefix(file, ".") {
+				bad("%s: file %q is not a plain file name", f, file)
+			}
+		}
+		if len(p.Functions) > MaxProfileFns {
+			bad("%s.functions: %d entries, limit %d", f, len(p.Functions), MaxProfileFns)
+		}
+		for j, fn := range p.Functions {
+			checkName(fmt.Sprintf("%s.functions[%d].name", f, j), fn.Name, true)
+		}
+	}
 	if run := r.Run; run != nil {
 		checkName("run.base.ref", run.Base.Ref, false)
 		checkName("run.head.ref", run.Head.Ref, false)

@@ -123,9 +123,54 @@ type Report struct {
 	// History names the recorded default-branch history the comparisons' history came from;
 	// absent when none was read.
 	History *HistorySource `json:"history,omitempty"`
-	Counts  Counts         `json:"counts"`
-	Verdict GateVerdict    `json:"verdict"`
+	// Profiles explain the regressions: where each regressed benchmark function's head spent
+	// more than its base. Absent when nothing was profiled.
+	Profiles []ProfileDiff `json:"profiles,omitempty"`
+	Counts   Counts        `json:"counts"`
+	Verdict  GateVerdict   `json:"verdict"`
 }
+
+// ProfileDiff is where a regressed benchmark function's head spent more (or less) than its
+// base, from one profile of each side over the same number of operations, taken after the
+// rounds.
+type ProfileDiff struct {
+	Package string `json:"package"`
+	// Function is the benchmark function, without "Benchmark"; its sub-benchmarks all ran.
+	Function string `json:"function"`
+	// Kind is what the samples measure: ProfileCPU (unit nanoseconds), ProfileAllocSpace
+	// (bytes) or ProfileAllocObjects (count).
+	Kind string `json:"kind"`
+	Unit string `json:"unit"`
+	// Ops is the number of operations each side ran.
+	Ops int `json:"ops"`
+	// BaseFile and HeadFile are the profiles' file names, in the profiles directory beside the
+	// report: go tool pprof -diff_base BASE HEAD opens them.
+	BaseFile string `json:"base_file"`
+	HeadFile string `json:"head_file"`
+	// Base, Head and Change (Head − Base) are the profiles' totals per operation.
+	Base   float64 `json:"base"`
+	Head   float64 `json:"head"`
+	Change float64 `json:"change"`
+	// Functions are those that added the most by their flat change, largest first.
+	Functions []ProfileFunction `json:"functions"`
+}
+
+// ProfileFunction is one function's change per operation in a ProfileDiff: Flat what it added
+// itself, Cum what it and its callees added, and each as a share of the whole change.
+type ProfileFunction struct {
+	Name      string  `json:"name"`
+	Flat      float64 `json:"flat"`
+	Cum       float64 `json:"cum"`
+	FlatShare float64 `json:"flat_share"`
+	CumShare  float64 `json:"cum_share"`
+}
+
+// The kinds of profile a ProfileDiff reads.
+const (
+	ProfileCPU          = "cpu"
+	ProfileAllocSpace   = "alloc_space"
+	ProfileAllocObjects = "alloc_objects"
+)
 
 // Run is how gate run measured: the revisions, the machine, the schedule and what each process
 // cost.

@@ -1,0 +1,140 @@
+package benchexec
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// ProfileRequest asks for profiles of a benchmark function that regressed: a CPU profile for a
+// regression in time, a memory profile (every allocation sampled) for one in B/op or allocs/op.
+type ProfileRequest struct {
+	Func        report.Func
+	CPU, Memory bool
+}
+
+// Profile is one profile of a benchmark function on each side, taken after the rounds.
+type Profile struct {
+	Func report.Func
+	// Kind is "cpu" or "memory".
+	Kind string
+	// Base and Head are the profiles' paths, in Options.ProfileDir.
+	Base, Head string
+	// Ops is the number of operations each side ran (-test.benchtime=Nx, the same on both).
+	Ops int
+}
+
+// The profiles' kinds.
+const (
+	CPUProfile    = "cpu"
+	MemoryProfile = "memory"
+)
+
+// cpuProfileTime is how long a CPU profile runs on each side: at the runtime's 100 samples a
+// second, about 100 samples of the benchmark.
+const cpuProfileTime = time.Second
+
+// memoryProfileTime is how long a memory profile runs at the base's speed: sampling every
+// allocation slows allocation-heavy code down many times.
+const memoryProfileTime = 200 * time.Millisecond
+
+// maxProfiled is how many functions are profiled when Options.MaxProfiled is 0.
+const maxProfiled = 5
+
+// profile runs the requested profiles, each side once per kind, after the rounds: it does not
+// disturb them. What the budget has no room for is skipped with a warning.
+func (s *schedule) profile(ctx context.Context, start time.Time) {
+	if s.opts.Explain == nil || s.opts.ProfileDir == "" || s.res.Run.Rounds == 0 {
+		return
+	}
+	run := s.res.Run
+	reqs := s.opts.Explain(&run, s.sides[report.Base].out.Bytes(), s.sides[report.Head].out.Bytes())
+	limit := s.opts.MaxProfiled
+	if limit == 0 {
+		limit = maxProfiled
+	}
+	if len(reqs) > limit {
+		s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("%d benchmark functions regressed; the %d largest regressions were profiled", len(reqs), limit))
+		reqs = reqs[:limit]
+	}
+	if len(reqs) == 0 {
+		return
+	}
+	if err := os.MkdirAll(s.opts.ProfileDir, 0o755); err != nil {
+		s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no profiles: %v", err))
+		return
+	}
+	for i, req := range reqs {
+		bins := s.binsOf[req.Func]
+		base, okB := bins[report.Base]
+		head, okH := bins[report.Head]
+		ns := s.nsPerOp[req.Func]
+		if !okB || !okH || ns <= 0 || s.failedFunc(req.Func) {
+			continue
+		}
+		for _, kind := range []string{CPUProfile, MemoryProfile} {
+			if kind == CPUProfile && !req.CPU || kind == MemoryProfile && !req.Memory {
+				continue
+			}
+			d := cpuProfileTime
+			if kind == MemoryProfile {
+				d = memoryProfileTime
+			}
+			ops := max(1, int(math.Ceil(float64(d)/ns)))
+			// Each side runs about d, and the head that regressed a little longer.
+			if s.opts.Budget > 0 && time.Since(start)+3*d > s.opts.Budget {
+				s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget left no room for profiling %d of the %d regressed benchmark functions", s.opts.Budget, len(reqs)-i, len(reqs)))
+				return
+			}
+			p := Profile{Func: req.Func, Kind: kind, Ops: ops}
+			ok := true
+			for _, side := range []struct {
+				bin  binary
+				path *string
+			}{{base, &p.Base}, {head, &p.Head}} {
+				*side.path = filepath.Join(s.opts.ProfileDir, profileName(req.Func, side.bin.side, kind))
+				if err := s.runProfile(ctx, side.bin, req.Func, ops, kind, *side.path); err != nil {
+					s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no %s profile of %s.%s: %v", kind, req.Func.Package, req.Func.Name, err))
+					ok = false
+					break
+				}
+			}
+			if ok {
+				s.res.Profiles = append(s.res.Profiles, p)
+			}
+		}
+	}
+}
+
+// runProfile runs one benchmark function of a binary for ops operations with a profile of kind
+// written to path.
+func (s *schedule) runProfile(ctx context.Context, b binary, f report.Func, ops int, kind, path string) error {
+	args := []string{"-test.run=^$", "-test.count=1", "-test.bench=^" + regexp.QuoteMeta("Benchmark"+f.Name) + "$" + s.subBench, fmt.Sprintf("-test.benchtime=%dx", ops)}
+	if kind == CPUProfile {
+		args = append(args, "-test.cpuprofile="+path)
+	} else {
+		args = append(args, "-test.memprofile="+path, "-test.memprofilerate=1")
+	}
+	o := runBinary(ctx, s.env, b.pkg.Dir, b.path, args, s.opts.Timeout)
+	if o.failure != "" {
+		return fmt.Errorf("%s on %s: %s", o.failure, b.side, strings.TrimSpace(o.tail))
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("the %s side wrote no profile", b.side)
+	}
+	return nil
+}
+
+var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// profileName is a profile's file name: package, function, side and kind.
+func profileName(f report.Func, side report.Side, kind string) string {
+	return unsafeFileChars.ReplaceAllString(fmt.Sprintf("%s.%s.%s.%s.pprof", f.Package, f.Name, side, kind), "_")
+}

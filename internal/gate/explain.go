@@ -1,0 +1,105 @@
+package gate
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+
+	"golang.org/x/perf/benchfmt"
+
+	"github.com/benchgate/benchgate/internal/benchexec"
+	"github.com/benchgate/benchgate/internal/compare"
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/profdiff"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// topFunctions is how many functions a profile diff keeps.
+const topFunctions = 10
+
+// regressed tells the run, after its rounds, which benchmark functions regressed under cfg,
+// the largest regression first, and which profiles explain them: CPU for time, memory for
+// B/op and allocs/op.
+func regressed(cfg *config.Config) func(run *report.Run, base, head []byte) []benchexec.ProfileRequest {
+	return func(run *report.Run, base, head []byte) []benchexec.ProfileRequest {
+		res, err := compare.ReadRun(base, head)
+		if err != nil {
+			return nil // the final read reports it
+		}
+		rep, _ := res.Compare(cfg, compare.Extra{Run: run})
+		type found struct {
+			req  benchexec.ProfileRequest
+			size float64
+		}
+		var order []report.Func
+		byFunc := map[report.Func]*found{}
+		for _, c := range rep.Comparisons {
+			if c.Verdict != report.Regression || c.Benchmark == report.ProcessBenchmark {
+				continue
+			}
+			f := report.Func{Package: c.Config["pkg"], Name: string(benchfmt.Name(c.Benchmark).Base())}
+			r := byFunc[f]
+			if r == nil {
+				r = &found{req: benchexec.ProfileRequest{Func: f}}
+			}
+			switch c.Unit {
+			case "sec/op":
+				r.req.CPU = true
+			case "B/op", "allocs/op":
+				r.req.Memory = true
+			default:
+				continue
+			}
+			if byFunc[f] == nil {
+				byFunc[f] = r
+				order = append(order, f)
+			}
+			if c.DeltaPercent != nil {
+				r.size = max(r.size, math.Abs(*c.DeltaPercent))
+			}
+		}
+		slices.SortStableFunc(order, func(a, b report.Func) int { return cmp.Compare(byFunc[b].size, byFunc[a].size) })
+		reqs := make([]benchexec.ProfileRequest, len(order))
+		for i, f := range order {
+			reqs[i] = byFunc[f].req
+		}
+		return reqs
+	}
+}
+
+// diffProfiles diffs each profiled function's head against its base: a CPU profile in time, a
+// memory profile in allocated bytes and in allocated objects. A profile that cannot be read is
+// a warning.
+func diffProfiles(profiles []benchexec.Profile, warnings []string) ([]report.ProfileDiff, []string) {
+	var out []report.ProfileDiff
+	for _, p := range profiles {
+		base, errB := profdiff.ReadFile(p.Base)
+		head, errH := profdiff.ReadFile(p.Head)
+		if err := cmp.Or(errB, errH); err != nil {
+			warnings = append(warnings, fmt.Sprintf("the profiles of %s.%s were not compared: %v", p.Func.Package, p.Func.Name, err))
+			continue
+		}
+		kinds := []profdiff.Kind{profdiff.CPU}
+		if p.Kind == benchexec.MemoryProfile {
+			kinds = []profdiff.Kind{profdiff.AllocSpace, profdiff.AllocObjects}
+		}
+		for _, kind := range kinds {
+			d, err := profdiff.Compare(base, head, kind, p.Ops, p.Ops, topFunctions)
+			if err != nil {
+				warnings = append(warnings, fmt.Sprintf("the %s profiles of %s.%s were not compared: %v", kind, p.Func.Package, p.Func.Name, err))
+				continue
+			}
+			pd := report.ProfileDiff{
+				Package: p.Func.Package, Function: p.Func.Name, Kind: string(kind), Unit: d.Unit, Ops: p.Ops,
+				BaseFile: filepath.Base(p.Base), HeadFile: filepath.Base(p.Head), Base: d.Base, Head: d.Head, Change: d.Change,
+			}
+			for _, fn := range d.Funcs {
+				pd.Functions = append(pd.Functions, report.ProfileFunction{Name: fn.Name, Flat: fn.Flat, Cum: fn.Cum, FlatShare: fn.FlatShare, CumShare: fn.CumShare})
+			}
+			out = append(out, pd)
+		}
+	}
+	return out, warnings
+}
