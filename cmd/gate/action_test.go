@@ -414,3 +414,32 @@ func TestActionProfileDiff(t *testing.T) {
 		}
 	}
 }
+
+// TestActionToolchainChange is a pull request whose go.mod gains a toolchain line: the comment
+// says that base and head were built differently, so that a change is not blamed on the code
+// alone.
+func TestActionToolchainChange(t *testing.T) {
+	t.Parallel()
+	s := newPRScenario(t)
+	files := tiny(60000, "")
+	files["go.mod"] += "\ntoolchain go1.26.0\n"
+	gittest.WriteFiles(t, s.repo, files)
+	head := gittest.Commit(t, s.repo, "a toolchain line")
+	s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: s.base, BaseRef: "main"})
+	writeEvent(t, filepath.Join(eventsDir, "pull_request.json"), s.env["GITHUB_EVENT_PATH"], map[string]string{"{{HEAD_SHA}}": head, "{{BASE_SHA}}": s.base})
+	s.env["INPUT_COUNT"], s.env["INPUT_PROFILE"] = "4", "false"
+	if code, stdout, stderr := s.runAsRunner(t); code != exitFail && code != exitPass {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	cs := s.srv.Comments(7)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "base and head were built differently (go.mod's toolchain line none on base, go1.26.0 on head)") {
+		t.Errorf("comment does not say the toolchain changed:\n%v", cs)
+	}
+	r, err := report.ReadFile(filepath.Join(s.repo, ".benchgate", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, h := r.Run.Base.Build, r.Run.Head.Build; b == nil || h == nil || b.Toolchain != "" || h.Toolchain != "go1.26.0" || h.GoDirective != "1.26" || h.GoVersion == "" {
+		t.Errorf("builds %+v and %+v", b, h)
+	}
+}

@@ -162,7 +162,13 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	res = &Result{}
 	goVersion, goos, goarch := goEnv(ctx, env, sides[report.Head].moduleDir)
 	res.Run.Machine = sysinfo.Fingerprint(ctx, goVersion)
+	for _, t := range sides {
+		t.rev.Build = sideBuild(ctx, env, t.moduleDir)
+	}
 	res.Run.Base, res.Run.Head = sides[report.Base].rev, sides[report.Head].rev
+	if d := buildDifference(res.Run.Base.Build, res.Run.Head.Build); d != "" {
+		res.Warnings = append(res.Warnings, d)
+	}
 	res.Run.Count, res.Run.Benchtime, res.Run.Bench = opts.Count, opts.Benchtime, opts.Bench
 
 	// Select the packages with matching benchmarks on either side, and build them on each side

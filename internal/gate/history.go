@@ -60,6 +60,39 @@ func (h *History) forComparisons() (*compare.History, error) {
 	}, nil
 }
 
+// machineDifference says when the newest records, those a comparison's history uses, were
+// measured on machines unlike m in CPU model, core count or Go version: then their spread is
+// another machine's noise. "" when they are alike.
+func (h *History) machineDifference(m report.Machine) string {
+	recent := h.Records[max(0, len(h.Records)-trend.Recent):]
+	type kind struct {
+		cpu   string
+		cores int
+		goV   string
+	}
+	this := kind{m.CPUModel, m.LogicalCores, m.GoVersion}
+	counts := map[kind]int{}
+	var first kind
+	for _, r := range recent {
+		k := kind{r.Machine.CPUModel, r.Machine.LogicalCores, r.Machine.GoVersion}
+		if k != this && k != (kind{}) { // a record without a fingerprint tells nothing
+			if counts[k] == 0 && len(counts) == 0 {
+				first = k
+			}
+			counts[k]++
+		}
+	}
+	if len(counts) == 0 {
+		return ""
+	}
+	other := 0
+	for _, n := range counts {
+		other += n
+	}
+	return fmt.Sprintf("%d of the %d recorded commits the history shows were measured on another machine than this runner (e.g. %s, %d cores, %s; this runner: %s, %d cores, %s), so the history's spread may not be this runner's",
+		other, len(recent), first.cpu, first.cores, first.goV, this.cpu, this.cores, this.goV)
+}
+
 // Commits are the records as the trend package reads them, each named by its short SHA and
 // subject.
 func (h *History) Commits() []trend.Commit {

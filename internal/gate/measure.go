@@ -85,6 +85,11 @@ func (m *Measurement) AttachHistory(h *History) (*report.Report, error) {
 			return nil, err
 		}
 		x.History, x.Warnings = ch, append(x.Warnings, h.Warnings...)
+		if ch != nil {
+			if d := h.machineDifference(m.Exec.Run.Machine); d != "" {
+				x.Warnings = append(x.Warnings, d)
+			}
+		}
 	}
 	m.Report, _ = m.results.Compare(m.cfg, x)
 	m.Report.Profiles = m.profiles

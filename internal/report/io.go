@@ -366,6 +366,15 @@ func (r *Report) Validate() error {
 		checkName("run.head.ref", run.Head.Ref, false)
 		checkName("run.base.sha", run.Base.SHA, true)
 		checkName("run.head.sha", run.Head.SHA, true)
+		for side, rev := range map[string]Revision{"base": run.Base, "head": run.Head} {
+			if b := rev.Build; b != nil {
+				f := "run." + side + ".build"
+				checkName(f+".go_directive", b.GoDirective, false)
+				checkName(f+".toolchain", b.Toolchain, false)
+				checkName(f+".go_version", b.GoVersion, false)
+				checkConfig(f+".env", b.Env)
+			}
+		}
 		checkName("run.machine.cpu_model", run.Machine.CPUModel, false)
 		checkName("run.machine.go_version", run.Machine.GoVersion, false)
 		checkName("run.bench", run.Bench, false)

@@ -229,6 +229,20 @@ type Revision struct {
 	SHA string `json:"sha"`
 	// Dirty is true when the side is a working tree with uncommitted changes.
 	Dirty bool `json:"dirty,omitempty"`
+	// Build is how the side's test binaries were built; absent in reports from before it.
+	Build *Build `json:"build,omitempty"`
+}
+
+// Build is what decides how a side's code was compiled: its go.mod's go and toolchain lines,
+// and what the go command was in the side's module (which follows the toolchain line unless
+// GOTOOLCHAIN says otherwise).
+type Build struct {
+	GoDirective string `json:"go_directive,omitempty"`
+	Toolchain   string `json:"toolchain,omitempty"`
+	GoVersion   string `json:"go_version,omitempty"`
+	// Env holds the go command's settings that change the code it generates (GOAMD64, GOARM64,
+	// GOEXPERIMENT, CGO_ENABLED, ...), those that are set.
+	Env map[string]string `json:"env,omitempty"`
 }
 
 // Machine is the fingerprint of a machine.
