@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -307,59 +306,6 @@ func TestActionBodyBounded(t *testing.T) {
 	}
 }
 
-// profiled is a module, in prof/, whose BenchmarkWork spends its time in steady and hot, and whose
-// BenchmarkGather allocates in gather: hotWork and gathered set how much.
-func profiled(hotWork, gathered int) map[string]string {
-	return map[string]string{
-		"prof/go.mod": "module example.com/prof\n\ngo 1.26\n",
-		"prof/prof_test.go": fmt.Sprintf(`package prof
-
-import "testing"
-
-var sink uint64
-var kept [][]byte
-
-//go:noinline
-func steady() uint64 {
-	x := uint64(1)
-	for i := 0; i < 20000; i++ {
-		x = x*6364136223846793005 + 1442695040888963407
-	}
-	return x
-}
-
-//go:noinline
-func hot() uint64 {
-	x := uint64(3)
-	for i := 0; i < %d; i++ {
-		x = x*2862933555777941757 + 3037000493
-	}
-	return x
-}
-
-//go:noinline
-func gather() {
-	kept = kept[:0]
-	for i := 0; i < %d; i++ {
-		kept = append(kept, make([]byte, 512))
-	}
-}
-
-func BenchmarkWork(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-		sink += steady() + hot()
-	}
-}
-
-func BenchmarkGather(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-		gather()
-	}
-}
-`, hotWork, gathered),
-	}
-}
-
 // TestActionProfileDiff is a pull request that makes one known function three times slower and
 // another allocate four times as much: the comment says where each regression went, naming that
 // function first with most of the change, from real profiles of the real test binaries, which
@@ -367,9 +313,12 @@ func BenchmarkGather(b *testing.B) {
 func TestActionProfileDiff(t *testing.T) {
 	t.Parallel()
 	s := newPRScenario(t)
-	gittest.WriteFiles(t, s.repo, profiled(10000, 8))
+	// The profile diff's own fixture, in prof/: its head makes hot three times slower and gather
+	// allocate four times as much.
+	fixture := filepath.Join("..", "..", "internal", "profdiff", "testdata")
+	gittest.CopyTree(t, filepath.Join(fixture, "base"), filepath.Join(s.repo, "prof"))
 	base := gittest.Commit(t, s.repo, "profiled base")
-	gittest.WriteFiles(t, s.repo, profiled(30000, 32))
+	gittest.CopyTree(t, filepath.Join(fixture, "head"), filepath.Join(s.repo, "prof"))
 	head := gittest.Commit(t, s.repo, "hot does three times the work, gather allocates four times as much")
 	s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: base, BaseRef: "main"})
 	writeEvent(t, filepath.Join(eventsDir, "pull_request.json"), s.env["GITHUB_EVENT_PATH"], map[string]string{"{{HEAD_SHA}}": head, "{{BASE_SHA}}": base})
