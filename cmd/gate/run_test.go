@@ -375,8 +375,9 @@ func BenchmarkHang(b *testing.B) {
 }
 
 // TestRunBudget gives a run of 2-second rounds a budget of 5.5 seconds: the run stops after two
-// rounds whatever its setup took up to 1.5 seconds, and what it measured is still reported, with
-// honest verdicts.
+// rounds when its setup takes up to 1.5 seconds (after one on a machine so loaded that it takes
+// longer; never after more), says so, and what it measured is still reported, with honest
+// verdicts.
 func TestRunBudget(t *testing.T) {
 	repo := gittest.NewRepo(t)
 	gittest.WriteFiles(t, repo, gittest.SleepModule("time.Second"))
@@ -392,18 +393,19 @@ func TestRunBudget(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	r := readReport(t, out)
-	if r.Run.Rounds != 2 || r.Run.Count != 10 {
-		t.Errorf("%d of %d rounds ran, want 2 of 10", r.Run.Rounds, r.Run.Count)
+	rounds := r.Run.Rounds
+	if rounds < 1 || rounds > 2 || r.Run.Count != 10 {
+		t.Errorf("%d of %d rounds ran, want 2 (1 on a loaded machine) of 10", rounds, r.Run.Count)
 	}
-	if !strings.Contains(strings.Join(r.Warnings, "\n"), "budget allowed 2 of 10 rounds") {
-		t.Errorf("no budget warning: %q", r.Warnings)
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), fmt.Sprintf("budget allowed %d of 10 rounds", rounds)) {
+		t.Errorf("no budget warning for %d rounds: %q", rounds, r.Warnings)
 	}
 	for _, c := range r.Comparisons {
 		if c.Verdict != report.Inconclusive && c.Verdict != report.Unchanged {
-			t.Errorf("%s %s: %s with 2 samples", c.Benchmark, c.Unit, c.Verdict)
+			t.Errorf("%s %s: %s with %d samples", c.Benchmark, c.Unit, c.Verdict, rounds)
 		}
-		if c.Base != nil && c.Base.N() != 2 {
-			t.Errorf("%s %s: %d samples, want 2", c.Benchmark, c.Unit, c.Base.N())
+		if c.Base != nil && c.Base.N() != rounds {
+			t.Errorf("%s %s: %d samples, want %d", c.Benchmark, c.Unit, c.Base.N(), rounds)
 		}
 	}
 	gittest.CheckClean(t, repo)
