@@ -10,19 +10,26 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/perf/benchfmt"
+
 	"github.com/benchgate/benchgate/internal/report"
 )
 
 // ProfileRequest asks for profiles of a benchmark function that regressed: a CPU profile for a
 // regression in time, a memory profile (every allocation sampled) for one in B/op or allocs/op.
 type ProfileRequest struct {
-	Func        report.Func
+	Func report.Func
+	// Benchmark, when it names a sub-benchmark of Func (as the output names it, "Sub/n=10-8"),
+	// is the only one that runs; otherwise all of Func's that the -bench expression selects do.
+	Benchmark   string
 	CPU, Memory bool
 }
 
 // Profile is one profile of a benchmark function on each side, taken after the rounds.
 type Profile struct {
 	Func report.Func
+	// Benchmark is the sub-benchmark that ran, "" for the whole function.
+	Benchmark string
 	// Kind is "cpu" or "memory".
 	Kind string
 	// Base and Head are the profiles' paths, in Options.ProfileDir.
@@ -76,6 +83,9 @@ func (s *schedule) profile(ctx context.Context, start time.Time) {
 		base, okB := bins[report.Base]
 		head, okH := bins[report.Head]
 		ns := s.nsPerOp[req.Func]
+		if sub := subBenchmark(req); sub != "" {
+			ns = s.nsPerBench[benchKey{req.Func.Package, sub}]
+		}
 		if !okB || !okH || ns <= 0 || s.failedFunc(req.Func) {
 			continue
 		}
@@ -93,14 +103,14 @@ func (s *schedule) profile(ctx context.Context, start time.Time) {
 				s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget left no room for profiling %d of the %d regressed benchmark functions", s.opts.Budget, len(reqs)-i, len(reqs)))
 				return
 			}
-			p := Profile{Func: req.Func, Kind: kind, Ops: ops}
+			p := Profile{Func: req.Func, Benchmark: subBenchmark(req), Kind: kind, Ops: ops}
 			ok := true
 			for _, side := range []struct {
 				bin  binary
 				path *string
 			}{{base, &p.Base}, {head, &p.Head}} {
 				*side.path = filepath.Join(s.opts.ProfileDir, profileName(req.Func, side.bin.side, kind))
-				if err := s.runProfile(ctx, side.bin, req.Func, ops, kind, *side.path); err != nil {
+				if err := s.runProfile(ctx, side.bin, s.profileBench(req), ops, kind, *side.path); err != nil {
 					s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no %s profile of %s.%s: %v", kind, req.Func.Package, req.Func.Name, err))
 					ok = false
 					break
@@ -113,10 +123,34 @@ func (s *schedule) profile(ctx context.Context, start time.Time) {
 	}
 }
 
-// runProfile runs one benchmark function of a binary for ops operations with a profile of kind
-// written to path.
-func (s *schedule) runProfile(ctx context.Context, b binary, f report.Func, ops int, kind, path string) error {
-	args := []string{"-test.run=^$", "-test.count=1", "-test.bench=^" + regexp.QuoteMeta("Benchmark"+f.Name) + "$" + s.subBench, fmt.Sprintf("-test.benchtime=%dx", ops)}
+// subBenchmark is the sub-benchmark a request names, "" when it names none.
+func subBenchmark(req ProfileRequest) string {
+	if _, parts := benchfmt.Name(req.Benchmark).Parts(); len(parts) > 0 && strings.HasPrefix(string(parts[0]), "/") {
+		return req.Benchmark
+	}
+	return ""
+}
+
+// profileBench is the -test.bench expression that runs what a request names: the sub-benchmark,
+// each part of its name anchored, or else the function with the run's sub-benchmark part.
+func (s *schedule) profileBench(req ProfileRequest) string {
+	expr := "^" + regexp.QuoteMeta("Benchmark"+req.Func.Name) + "$"
+	if subBenchmark(req) == "" {
+		return expr + s.subBench
+	}
+	_, parts := benchfmt.Name(req.Benchmark).Parts()
+	for _, p := range parts {
+		if part, ok := strings.CutPrefix(string(p), "/"); ok {
+			expr += "/^" + regexp.QuoteMeta(part) + "$"
+		}
+	}
+	return expr
+}
+
+// runProfile runs a binary's benchmarks that the bench expression selects for ops operations
+// with a profile of kind written to path.
+func (s *schedule) runProfile(ctx context.Context, b binary, bench string, ops int, kind, path string) error {
+	args := []string{"-test.run=^$", "-test.count=1", "-test.bench=" + bench, fmt.Sprintf("-test.benchtime=%dx", ops)}
 	if kind == CPUProfile {
 		args = append(args, "-test.cpuprofile="+path)
 	} else {

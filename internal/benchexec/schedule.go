@@ -38,6 +38,7 @@ type schedule struct {
 	failed        map[failKey]bool
 	iterations    map[report.Func]int
 	nsPerOp       map[report.Func]float64       // an operation of the function's base, its sub-benchmarks summed
+	nsPerBench    map[benchKey]float64          // an operation of each benchmark's base, by its full name
 	pairTime      map[report.Func]time.Duration // a function's processes' wall time, summed
 	pairRuns      map[report.Func]int
 	pending       []pendingOutput
@@ -88,7 +89,7 @@ type job struct {
 func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 	s.usage, s.failed = map[sidePackage][]usage{}, map[failKey]bool{}
 	s.iterations, s.pairTime, s.pairRuns = map[report.Func]int{}, map[report.Func]time.Duration{}, map[report.Func]int{}
-	s.nsPerOp = map[report.Func]float64{}
+	s.nsPerOp, s.nsPerBench = map[report.Func]float64{}, map[benchKey]float64{}
 	run := &s.res.Run
 	run.Seed, run.Interleave, run.MaxCount = s.opts.Seed, s.opts.Interleave, s.opts.MaxCount
 	run.FixedIterations = s.calibrates()
@@ -418,6 +419,9 @@ func (s *schedule) runOne(ctx context.Context, j job, round int) {
 	for _, r := range results {
 		s.benchTime += float64(r.iters) * r.nsPerOp / 1e9
 		perOp[report.Func{Package: b.pkg.ImportPath, Name: r.fn}] += r.nsPerOp
+		if b.side == report.Base {
+			s.nsPerBench[benchKey{b.pkg.ImportPath, r.name}] = r.nsPerOp
+		}
 	}
 	if b.side == report.Base {
 		maps.Copy(s.nsPerOp, perOp)
@@ -436,8 +440,12 @@ func (s *schedule) header(pkg string, round int) string {
 	return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: %s\n%s: %d\n", s.goos, s.goarch, pkg, report.PairKey, round)
 }
 
-// timed is one benchmark result's function, iterations and time per op.
+// benchKey is a benchmark of a package by its full name.
+type benchKey struct{ pkg, name string }
+
+// timed is one benchmark result's name, function, iterations and time per op.
 type timed struct {
+	name    string // the full name, without "Benchmark"
 	fn      string // the top-level function's name, without "Benchmark"
 	iters   int
 	nsPerOp float64
@@ -454,7 +462,7 @@ func timedResults(out []byte) []timed {
 		}
 		// A result a binary printed with a time that is no number ("NaN ns/op") times nothing.
 		if v, ok := res.Value("sec/op"); ok && !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 {
-			ts = append(ts, timed{fn: string(res.Name.Base()), iters: res.Iters, nsPerOp: v * 1e9})
+			ts = append(ts, timed{name: res.Name.String(), fn: string(res.Name.Base()), iters: res.Iters, nsPerOp: v * 1e9})
 		}
 	}
 	return ts

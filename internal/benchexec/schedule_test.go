@@ -4,7 +4,9 @@ import (
 	"context"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -190,5 +192,68 @@ func TestTimedResultsFunctions(t *testing.T) {
 	}
 	if strings.Join(fns, " ") != "A Subs Subs" {
 		t.Errorf("functions %q", fns)
+	}
+}
+
+func TestProfileBench(t *testing.T) {
+	s := &schedule{subBench: "/n=300"}
+	for _, tc := range []struct {
+		req  ProfileRequest
+		want string
+	}{
+		{ProfileRequest{Func: report.Func{Name: "Subs"}, Benchmark: "Subs/n=300-2"}, "^BenchmarkSubs$/^n=300$"},
+		{ProfileRequest{Func: report.Func{Name: "Subs"}, Benchmark: "Subs/a.b/c+d"}, `^BenchmarkSubs$/^a\.b$/^c\+d$`},
+		{ProfileRequest{Func: report.Func{Name: "One"}, Benchmark: "One-2"}, "^BenchmarkOne$/n=300"},
+		{ProfileRequest{Func: report.Func{Name: "One"}}, "^BenchmarkOne$/n=300"},
+	} {
+		if got := s.profileBench(tc.req); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.req, got, tc.want)
+		}
+	}
+}
+
+// TestRunProfiles asks for profiles of a sub-benchmark and of a function after the rounds: each
+// side writes them where asked, for the same number of operations, and a function that did not
+// run is left out.
+func TestRunProfiles(t *testing.T) {
+	repo := gittest.NewRepo(t)
+	files := map[string]string{}
+	for k, v := range pairsModule {
+		files[k] = strings.Replace(v, `import "testing"`, "import (\n\t\"strconv\"\n\t\"testing\"\n)", 1)
+	}
+	gittest.WriteFiles(t, repo, files)
+	base := gittest.Commit(t, repo, "base")
+	dir := t.TempDir()
+	var asked bool
+	res, err := Run(context.Background(), Options{
+		Dir: repo, Base: base, Head: base, Count: 2, Benchtime: "2000x", Env: os.Environ(), Bench: "^Benchmark(One|Subs)$", ProfileDir: dir,
+		Explain: func(run *report.Run, base, head []byte) []ProfileRequest {
+			asked = run.Rounds == 2 && len(base) > 0 && len(head) > 0
+			return []ProfileRequest{
+				{Func: report.Func{Package: "example.com/pairs", Name: "Subs"}, Benchmark: "Subs/n=300-" + strconv.Itoa(runtime.GOMAXPROCS(0)), CPU: true},
+				{Func: report.Func{Package: "example.com/pairs", Name: "One"}, Memory: true},
+				{Func: report.Func{Package: "example.com/pairs", Name: "Missing"}, CPU: true},
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !asked {
+		t.Error("Explain was not asked after the rounds, with both sides' results")
+	}
+	if len(res.Profiles) != 2 {
+		t.Fatalf("profiles %+v, want Subs's CPU and One's memory", res.Profiles)
+	}
+	for i, want := range []struct{ bench, kind string }{{"Subs/n=300-" + strconv.Itoa(runtime.GOMAXPROCS(0)), CPUProfile}, {"", MemoryProfile}} {
+		p := res.Profiles[i]
+		if p.Benchmark != want.bench || p.Kind != want.kind || p.Ops < 1 {
+			t.Errorf("profile %d: %+v, want %s %s", i, p, want.bench, want.kind)
+		}
+		for _, f := range []string{p.Base, p.Head} {
+			if info, err := os.Stat(f); err != nil || info.Size() == 0 || filepath.Dir(f) != dir {
+				t.Errorf("profile %s: %v", f, err)
+			}
+		}
 	}
 }

@@ -42,7 +42,11 @@ func share(f float64) string {
 // profileSummary is one line on a profile diff: the function, what changed by how much per
 // operation, and where most of it went; esc makes the names safe for where it is written.
 func profileSummary(p report.ProfileDiff, esc func(string) string) string {
-	line := fmt.Sprintf("%s: %s %s/op", esc(shortPackage(p.Package)+"."+p.Function), profileWhat[p.Kind], profileAmount(p.Kind, p.Change))
+	name := p.Function
+	if p.Benchmark != "" {
+		name = p.Benchmark
+	}
+	line := fmt.Sprintf("%s: %s %s/op", esc(shortPackage(p.Package)+"."+name), profileWhat[p.Kind], profileAmount(p.Kind, p.Change))
 	var where []string
 	for _, fn := range p.Functions[:min(3, len(p.Functions))] {
 		if fn.Flat > 0 {

@@ -3,7 +3,6 @@ package gate
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"path/filepath"
 	"slices"
 
@@ -56,8 +55,9 @@ func regressed(cfg *config.Config) func(run *report.Run, base, head []byte) []be
 				byFunc[f] = r
 				order = append(order, f)
 			}
-			if c.DeltaPercent != nil {
-				r.size = max(r.size, math.Abs(*c.DeltaPercent))
+			// The sub-benchmark with the largest regression is the one profiled.
+			if size := deltaSize(c); r.req.Benchmark == "" || size > r.size {
+				r.size, r.req.Benchmark = size, c.Benchmark
 			}
 		}
 		slices.SortStableFunc(order, func(a, b report.Func) int { return cmp.Compare(byFunc[b].size, byFunc[a].size) })
@@ -92,7 +92,7 @@ func diffProfiles(profiles []benchexec.Profile, warnings []string) ([]report.Pro
 				continue
 			}
 			pd := report.ProfileDiff{
-				Package: p.Func.Package, Function: p.Func.Name, Kind: string(kind), Unit: d.Unit, Ops: p.Ops,
+				Package: p.Func.Package, Function: p.Func.Name, Benchmark: p.Benchmark, Kind: string(kind), Unit: d.Unit, Ops: p.Ops,
 				BaseFile: filepath.Base(p.Base), HeadFile: filepath.Base(p.Head), Base: d.Base, Head: d.Head, Change: d.Change,
 			}
 			for _, fn := range d.Funcs {

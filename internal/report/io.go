@@ -341,6 +341,7 @@ func (r *Report) Validate() error {
 		f := fmt.Sprintf("profiles[%d]", i)
 		checkName(f+".package", p.Package, true)
 		checkName(f+".function", p.Function, true)
+		checkName(f+".benchmark", p.Benchmark, false)
 		checkName(f+".unit", p.Unit, false)
 		if p.Kind != ProfileCPU && p.Kind != ProfileAllocSpace && p.Kind != ProfileAllocObjects {
 			bad("%s.kind: %q is not cpu, alloc_space or alloc_objects", f, p.Kind)

@@ -135,8 +135,10 @@ type Report struct {
 // rounds.
 type ProfileDiff struct {
 	Package string `json:"package"`
-	// Function is the benchmark function, without "Benchmark"; its sub-benchmarks all ran.
-	Function string `json:"function"`
+	// Function is the benchmark function, without "Benchmark"; Benchmark, when set, is the one
+	// sub-benchmark of it that ran (the largest regression), else all of its sub-benchmarks did.
+	Function  string `json:"function"`
+	Benchmark string `json:"benchmark,omitempty"`
 	// Kind is what the samples measure: ProfileCPU (unit nanoseconds), ProfileAllocSpace
 	// (bytes) or ProfileAllocObjects (count).
 	Kind string `json:"kind"`
