@@ -230,8 +230,9 @@ func TestActionFailOnNever(t *testing.T) {
 	if code, _, stderr := s.runAsRunner(t); code != exitPass {
 		t.Fatalf("exit %d, want %d\n%s", code, exitPass, stderr)
 	}
-	if n := len(s.srv.Requests); n != 0 {
-		t.Errorf("%d API requests with comment: never", n)
+	// The pull request is read, for its accept lines; nothing is written.
+	if n := s.srv.Count("POST ") + s.srv.Count("PATCH "); n != 0 {
+		t.Errorf("%d API writes with comment: never", n)
 	}
 	if got := outputs(t, s.output)["verdict"]; got != "fail" {
 		t.Errorf("verdict output %q: the gate's verdict is reported even when it does not fail the check", got)
@@ -390,5 +391,73 @@ func TestActionToolchainChange(t *testing.T) {
 	}
 	if b, h := r.Run.Base.Build, r.Run.Head.Build; b == nil || h == nil || b.Toolchain != "" || h.Toolchain != "go1.26.0" || h.GoDirective != "1.26" || h.GoVersion == "" {
 		t.Errorf("builds %+v and %+v", b, h)
+	}
+}
+
+// TestActionAccept accepts the pull request's regression (BenchmarkA three times slower) from
+// each source, as the loopback API tells it: the description, the head commit's message and a
+// label. Only people with write access can accept; an accept from anyone else is ignored with a
+// note in the comment, and the check fails as before.
+func TestActionAccept(t *testing.T) {
+	t.Parallel()
+	line := "benchgate: accept BenchmarkA sec/op — the new hashing is worth it"
+	tests := []struct {
+		name   string
+		setup  func(s *prScenario)
+		code   int
+		inBody string
+	}{
+		{"description by a writer", func(s *prScenario) {
+			s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: s.head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: s.base, BaseRef: "main", Body: "Faster hashing.\n\n" + line, Author: "alice"})
+			s.srv.Permissions["alice"] = "write"
+		}, exitPass, "accepted by alice in the pull request's description: the new hashing is worth it"},
+		{"description by a reader", func(s *prScenario) {
+			s.srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: s.head, HeadRef: "feature", HeadRepo: "forker/repo", BaseSHA: s.base, BaseRef: "main", Body: line, Author: "mallory"})
+			s.srv.Permissions["mallory"] = "read"
+		}, exitFail, "an accept by mallory in the pull request's description is ignored: only people with write access to the repository can accept a regression"},
+		{"head commit by a maintainer", func(s *prScenario) {
+			s.srv.AddCommit(s.head, ghtest.Commit{Message: "Hash with the new function\n\n" + line, Author: "bob"})
+			s.srv.Permissions["bob"] = "maintain"
+		}, exitPass, "accepted by bob in the head commit's message: the new hashing is worth it"},
+		{"label by an admin", func(s *prScenario) {
+			s.srv.AddLabel(7, "benchgate-accept", "carol")
+			s.srv.Permissions["carol"] = "admin"
+		}, exitPass, "accepted by carol with a label: benchgate-accept"},
+		{"label by a triager", func(s *prScenario) {
+			s.srv.AddLabel(7, "benchgate-accept", "dave")
+			s.srv.Permissions["dave"] = "triage"
+		}, exitFail, "an accept by dave in the label benchgate-accept is ignored"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newPRScenario(t)
+			s.env["INPUT_PROFILE"] = "false"
+			tt.setup(s)
+			code, stdout, stderr := s.runAsRunner(t)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s\n%s", code, tt.code, stdout, stderr)
+			}
+			cs := s.srv.Comments(7)
+			if len(cs) != 1 || !strings.Contains(cs[0].Body, tt.inBody) {
+				t.Fatalf("comment lacks %q:\n%v", tt.inBody, cs)
+			}
+			r, err := report.ReadFile(filepath.Join(s.repo, ".benchgate", "report.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			accepted := false
+			for _, c := range r.Comparisons {
+				if c.Verdict == report.Regression && c.Unit == "sec/op" {
+					accepted = c.Accepted != nil
+				}
+			}
+			if accepted != (tt.code == exitPass) || (r.Verdict == report.Pass) != (tt.code == exitPass) {
+				t.Errorf("A accepted: %v, report verdict %s", accepted, r.Verdict)
+			}
+			if tt.code == exitPass && (!strings.Contains(cs[0].Body, "regression past threshold, accepted") || !strings.Contains(cs[0].Body, "🟡")) {
+				t.Errorf("the comment does not show the regression accepted:\n%s", cs[0].Body)
+			}
+		})
 	}
 }

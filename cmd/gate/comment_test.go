@@ -167,3 +167,45 @@ func TestCommentListedPullRequest(t *testing.T) {
 		t.Errorf("comments on #12: %d, on #9: %d; requests %v", len(srv.Comments(12)), len(srv.Comments(9)), srv.Requests)
 	}
 }
+
+// TestCommentAccept is the fork-safe comment step on a report whose artifact claims that
+// mallory accepted its regression: that claim is dropped, and only an accept line the API shows
+// in the pull request's description, by someone with write access, counts.
+func TestCommentAccept(t *testing.T) {
+	r := measuredReport(t)
+	r.Run.Head.SHA = forkHead
+	forged := -1
+	for i, c := range r.Comparisons {
+		if c.Unit == "sec/op" && forged < 0 {
+			forged = i
+			r.Comparisons[i].Verdict = report.Regression
+			r.Comparisons[i].Accepted = &report.Acceptance{By: "mallory", Source: report.AcceptLabel}
+		}
+	}
+	r.Tally()
+	name := r.Comparisons[forged].Benchmark
+	for _, tc := range []struct {
+		name, body, verdict, want string
+	}{
+		{"only the artifact's claim", "", "fail", "### ❌"},
+		{"an accept line by a writer", "benchgate: accept " + name + " — expected, the cache is off", "pass", "accepted by alice in the pull request's description: expected, the cache is off"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, dir, env := commentScenario(t)
+			srv.AddPull(ghtest.PullRequest{Number: 9, HeadSHA: forkHead, HeadRef: "patch-1", HeadRepo: "forker/repo", BaseSHA: "0000", BaseRef: "main", Body: tc.body, Author: "alice"})
+			srv.Permissions["alice"] = "write"
+			reportDir := writeReportJSON(t, r, nil)
+			if code, _, stderr := runIn(t, env, "comment", "--report", reportDir); code != exitPass {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			cs := srv.Comments(9)
+			if len(cs) != 1 || !strings.Contains(cs[0].Body, tc.want) || strings.Contains(cs[0].Body, "mallory") {
+				t.Errorf("comment, want %q and no mallory:\n%v", tc.want, cs)
+			}
+			if got := outputs(t, filepath.Join(dir, "output"))["verdict"]; got != tc.verdict {
+				t.Errorf("verdict output %q, want %q", got, tc.verdict)
+			}
+		})
+	}
+}

@@ -164,7 +164,15 @@ func Tally(r *report.Report, sep string) string {
 		if n == 0 {
 			continue
 		}
-		parts = append(parts, countOf(n, v))
+		part := countOf(n, v)
+		if v == report.Regression {
+			if a := accepted(r); a == n {
+				part += ", accepted"
+			} else if a > 0 {
+				part += fmt.Sprintf(" (%d accepted)", a)
+			}
+		}
+		parts = append(parts, part)
 	}
 	if r.Run != nil {
 		parts = append(parts, failureCounts(r.Run.Failures)...)
@@ -173,6 +181,17 @@ func Tally(r *report.Report, sep string) string {
 		parts = []string{"no comparisons"}
 	}
 	return strings.Join(parts, sep)
+}
+
+// accepted counts the regressions someone accepted.
+func accepted(r *report.Report) int {
+	n := 0
+	for _, c := range r.Comparisons {
+		if c.Verdict == report.Regression && c.Accepted != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // failureCounts counts the packages that failed on head only, on base only, and on both.

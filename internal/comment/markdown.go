@@ -57,6 +57,7 @@ func MarkdownWith(w io.Writer, r *report.Report, opts Options) error {
 	p := parts{
 		head:     headline(r),
 		header:   notableHeader(r),
+		accepted: acceptedLines(r),
 		notable:  notableRows(r),
 		profiles: profilesMarkdown(r),
 		details:  details(r),
@@ -77,8 +78,8 @@ func MarkdownWith(w io.Writer, r *report.Report, opts Options) error {
 // parts are the sections of a markdown body, kept apart so that a bounded body can leave some out.
 type parts struct {
 	head     string
-	header   string // the notable table's header, and what it needs explained below it
-	legend   string
+	header   string   // the notable table's header, and what it needs explained below it
+	accepted string   // who accepted which regression, and why
 	notable  []string // table rows, most important first
 	profiles string
 	details  string
@@ -128,6 +129,7 @@ func (p parts) join(rows int, withProfiles, withDetails bool, warns int) string 
 			fmt.Fprintf(&b, "| … and %d more, in %s |%s\n", left, p.rest, strings.Repeat(" |", strings.Count(header, "|")-2))
 		}
 		b.WriteString("\n")
+		b.WriteString(p.accepted)
 	}
 	if withProfiles {
 		b.WriteString(p.profiles)
@@ -183,6 +185,26 @@ func headline(r *report.Report) string {
 	return fmt.Sprintf("### %s %s\n\n", icon, escape(Tally(r, " · ")))
 }
 
+// acceptedLines say who accepted which regression, where and why, under the notable table.
+func acceptedLines(r *report.Report) string {
+	var b strings.Builder
+	for _, c := range r.Comparisons {
+		if a := c.Accepted; a != nil && c.Verdict == report.Regression {
+			fmt.Fprintf(&b, "- 🟡 %s %s: accepted by %s %s", escape(qualified(&c)), escape(c.Unit), escape(a.By), acceptedWhere[a.Source])
+			if a.Reason != "" {
+				fmt.Fprintf(&b, ": %s", escape(a.Reason))
+			}
+			b.WriteString("\n")
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "Accepted regressions do not fail the check:\n\n" + b.String() + "\n"
+}
+
+var acceptedWhere = map[string]string{report.AcceptDescription: "in the pull request's description", report.AcceptCommit: "in the head commit's message", report.AcceptLabel: "with a label"}
+
 // notableRows are the regressions, then the improvements, each the largest change first.
 func notableRows(r *report.Report) []string {
 	var cmps []*report.Comparison
@@ -209,8 +231,11 @@ func notableRows(r *report.Report) []string {
 	for _, c := range cmps {
 		cells := Format(c, alpha)
 		mark := "🔴"
-		if c.Verdict == report.Improvement {
+		switch {
+		case c.Verdict == report.Improvement:
 			mark = "🟢"
+		case c.Accepted != nil:
+			mark = "🟡"
 		}
 		p := ""
 		if c.P != nil && *c.P != 0 {

@@ -97,6 +97,7 @@ func settings(cfg *config.Config) report.Settings {
 		Alpha:             cfg.Alpha,
 		Confidence:        cfg.Confidence,
 		FalseAlarmControl: cfg.FalseAlarmControl,
+		Accept:            &cfg.Accept,
 		ConfigFile:        cfg.File,
 		NoiseMultiple:     cfg.NoiseMultiple,
 	}

@@ -43,6 +43,8 @@ type Config struct {
 	// spread of its benchmark's recorded default-branch history before it is a regression or an
 	// improvement; 0 (the default) leaves verdicts to the thresholds alone.
 	NoiseMultiple float64
+	// Accept says how a regression may be accepted (the accept section).
+	Accept report.AcceptPolicy
 }
 
 // Threshold is one rule: the largest change, in percent, that a comparison matching Unit,
@@ -68,6 +70,7 @@ func Default() *Config {
 		Confidence:        0.95,
 		FalseAlarmControl: report.BenjaminiHochberg,
 		Better:            map[string]int{},
+		Accept:            report.DefaultAcceptPolicy(),
 		Thresholds: []Threshold{
 			{MaxPercent: 5},
 			{Unit: "allocs/op", MaxPercent: 0},
@@ -143,6 +146,7 @@ func Parse(data []byte, name string) (*Config, error) {
 			c.FalseAlarmControl = v
 		},
 		"units":      func(n *yaml.Node, key string) { p.units(n, key, c) },
+		"accept":     func(n *yaml.Node, key string) { p.accept(n, key, c) },
 		"thresholds": func(n *yaml.Node, key string) { p.thresholds(n, key, c) },
 		"noise-multiple": func(n *yaml.Node, key string) {
 			const want = "a number of spreads such as 3, or 0 for off"
@@ -321,6 +325,48 @@ func (p *parser) units(n *yaml.Node, key string, c *Config) {
 			},
 		})
 	}
+}
+
+func (p *parser) accept(n *yaml.Node, key string, c *Config) {
+	p.mapping(n, key, map[string]func(*yaml.Node, string){
+		"from": func(v *yaml.Node, k string) {
+			const want = "a list of description, commit and label, such as [description, label]"
+			if v.Kind != yaml.SequenceNode {
+				p.errorf(v, k, "expected %s, got %s", want, kindName(v))
+				return
+			}
+			c.Accept.From = []string{}
+			for _, s := range v.Content {
+				switch src := p.scalar(s, k, want); src {
+				case report.AcceptDescription, report.AcceptCommit, report.AcceptLabel:
+					c.Accept.From = append(c.Accept.From, src)
+				default:
+					if s.Kind == yaml.ScalarNode {
+						p.errorf(s, k, "expected description, commit or label, got %q", src)
+					}
+				}
+			}
+		},
+		"label": func(v *yaml.Node, k string) {
+			if l := p.scalar(v, k, "a label name"); l != "" {
+				c.Accept.Label = l
+			} else if v.Kind == yaml.ScalarNode {
+				p.errorf(v, k, "expected a label name, got an empty one")
+			}
+		},
+		"require-reason": func(v *yaml.Node, k string) {
+			switch p.scalar(v, k, "true or false") {
+			case "true":
+				c.Accept.RequireReason = true
+			case "false":
+				c.Accept.RequireReason = false
+			default:
+				if v.Kind == yaml.ScalarNode {
+					p.errorf(v, k, "expected true or false, got %q", v.Value)
+				}
+			}
+		},
+	})
 }
 
 func (p *parser) thresholds(n *yaml.Node, key string, c *Config) {

@@ -164,6 +164,7 @@ func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
 		a.Runtime.Warningf("benchgate: %v; the comparison is reported without the history", err)
 	}
 	rep := m.Report
+	a.acceptRegressions(ctx, rep, pr.Number, pr.HeadSHA)
 	if err := m.WriteDir(filepath.Join(a.Env.Workspace, ghactions.ResultsDir)); err != nil {
 		return err
 	}
@@ -174,7 +175,7 @@ func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
 	a.publish(rep, summary.String())
 
 	if want := a.Inputs.Comment.Want(rep); want != ghactions.Skip {
-		url, err := a.post(ctx, a.Inputs.Token, pr.Number, pr.HeadSHA, rep, want == ghactions.Create)
+		url, err := a.post(ctx, pr.Number, pr.HeadSHA, rep, want == ghactions.Create)
 		switch {
 		case errors.Is(err, ghapi.ErrReadOnly):
 			a.Runtime.Warningf("benchgate: no comment posted: %v. The check's result stands. See the README's fork-safe setup.", err)
@@ -275,12 +276,13 @@ func (a *Action) Comment(ctx context.Context, reportPath string, run *ghapi.Work
 	if err != nil {
 		return err
 	}
+	a.acceptRegressions(ctx, rep, pr, run.HeadSHA)
 	a.Runtime.SetOutput("verdict", string(rep.Verdict))
 	want := a.Inputs.Comment.Want(rep)
 	if want == ghactions.Skip {
 		return nil
 	}
-	url, err := a.post(ctx, a.Inputs.Token, pr, run.HeadSHA, rep, want == ghactions.Create)
+	url, err := a.post(ctx, pr, run.HeadSHA, rep, want == ghactions.Create)
 	if errors.Is(err, ghapi.ErrStale) {
 		a.Runtime.Noticef("benchgate: no comment posted: %v; the run for the newer commit reports.", err)
 		return nil
@@ -309,11 +311,8 @@ func (a *Action) pullRequestOf(ctx context.Context, run *ghapi.WorkflowRun) (int
 
 // post renders the report itself and posts it as the sticky comment. It returns the comment's
 // URL.
-func (a *Action) post(ctx context.Context, token string, pr int, headSHA string, rep *report.Report, create bool) (string, error) {
-	if token == "" {
-		return "", errors.New("no token: set the input token (the default is ${{ github.token }})")
-	}
-	client, err := ghapi.New(ghapi.Config{Token: token, APIURL: a.Env.APIURL, Repository: a.Env.Repository, Log: func(s string) { a.Runtime.Infof("benchgate: %s", s) }})
+func (a *Action) post(ctx context.Context, pr int, headSHA string, rep *report.Report, create bool) (string, error) {
+	client, err := a.client()
 	if err != nil {
 		return "", err
 	}

@@ -305,6 +305,18 @@ func (r *Report) Validate() error {
 				bad("%s.paired: p %v, alpha %v or look %d out of range", f, p.P, p.Alpha, p.Look)
 			}
 		}
+		if a := c.Accepted; a != nil {
+			if c.Verdict != Regression {
+				bad("%s.accepted: only a regression can be accepted, this is %s", f, c.Verdict)
+			}
+			checkName(f+".accepted.by", a.By, true)
+			if a.Source != AcceptDescription && a.Source != AcceptCommit && a.Source != AcceptLabel {
+				bad("%s.accepted.source: %q is not description, commit or label", f, a.Source)
+			}
+			if len(a.Reason) > MaxTextLen {
+				bad("%s.accepted.reason: %d bytes long, limit %d", f, len(a.Reason), MaxTextLen)
+			}
+		}
 		if h := c.History; h != nil {
 			if len(h.Values) == 0 || len(h.Values) > MaxHistory {
 				bad("%s.history.values: %d values, want 1 to %d", f, len(h.Values), MaxHistory)
@@ -315,6 +327,12 @@ func (r *Report) Validate() error {
 			if h.SpreadBasis != "" && h.SpreadBasis != "parent" && h.SpreadBasis != "commits" {
 				bad("%s.history.spread_basis: %q is not parent or commits", f, h.SpreadBasis)
 			}
+		}
+	}
+	if a := r.Settings.Accept; a != nil {
+		checkName("settings.accept.label", a.Label, true)
+		if len(a.From) > 3 || slices.ContainsFunc(a.From, func(s string) bool { return s != AcceptDescription && s != AcceptCommit && s != AcceptLabel }) {
+			bad("settings.accept.from: %q is not a list of description, commit and label", a.From)
 		}
 	}
 	if r.Settings.NoiseMultiple < 0 {

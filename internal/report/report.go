@@ -13,6 +13,7 @@
 package report
 
 import (
+	"slices"
 	"time"
 )
 
@@ -95,8 +96,8 @@ var Verdicts = []Verdict{Regression, Failed, Improvement, Inconclusive, New, Rem
 // GateVerdict is the outcome of the whole run.
 type GateVerdict string
 
-// The gate verdicts: fail when any comparison is a regression, or when a package's benchmarks
-// fail on head but not on base (the change broke them); pass otherwise.
+// The gate verdicts: fail when any comparison is a regression that nobody accepted, or when a
+// package's benchmarks fail on head but not on base (the change broke them); pass otherwise.
 const (
 	Pass GateVerdict = "pass"
 	Fail GateVerdict = "fail"
@@ -318,6 +319,9 @@ type Settings struct {
 	// NoiseMultiple, when above 0, is how many times its history's run-to-run spread a change
 	// must also exceed to be a regression or an improvement.
 	NoiseMultiple float64 `json:"noise_multiple,omitempty"`
+	// Accept is how a regression may be accepted; absent in reports from before it (the
+	// default policy then applies).
+	Accept *AcceptPolicy `json:"accept,omitempty"`
 }
 
 // ThresholdRule is one threshold rule as configured; later rules override earlier ones.
@@ -365,7 +369,42 @@ type Comparison struct {
 	// History is what the default branch's recorded history says of this benchmark and unit;
 	// absent when there is none.
 	History *History `json:"history,omitempty"`
+	// Accepted, on a regression, says who accepted it, where and why: it does not fail the gate.
+	Accepted *Acceptance `json:"accepted,omitempty"`
 }
+
+// Acceptance is a regression accepted by someone with write access to the repository.
+type Acceptance struct {
+	// By is the GitHub login of who wrote the accept line or added the label.
+	By string `json:"by"`
+	// Source is where: AcceptDescription, AcceptCommit or AcceptLabel.
+	Source string `json:"source"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// AcceptPolicy is how a regression may be accepted: from which sources accept lines are
+// honoured, the label that accepts every regression, and whether a line must give a reason.
+// Whoever writes one must have write access to the repository, whatever the policy says.
+type AcceptPolicy struct {
+	From          []string `json:"from"`
+	Label         string   `json:"label"`
+	RequireReason bool     `json:"require_reason"`
+}
+
+// DefaultAcceptPolicy honours all three sources, the label benchgate-accept, and wants a reason.
+func DefaultAcceptPolicy() AcceptPolicy {
+	return AcceptPolicy{From: []string{AcceptDescription, AcceptCommit, AcceptLabel}, Label: "benchgate-accept", RequireReason: true}
+}
+
+// Honours tells whether accept lines from source count.
+func (a AcceptPolicy) Honours(source string) bool { return slices.Contains(a.From, source) }
+
+// Where an acceptance can be written.
+const (
+	AcceptDescription = "description" // the pull request's description
+	AcceptCommit      = "commit"      // the head commit's message
+	AcceptLabel       = "label"       // a label on the pull request
+)
 
 // Paired is the comparison of a benchmark's samples pair by pair: the ratio head/base of each
 // pair's two runs, taken back to back, so that drift in the machine's speed cancels.
@@ -462,10 +501,14 @@ func (r *Report) Tally() {
 // it is, so that checking a report does not change it.
 func (r *Report) tally() (Counts, GateVerdict) {
 	counts := Counts{}
+	unaccepted := 0
 	for _, c := range r.Comparisons {
 		counts[c.Verdict]++
+		if c.Verdict == Regression && c.Accepted == nil {
+			unaccepted++
+		}
 	}
-	if counts[Regression] > 0 || len(r.HeadOnlyFailures()) > 0 {
+	if unaccepted > 0 || len(r.HeadOnlyFailures()) > 0 {
 		return counts, Fail
 	}
 	return counts, Pass

@@ -35,6 +35,20 @@ type PullRequest struct {
 	BaseSHA  string
 	BaseRef  string
 	State    string
+	Body     string
+	Author   string   // the login of who opened it
+	Labels   []string // their names
+}
+
+// Commit is a commit as the server knows it.
+type Commit struct {
+	Message string
+	Author  string // the author's GitHub login; "" for an email of no account
+}
+
+// LabelEvent is a pull request's label being added by someone.
+type LabelEvent struct {
+	Label, Actor string
 }
 
 // Server answers like api.github.com for one repository.
@@ -45,7 +59,12 @@ type Server struct {
 	mu       sync.Mutex
 	comments map[int][]*Comment // by pull request
 	pulls    map[int]*PullRequest
-	nextID   int64
+	commits  map[string]Commit
+	labeled  map[int][]LabelEvent
+	// Permissions are the collaborators' permissions by login: admin, maintain, write,
+	// triage, read; anyone else has none.
+	Permissions map[string]string
+	nextID      int64
 	// Login is the token's user; "" makes GET /user answer 403, as it does for the Actions
 	// token, whose comments are by github-actions[bot].
 	Login string
@@ -61,7 +80,8 @@ type Server struct {
 
 // New starts a server for owner/repo, closed when the test ends.
 func New(t testing.TB, owner, repo string) *Server {
-	s := &Server{Owner: owner, Repo: repo, comments: map[int][]*Comment{}, pulls: map[int]*PullRequest{}, nextID: 1000}
+	s := &Server{Owner: owner, Repo: repo, comments: map[int][]*Comment{}, pulls: map[int]*PullRequest{}, nextID: 1000,
+		commits: map[string]Commit{}, labeled: map[int][]LabelEvent{}, Permissions: map[string]string{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -75,6 +95,23 @@ func (s *Server) AddPull(p PullRequest) {
 		p.State = "open"
 	}
 	s.pulls[p.Number] = &p
+}
+
+// AddCommit stores what the API says of commit sha.
+func (s *Server) AddCommit(sha string, c Commit) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.commits[sha] = c
+}
+
+// AddLabel records actor adding label to pull request pr, which then has it.
+func (s *Server) AddLabel(pr int, label, actor string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.labeled[pr] = append(s.labeled[pr], LabelEvent{label, actor})
+	if p := s.pulls[pr]; p != nil {
+		p.Labels = append(p.Labels, label)
+	}
 }
 
 // AddComment stores a comment on pull request pr and returns its ID.
@@ -165,6 +202,36 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		json.NewEncoder(w).Encode(s.pullJSON(p))
+	case len(parts) == 4 && parts[1] == "collaborators" && parts[3] == "permission" && r.Method == http.MethodGet:
+		perm := s.Permissions[parts[2]]
+		legacy := map[string]string{"admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"}[perm]
+		if legacy == "" {
+			perm, legacy = "none", "none"
+		}
+		json.NewEncoder(w).Encode(map[string]any{"permission": legacy, "role_name": perm,
+			"user": map[string]any{"login": parts[2], "id": 7, "type": "User", "permissions": map[string]bool{"admin": perm == "admin", "push": legacy == "write" || legacy == "admin", "pull": legacy != "none"}}})
+	case len(parts) == 3 && parts[1] == "commits" && r.Method == http.MethodGet:
+		c, ok := s.commits[parts[2]]
+		if !ok {
+			s.fail(w, http.StatusUnprocessableEntity, "No commit found for SHA: "+parts[2])
+			return
+		}
+		var author any
+		if c.Author != "" {
+			author = map[string]any{"login": c.Author, "id": 9, "type": "User"}
+		}
+		json.NewEncoder(w).Encode(map[string]any{
+			"sha": parts[2], "url": fmt.Sprintf("%s%s/commits/%s", s.URL, repo, parts[2]),
+			"commit": map[string]any{"message": c.Message, "author": map[string]any{"name": "A Person", "email": "person@example.com", "date": "2026-12-01T10:00:00Z"}},
+			"author": author, "parents": []any{},
+		})
+	case len(parts) == 4 && parts[1] == "issues" && parts[3] == "events" && r.Method == http.MethodGet:
+		out := []any{}
+		for i, e := range s.labeled[atoi(parts[2])] {
+			out = append(out, map[string]any{"id": 500 + i, "event": "labeled", "actor": map[string]any{"login": e.Actor, "id": 7, "type": "User"},
+				"label": map[string]any{"name": e.Label, "color": "ededed"}, "created_at": "2026-12-01T10:00:00Z"})
+		}
+		json.NewEncoder(w).Encode(out)
 	case len(parts) == 2 && parts[1] == "pulls" && r.Method == http.MethodGet:
 		var out []any
 		for _, p := range s.pulls {
@@ -291,12 +358,22 @@ func (s *Server) pullJSON(p *PullRequest) map[string]any {
 	return map[string]any{
 		"url":      fmt.Sprintf("%s/repos/%s/%s/pulls/%d", s.URL, s.Owner, s.Repo, p.Number),
 		"html_url": fmt.Sprintf("https://github.com/%s/%s/pull/%d", s.Owner, s.Repo, p.Number),
-		"number":   p.Number, "state": p.State, "title": "A change",
+		"number":   p.Number, "state": p.State, "title": "A change", "body": p.Body,
+		"user":   map[string]any{"login": p.Author, "id": 7, "type": "User"},
+		"labels": labelsJSON(p.Labels),
 		"head": map[string]any{"label": headOwner + ":" + p.HeadRef, "ref": p.HeadRef, "sha": p.HeadSHA,
 			"repo": map[string]any{"full_name": p.HeadRepo, "name": headName, "owner": map[string]any{"login": headOwner}, "fork": p.HeadRepo != s.Owner+"/"+s.Repo}},
 		"base": map[string]any{"label": s.Owner + ":" + p.BaseRef, "ref": p.BaseRef, "sha": p.BaseSHA,
 			"repo": map[string]any{"full_name": s.Owner + "/" + s.Repo, "name": s.Repo, "owner": map[string]any{"login": s.Owner}}},
 	}
+}
+
+func labelsJSON(names []string) []any {
+	out := []any{}
+	for i, n := range names {
+		out = append(out, map[string]any{"id": 100 + i, "name": n, "color": "ededed", "default": false})
+	}
+	return out
 }
 
 // APIURL is the server's address as GITHUB_API_URL.
