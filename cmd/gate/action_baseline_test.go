@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/baseline"
+	"github.com/benchgate/benchgate/internal/ghapi/ghtest"
 	"github.com/benchgate/benchgate/internal/gittest"
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 // baselineScenario is a workspace cloned from a bare origin, whose main has a base commit and a
@@ -92,5 +94,27 @@ func TestActionBaselineOtherBranch(t *testing.T) {
 	}
 	if refs := gittest.Git(t, bare, "for-each-ref", "refs/heads/benchgate-data"); refs != "" {
 		t.Errorf("recorded from a feature branch: %q", refs)
+	}
+}
+
+// TestActionBaselineNotesAccepted records a default-branch commit whose pull request accepted
+// its regression: the record notes who accepted it and why, for gate trend to show.
+func TestActionBaselineNotesAccepted(t *testing.T) {
+	t.Parallel()
+	bare, _, base, head, s := baselineScenario(t, "push")
+	s.srv.AddPull(ghtest.PullRequest{Number: 12, HeadSHA: "feed" + head[4:], MergeSHA: head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: base, BaseRef: "main", State: "closed",
+		Body: "benchgate: accept A sec/op — three times the work, on purpose", Author: "alice"})
+	s.srv.Permissions["alice"] = "write"
+	s.env["INPUT_PROFILE"] = "false"
+	if code, stdout, stderr := s.runAsRunner(t); code != exitPass {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	var rec baseline.Record
+	if err := json.Unmarshal([]byte(gittest.Git(t, bare, "show", "benchgate-data:records/"+head+".json")), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Accepted) != 1 || rec.Accepted[0].Unit != "sec/op" || rec.Accepted[0].Package != "example.com/tiny" || rec.Accepted[0].By != "alice" ||
+		rec.Accepted[0].Source != report.AcceptDescription || rec.Accepted[0].Reason != "three times the work, on purpose" {
+		t.Errorf("record's accepted: %+v", rec.Accepted)
 	}
 }

@@ -49,6 +49,9 @@ type Record struct {
 	// interleaved rounds on the same machine, so the record carries the commit's own change;
 	// empty when the commit was measured against another revision.
 	ParentResults string `json:"parent_results,omitempty"`
+	// Accepted are the commit's regressions against its parent that were accepted in its pull
+	// request.
+	Accepted []report.AcceptedChange `json:"accepted,omitempty"`
 }
 
 // Commit identifies a measured commit.

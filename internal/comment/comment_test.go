@@ -17,6 +17,7 @@ import (
 	"github.com/benchgate/benchgate/internal/golden"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/synth"
+	"github.com/benchgate/benchgate/internal/trend"
 )
 
 // TestRender renders every report in testdata as text and markdown and compares the result with
@@ -234,5 +235,17 @@ func TestRenderPaired(t *testing.T) {
 			t.Fatal(err)
 		}
 		golden.Check(t, "testdata/paired"+ext, got.Bytes())
+	}
+}
+
+func TestStepsAcknowledged(t *testing.T) {
+	var b bytes.Buffer
+	err := comment.Steps(&b, trend.Steps{Commits: 20, Steps: []trend.Step{{
+		Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "A-8", Unit: "sec/op", Index: 12, File: "abc123 faster hash", ChangePercent: 28.1, P: 0.005, Worse: true,
+		Acknowledged: &report.Acceptance{By: "alice", Source: report.AcceptDescription, Reason: "a safer hash"},
+	}}})
+	want := "m.A-8 sec/op: +28.1% (WORSE, acknowledged by alice: a safer hash) at abc123 faster hash (commit 13 of 20), p=0.005\n"
+	if err != nil || b.String() != want {
+		t.Errorf("got %q, %v\nwant %q", b.String(), err, want)
 	}
 }

@@ -20,6 +20,12 @@ func Steps(w io.Writer, s trend.Steps) error {
 		if st.Worse {
 			way = "WORSE"
 		}
+		if a := st.Acknowledged; a != nil {
+			way += ", acknowledged by " + printable(a.By)
+			if a.Reason != "" {
+				way += ": " + printable(a.Reason)
+			}
+		}
 		name := st.Benchmark
 		if pkg := st.Config["pkg"]; pkg != "" {
 			name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name

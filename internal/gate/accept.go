@@ -38,6 +38,22 @@ func (a *Action) acceptRegressions(ctx context.Context, rep *report.Report, pr i
 	}
 }
 
+// acceptPushed marks the regressions of a default-branch commit that were accepted in the pull
+// request that merged it, so that its record notes them; a direct push has no pull request, and
+// its own message alone is read.
+func (a *Action) acceptPushed(ctx context.Context, rep *report.Report, sha string) {
+	client, err := a.client()
+	if err != nil {
+		return // no token, no acceptances: the record is made all the same
+	}
+	pr, err := client.MergedPullRequest(ctx, sha)
+	if err != nil {
+		a.Runtime.Warningf("benchgate: %v; accepted regressions are not noted in the record", err)
+		return
+	}
+	a.acceptRegressions(ctx, rep, pr, sha)
+}
+
 // grants reads the accept lines and the label of pull request pr that count: those whose writer
 // has write access, with a reason when the policy wants one.
 func (a *Action) grants(ctx context.Context, pr int, headSHA string, policy report.AcceptPolicy) ([]accept.Grant, []string) {
@@ -84,7 +100,7 @@ func (a *Action) grants(ctx context.Context, pr int, headSHA string, policy repo
 		}
 	}
 	var labels []string
-	if policy.Honours(report.AcceptDescription) || policy.Honours(report.AcceptLabel) {
+	if pr != 0 && (policy.Honours(report.AcceptDescription) || policy.Honours(report.AcceptLabel)) {
 		text, err := client.PullRequestText(ctx, pr)
 		if err != nil {
 			return nil, []string{fmt.Sprintf("accepts were not read: %v", err)}

@@ -207,6 +207,7 @@ func (a *Action) Baseline(ctx context.Context, push *ghapi.Push) error {
 	if err := m.WriteDir(filepath.Join(a.Env.Workspace, ghactions.ResultsDir)); err != nil {
 		return err
 	}
+	a.acceptPushed(ctx, m.Report, push.SHA)
 	branch := a.Inputs.DataBranch
 	verb := "recorded"
 	_, err = Record(ctx, RecordOptions{Store: a.store(c), Report: m.Report, Results: m.Exec.Head, ParentResults: m.Exec.Base, Keep: a.Inputs.Keep})

@@ -102,7 +102,7 @@ func (h *History) Commits() []trend.Commit {
 func commitsOf(recs []baseline.Record) []trend.Commit {
 	out := make([]trend.Commit, len(recs))
 	for i, r := range recs {
-		out[i] = trend.Commit{Name: report.ShortSHA(r.Commit.SHA) + " " + r.Commit.Subject, Results: []byte(r.Results), ParentResults: []byte(r.ParentResults)}
+		out[i] = trend.Commit{Name: report.ShortSHA(r.Commit.SHA) + " " + r.Commit.Subject, Results: []byte(r.Results), ParentResults: []byte(r.ParentResults), Accepted: r.Accepted}
 	}
 	return out
 }

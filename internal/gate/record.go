@@ -47,6 +47,11 @@ func Record(ctx context.Context, o RecordOptions) (baseline.Commit, error) {
 	}
 	if commit.Parent != "" && run.Base.SHA == commit.Parent && !run.Base.Dirty {
 		rec.ParentResults = string(o.ParentResults)
+		for _, c := range o.Report.Comparisons {
+			if c.Verdict == report.Regression && c.Accepted != nil {
+				rec.Accepted = append(rec.Accepted, report.AcceptedChange{Package: c.Config["pkg"], Benchmark: c.Benchmark, Unit: c.Unit, Acceptance: *c.Accepted})
+			}
+		}
 	}
 	store := *o.Store
 	store.Site = site

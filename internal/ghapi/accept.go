@@ -28,6 +28,21 @@ func (c *Client) PullRequestText(ctx context.Context, n int) (*PullRequestText, 
 	return out, nil
 }
 
+// MergedPullRequest returns the number of the merged pull request that made commit sha on the
+// base branch, or 0 when none did (a direct push).
+func (c *Client) MergedPullRequest(ctx context.Context, sha string) (int, error) {
+	prs, _, err := c.gh.PullRequests.ListPullRequestsWithCommit(ctx, c.owner, c.repo, sha, &github.ListOptions{PerPage: 100})
+	if err != nil {
+		return 0, fmt.Errorf("looking up the pull request of %s: %w", sha, err)
+	}
+	for _, p := range prs {
+		if p.GetMergeCommitSHA() == sha {
+			return p.GetNumber(), nil
+		}
+	}
+	return 0, nil
+}
+
 // CommitMessage reads a commit's message and its author's GitHub login ("" when the author's
 // email belongs to no GitHub account).
 func (c *Client) CommitMessage(ctx context.Context, sha string) (message, author string, err error) {

@@ -373,6 +373,16 @@ type Comparison struct {
 	Accepted *Acceptance `json:"accepted,omitempty"`
 }
 
+// AcceptedChange is a regression of a recorded commit that someone accepted in its pull
+// request: the data branch keeps it beside the commit's results, so that the step it makes in
+// the history is shown as acknowledged.
+type AcceptedChange struct {
+	Package   string `json:"package,omitempty"`
+	Benchmark string `json:"benchmark"`
+	Unit      string `json:"unit"`
+	Acceptance
+}
+
 // Acceptance is a regression accepted by someone with write access to the repository.
 type Acceptance struct {
 	// By is the GitHub login of who wrote the accept line or added the label.

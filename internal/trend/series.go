@@ -18,6 +18,8 @@ type Commit struct {
 	Name          string
 	Results       []byte
 	ParentResults []byte
+	// Accepted are the commit's regressions that were accepted in its pull request.
+	Accepted []report.AcceptedChange
 }
 
 // Series is one benchmark's history in one unit, in commit order.

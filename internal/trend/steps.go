@@ -33,6 +33,9 @@ type Step struct {
 	P             float64 `json:"p"`
 	// Worse is true when the step goes the unit's worse way (slower, bigger, fewer per second).
 	Worse bool `json:"worse"`
+	// Acknowledged, on a step at a commit whose pull request accepted this benchmark's
+	// regression, says who accepted it and why.
+	Acknowledged *report.Acceptance `json:"acknowledged,omitempty"`
 }
 
 // FindSteps builds the series of history and finds the steps of every one, ordered by commit.
@@ -52,12 +55,23 @@ func FindSteps(history []Commit) (Steps, []*Series, error) {
 				Config: ser.Config, Benchmark: ser.Benchmark, Unit: ser.Unit,
 				Index: at, File: history[at].Name,
 				Before: cp.Before, After: cp.After, ChangePercent: 100 * cp.Change(), P: cp.P,
-				Worse: ser.Better == report.Lower && up || ser.Better == report.Higher && !up,
+				Worse:        ser.Better == report.Lower && up || ser.Better == report.Higher && !up,
+				Acknowledged: acknowledged(history[at].Accepted, ser),
 			})
 		}
 	}
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Index < steps[j].Index })
 	return Steps{SchemaVersion: StepsVersion, Commits: len(history), Steps: steps}, series, nil
+}
+
+// acknowledged is the acceptance of the series' benchmark and unit among a commit's, or nil.
+func acknowledged(accepted []report.AcceptedChange, ser *Series) *report.Acceptance {
+	for _, a := range accepted {
+		if a.Benchmark == ser.Benchmark && a.Unit == ser.Unit && (a.Package == "" || a.Package == ser.Config["pkg"]) {
+			return &a.Acceptance
+		}
+	}
+	return nil
 }
 
 // MinCommits is the fewest commits a history needs for steps to be looked for: a level needs

@@ -36,6 +36,7 @@ type PullRequest struct {
 	BaseRef  string
 	State    string
 	Body     string
+	MergeSHA string   // the commit its merge made on the base branch
 	Author   string   // the login of who opened it
 	Labels   []string // their names
 }
@@ -210,6 +211,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		json.NewEncoder(w).Encode(map[string]any{"permission": legacy, "role_name": perm,
 			"user": map[string]any{"login": parts[2], "id": 7, "type": "User", "permissions": map[string]bool{"admin": perm == "admin", "push": legacy == "write" || legacy == "admin", "pull": legacy != "none"}}})
+	case len(parts) == 4 && parts[1] == "commits" && parts[3] == "pulls" && r.Method == http.MethodGet:
+		out := []any{}
+		for _, p := range s.pulls {
+			if p.MergeSHA == parts[2] || p.HeadSHA == parts[2] {
+				out = append(out, s.pullJSON(p))
+			}
+		}
+		json.NewEncoder(w).Encode(out)
 	case len(parts) == 3 && parts[1] == "commits" && r.Method == http.MethodGet:
 		c, ok := s.commits[parts[2]]
 		if !ok {
@@ -358,7 +367,7 @@ func (s *Server) pullJSON(p *PullRequest) map[string]any {
 	return map[string]any{
 		"url":      fmt.Sprintf("%s/repos/%s/%s/pulls/%d", s.URL, s.Owner, s.Repo, p.Number),
 		"html_url": fmt.Sprintf("https://github.com/%s/%s/pull/%d", s.Owner, s.Repo, p.Number),
-		"number":   p.Number, "state": p.State, "title": "A change", "body": p.Body,
+		"number":   p.Number, "state": p.State, "title": "A change", "body": p.Body, "merge_commit_sha": p.MergeSHA,
 		"user":   map[string]any{"login": p.Author, "id": 7, "type": "User"},
 		"labels": labelsJSON(p.Labels),
 		"head": map[string]any{"label": headOwner + ":" + p.HeadRef, "ref": p.HeadRef, "sha": p.HeadSHA,
