@@ -249,3 +249,38 @@ func TestStepsAcknowledged(t *testing.T) {
 		t.Errorf("got %q, %v\nwant %q", b.String(), err, want)
 	}
 }
+
+// TestRenderingBoundedAndInert covers what the fuzzers' runs did not reach: a footer of long
+// failures is cut to fit a comment, a revision's control characters do not reach the terminal,
+// and a bare www. address does not become a link.
+func TestRenderingBoundedAndInert(t *testing.T) {
+	r := &report.Report{SchemaVersion: report.SchemaVersion, Tool: report.Tool{Name: "gate"}, Settings: report.Settings{Alpha: 0.05, Confidence: 0.95, FalseAlarmControl: report.BenjaminiHochberg},
+		Run:      &report.Run{Base: report.Revision{SHA: "\x1b[31mred"}, Head: report.Revision{SHA: "abc"}},
+		Warnings: []string{"see www.example.com"}}
+	for i := range 20 {
+		r.Run.Failures = append(r.Run.Failures, report.Failure{Package: fmt.Sprintf("p%d", i), Side: report.Head, Round: 1, Message: strings.Repeat("&", 8000)})
+	}
+	r.Tally()
+	var md, text bytes.Buffer
+	if err := comment.MarkdownWith(&md, r, comment.Options{MaxBytes: comment.CommentLimit}); err != nil {
+		t.Fatal(err)
+	}
+	if md.Len() > comment.CommentLimit || !strings.Contains(md.String(), "the rest is cut to fit") {
+		t.Errorf("markdown of %d bytes, limit %d", md.Len(), comment.CommentLimit)
+	}
+	if err := comment.Text(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text.String(), "\x1b") {
+		t.Errorf("an escape sequence reaches the terminal:\n%q", text.String())
+	}
+	r.Run.Failures = nil
+	r.Tally()
+	md.Reset()
+	if err := comment.Markdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(md.String(), "www.example") || !strings.Contains(md.String(), "www\u200b.example") {
+		t.Errorf("the www. address is not made inert:\n%.300s", md.String())
+	}
+}

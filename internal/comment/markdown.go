@@ -70,6 +70,9 @@ func MarkdownWith(w io.Writer, r *report.Report, opts Options) error {
 	if opts.MaxBytes > 0 && len(body) > opts.MaxBytes {
 		body = p.fit(opts.MaxBytes)
 	}
+	if opts.MaxBytes > 0 && len(body) > opts.MaxBytes {
+		body = cut(body, opts.MaxBytes, rest) // what fit cannot leave out, such as many long failures
+	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString(body)
 	return bw.Flush()
@@ -373,6 +376,24 @@ func withRange(center, rng string) string {
 	return center + " ± " + rng
 }
 
+// cut shortens a body to at most max bytes at a line's end, closes the <details> it leaves open,
+// and says where the rest is.
+func cut(body string, max int, rest string) string {
+	note := fmt.Sprintf("\n… the rest is cut to fit: see %s.\n", rest)
+	room := max - len(note) - len("</details>\n")*strings.Count(body, "<details>")
+	if room <= 0 {
+		return note[1:]
+	}
+	body = body[:room]
+	if i := strings.LastIndexByte(body, '\n'); i >= 0 {
+		body = body[:i+1]
+	}
+	for range strings.Count(body, "<details>") - strings.Count(body, "</details>") {
+		body += "</details>\n"
+	}
+	return body + note
+}
+
 // escape makes an untrusted string inert in GitHub markdown: HTML is shown as text, markdown
 // punctuation is escaped, line breaks cannot end a table row, @mentions ping nobody, and bare
 // addresses do not become links.
@@ -397,6 +418,11 @@ func escape(s string) string {
 			if strings.HasPrefix(s[i+1:], "//") {
 				b.WriteString("\u200b") // "http:/​/" is not autolinked
 			}
+		case '.':
+			if strings.HasSuffix(strings.ToLower(s[:i]), "www") {
+				b.WriteString("\u200b") // "www​.example.com" is not autolinked
+			}
+			b.WriteRune(r)
 		case '\n', '\r', '\t':
 			b.WriteByte(' ')
 		default:

@@ -18,7 +18,7 @@ type style struct {
 	sha func(string) string
 }
 
-var plain = style{esc: printable, sha: report.ShortSHA}
+var plain = style{esc: printable, sha: func(sha string) string { return printable(report.ShortSHA(sha)) }}
 
 // revision describes one side's revision in a line: the short SHA, what was asked for, and
 // whether uncommitted changes were measured.

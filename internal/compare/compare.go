@@ -347,7 +347,11 @@ func summarize(out *report.Comparison, base, head []float64, a benchmath.Assumpt
 		out.DeltaPercent = &d
 	case old != 0:
 		d := ((new / old) - 1.0) * 100.0 // benchstat's arithmetic, to the last bit
-		out.DeltaPercent = &d
+		// A ratio past float64's range is no percentage (and JSON cannot hold it): left out,
+		// as for a zero base.
+		if !math.IsInf(d, 0) && !math.IsNaN(d) {
+			out.DeltaPercent = &d
+		}
 	}
 }
 

@@ -180,3 +180,25 @@ func TestWarningsCapped(t *testing.T) {
 		t.Errorf("the capped report does not read back: %v", err)
 	}
 }
+
+// TestDeltaPastFloatRange compares a base near the smallest float with a head near the largest:
+// the ratio is past float64's range, so the change is left out rather than written as +Inf,
+// which JSON cannot hold (the report was unwritable).
+func TestDeltaPastFloatRange(t *testing.T) {
+	base := strings.Repeat("BenchmarkA 1 1e-300 ns/op\n", 4)
+	head := strings.Repeat("BenchmarkA 1 1e300 ns/op\n", 4)
+	rep, err := compare.Compare([]compare.Input{{Name: "old.txt", R: strings.NewReader(base), Side: report.Base}, {Name: "new.txt", R: strings.NewReader(head), Side: report.Head}}, config.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := rep.Comparisons[0].DeltaPercent; d != nil {
+		t.Errorf("delta %v, want none", *d)
+	}
+	var buf bytes.Buffer
+	if err := report.Write(&buf, rep); err != nil {
+		t.Fatalf("the report cannot be written: %v", err)
+	}
+	if _, err := report.Read(&buf, "report.json"); err != nil {
+		t.Errorf("the report does not read back: %v", err)
+	}
+}

@@ -277,6 +277,10 @@ func (p *parser) regexp(n *yaml.Node, key string) *regexp.Regexp {
 	if n.Kind != yaml.ScalarNode {
 		return nil
 	}
+	if len(s) > report.MaxNameLen {
+		p.errorf(n, key, "expected a regular expression of at most %d bytes, got %d", report.MaxNameLen, len(s))
+		return nil
+	}
 	re, err := regexp.Compile(s)
 	if err != nil {
 		p.errorf(n, key, "expected a regular expression: %v", err)

@@ -106,3 +106,10 @@ func TestLoad(t *testing.T) {
 		t.Errorf("empty file: %+v, %v; want the defaults, read from the file", c, err)
 	}
 }
+
+func TestLongRegexp(t *testing.T) {
+	_, err := Parse([]byte("thresholds:\n  - benchmark: '"+strings.Repeat("a", 3000)+"'\n    max: 5%\n"), "benchgate.yml")
+	if err == nil || !strings.Contains(err.Error(), "benchgate.yml:2: thresholds[0].benchmark: expected a regular expression of at most 2048 bytes, got 3000") {
+		t.Errorf("err %v", err)
+	}
+}
