@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/google/go-github/v93/github"
 )
@@ -28,6 +29,9 @@ func ParsePullRequestEvent(data []byte) (*PullRequest, error) {
 	out := &PullRequest{Number: pr.GetNumber(), HeadSHA: pr.GetHead().GetSHA(), BaseSHA: pr.GetBase().GetSHA(), HeadRepo: pr.GetHead().GetRepo().GetFullName()}
 	if out.Number == 0 || out.HeadSHA == "" || out.BaseSHA == "" {
 		return nil, errors.New("the event has no pull_request with a number, head.sha and base.sha")
+	}
+	if out.Number < 0 || !isSHA(out.HeadSHA) || !isSHA(out.BaseSHA) {
+		return nil, fmt.Errorf("the event's pull_request has number %d, head.sha %q and base.sha %q: expected a positive number and hexadecimal commit SHAs", out.Number, out.HeadSHA, out.BaseSHA)
 	}
 	return out, nil
 }
@@ -60,11 +64,19 @@ func ParseWorkflowRunEvent(data []byte) (*WorkflowRun, error) {
 	if out.HeadSHA == "" { // also when there is no workflow_run, whose list cannot be read
 		return nil, errors.New("the event has no workflow_run with a head_sha")
 	}
+	if !isSHA(out.HeadSHA) {
+		return nil, fmt.Errorf("the event's workflow_run.head_sha %q is not a hexadecimal commit SHA", out.HeadSHA)
+	}
 	for _, pr := range run.PullRequests {
 		out.PullRequests[pr.GetNumber()] = pr.GetHead().GetSHA()
 	}
 	return out, nil
 }
+
+// sha is a commit's full SHA: SHA-1, or SHA-256 in a repository that uses it.
+var sha = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+
+func isSHA(s string) bool { return sha.MatchString(s) }
 
 // Push is what a push or workflow_dispatch event says about the commit to record.
 type Push struct {
@@ -85,6 +97,9 @@ func ParsePushEvent(data []byte) (*Push, error) {
 	p := &Push{SHA: ev.GetAfter(), Ref: ev.GetRef(), DefaultBranch: ev.GetRepo().GetDefaultBranch()}
 	if p.SHA == "" || p.Ref == "" {
 		return nil, errors.New("the event has no after SHA and ref")
+	}
+	if !isSHA(p.SHA) {
+		return nil, fmt.Errorf("the event's after %q is not a hexadecimal commit SHA", p.SHA)
 	}
 	return p, nil
 }
