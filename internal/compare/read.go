@@ -209,6 +209,12 @@ func (c *Results) add(res *benchfmt.Result, fileSide report.Side) bool {
 		if !ok {
 			values = make([]float64, 0, 10) // the usual -count
 		}
+		if len(values) == report.MaxValues {
+			// More samples than a report may hold: the first ones are compared, and the report
+			// stays readable.
+			c.warn(fmt.Sprintf("%s: Benchmark%s has more than %d results in %s on this side; the rest are skipped", pos(), res.Name.Full(), report.MaxValues, res.Values[i].Unit))
+			continue
+		}
 		t.cells[k] = append(values, res.Values[i].Value)
 		t.pairs[k] = append(t.pairs[k], pair)
 		unit := res.Values[i].Unit

@@ -202,3 +202,26 @@ func TestDeltaPastFloatRange(t *testing.T) {
 		t.Errorf("the report does not read back: %v", err)
 	}
 }
+
+// TestTooManySamples reads more results of one benchmark than a report may hold: the first
+// report.MaxValues are compared, with a warning, and the report reads back.
+func TestTooManySamples(t *testing.T) {
+	many := strings.Repeat("BenchmarkA 1 100 ns/op\n", report.MaxValues+5)
+	rep, err := compare.Compare([]compare.Input{{Name: "old.txt", R: strings.NewReader(many), Side: report.Base}, {Name: "new.txt", R: strings.NewReader(many), Side: report.Head}}, config.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.Comparisons[0].Base.N(); n != report.MaxValues {
+		t.Errorf("%d base samples, want %d", n, report.MaxValues)
+	}
+	var buf bytes.Buffer
+	if err := report.Write(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := report.Read(&buf, "report.json"); err != nil {
+		t.Errorf("the report does not read back: %v", err)
+	}
+	if !strings.Contains(strings.Join(rep.Warnings, "\n"), "more than 10000 results") {
+		t.Errorf("no warning: %q", rep.Warnings[:min(3, len(rep.Warnings))])
+	}
+}
