@@ -35,7 +35,10 @@ var pairsModule = map[string]string{
 	"go.mod": "module example.com/pairs\n\ngo 1.26\n",
 	"pairs_test.go": `package pairs
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 var sink uint64
 
@@ -67,18 +70,20 @@ func BenchmarkOne_(b *testing.B) { spin(10) }
 `,
 }
 
+// pairsRepo is a repository whose one commit is pairsModule.
+func pairsRepo(t *testing.T) (repo, base string) {
+	t.Helper()
+	repo = gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, pairsModule)
+	return repo, gittest.Commit(t, repo, "base")
+}
+
 // TestRunPairs runs a benchmark schedule and checks its raw results: every process's output is
 // labelled with its round, each function runs in processes of its own (sub-benchmarks with it),
 // and from the second round on a benchmark with one result runs at the iteration count its base
 // chose in the first, on both sides.
 func TestRunPairs(t *testing.T) {
-	repo := gittest.NewRepo(t)
-	files := map[string]string{}
-	for k, v := range pairsModule {
-		files[k] = strings.Replace(v, `import "testing"`, "import (\n\t\"strconv\"\n\t\"testing\"\n)", 1)
-	}
-	gittest.WriteFiles(t, repo, files)
-	base := gittest.Commit(t, repo, "base")
+	repo, base := pairsRepo(t)
 	res, err := Run(context.Background(), Options{Dir: repo, Base: base, Head: base, Count: 3, Benchtime: "5ms", Env: os.Environ(), Bench: "^Benchmark(One|Subs)$"})
 	if err != nil {
 		t.Fatal(err)
@@ -216,13 +221,7 @@ func TestProfileBench(t *testing.T) {
 // side writes them where asked, for the same number of operations, and a function that did not
 // run is left out.
 func TestRunProfiles(t *testing.T) {
-	repo := gittest.NewRepo(t)
-	files := map[string]string{}
-	for k, v := range pairsModule {
-		files[k] = strings.Replace(v, `import "testing"`, "import (\n\t\"strconv\"\n\t\"testing\"\n)", 1)
-	}
-	gittest.WriteFiles(t, repo, files)
-	base := gittest.Commit(t, repo, "base")
+	repo, base := pairsRepo(t)
 	dir := t.TempDir()
 	var asked bool
 	res, err := Run(context.Background(), Options{
