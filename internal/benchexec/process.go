@@ -117,6 +117,11 @@ func runBinary(ctx context.Context, env []string, dir, path string, args []strin
 		}
 	}
 	switch {
+	case err == nil && zeroIterations.Match(o.stdout):
+		// A benchmark that panics on another goroutine can race the testing package's result
+		// line: the process prints "0 NaN ns/op" and, now and then, exits 0 before the panic
+		// kills it. No iteration ran, so it failed.
+		o.failure = "a benchmark ran no iteration (it panicked or stopped before its first one finished)"
 	case errors.Is(pctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil:
 		o.failure = fmt.Sprintf("killed after the %v timeout", timeout)
 	case ctx.Err() != nil:
@@ -144,9 +149,12 @@ func (ws writers) Write(p []byte) (int, error) {
 var failedBenchmark = []*regexp.Regexp{
 	regexp.MustCompile(`(?m)^--- FAIL: Benchmark(\S+)`),
 	regexp.MustCompile(`(?m)^Benchmark(\S+)[ \t]*$`),
-	regexp.MustCompile(`(?m)^Benchmark(\S+)\s+0\s`),
+	zeroIterations,
 	regexp.MustCompile(`(?m)^\S+\.Benchmark(\w*)\(`),
 }
+
+// zeroIterations is a result line of no iteration.
+var zeroIterations = regexp.MustCompile(`(?m)^Benchmark(\S+)\s+0\s`)
 
 // failingBenchmark tells which benchmark failed from a failed process's output, or "" when it
 // cannot be told.

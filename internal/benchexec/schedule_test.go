@@ -256,3 +256,17 @@ func TestRunProfiles(t *testing.T) {
 		}
 	}
 }
+
+// TestRunBinaryNoIteration runs a process that, as a benchmark panicking on another goroutine
+// now and then does, prints a result of no iteration and exits 0: that is a failure, of that
+// benchmark.
+func TestRunBinaryNoIteration(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "boom.test")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf 'BenchmarkA-2 \\t 10 \\t 100 ns/op\\nBenchmarkBoom-2 \\t 0 \\t NaN ns/op\\n'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o := runBinary(context.Background(), os.Environ(), t.TempDir(), script, nil, 0)
+	if o.failure == "" || failingBenchmark(o.stdout) != "Boom-2" {
+		t.Errorf("failure %q of %q, want Boom-2's", o.failure, failingBenchmark(o.stdout))
+	}
+}
