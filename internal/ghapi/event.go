@@ -99,7 +99,7 @@ func ParsePushEvent(data []byte) (*Push, error) {
 		return nil, errors.New("the event has no after SHA and ref")
 	}
 	if !isSHA(p.SHA) {
-		return nil, fmt.Errorf("the event's after %q is not a hexadecimal commit SHA", p.SHA)
+		return nil, fmt.Errorf("the push event's after %q is not a hexadecimal commit SHA", p.SHA)
 	}
 	return p, nil
 }
