@@ -1,0 +1,51 @@
+package command
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		ok         bool
+		count      int
+		err        string // a part of the error; "" for none
+	}{
+		{name: "bare", body: "/benchgate run", ok: true},
+		{name: "with a count", body: "/benchgate run count=30", ok: true, count: 30},
+		{name: "browser line ending and more text", body: "/benchgate run count=5\r\nThe last run was on a noisy machine.", ok: true, count: 5},
+		{name: "extra spaces", body: "  /benchgate   run\tcount=1  ", ok: true, count: 1},
+		{name: "any case", body: "/Benchgate RUN Count=100", ok: true, count: 100},
+		{name: "the command on a later line", body: "Thanks!\n/benchgate run"},
+		{name: "another word", body: "/benchgate running"},
+		{name: "another command", body: "/benchgate help"},
+		{name: "prose", body: "please /benchgate run"},
+		{name: "empty", body: ""},
+		{name: "count zero", body: "/benchgate run count=0", ok: true, err: `"count=0": expected count=N, N a whole number of rounds from 1 to 100`},
+		{name: "count too large", body: "/benchgate run count=101", ok: true, err: `"count=101": expected count=N`},
+		{name: "count not a number", body: "/benchgate run count=ten", ok: true, err: `"count=ten": expected`},
+		{name: "count signed", body: "/benchgate run count=+5", ok: true, err: `"count=+5": expected`},
+		{name: "count empty", body: "/benchgate run count=", ok: true, err: `"count=": expected`},
+		{name: "count twice", body: "/benchgate run count=3 count=4", ok: true, err: "count is given twice"},
+		{name: "unknown argument", body: "/benchgate run now", ok: true, err: `unknown argument "now": expected count=N`},
+		{name: "unknown key", body: "/benchgate run benchtime=2s", ok: true, err: `unknown argument "benchtime=2s"`},
+		{name: "long argument cut", body: "/benchgate run " + strings.Repeat("x", 500), ok: true, err: `unknown argument "` + strings.Repeat("x", 40) + `…"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			run, ok, err := Parse(tt.body)
+			if ok != tt.ok {
+				t.Fatalf("ok %v, want %v", ok, tt.ok)
+			}
+			if tt.err == "" {
+				if err != nil || run.Count != tt.count {
+					t.Errorf("count %d, error %v; want count %d", run.Count, err, tt.count)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) || run.Count != 0 {
+				t.Errorf("count %d, error %v; want an error with %q", run.Count, err, tt.err)
+			}
+		})
+	}
+}
