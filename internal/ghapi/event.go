@@ -73,6 +73,45 @@ func ParseWorkflowRunEvent(data []byte) (*WorkflowRun, error) {
 	return out, nil
 }
 
+// IssueComment is what an issue_comment event says about a comment: on which issue or pull
+// request, by whom, and what it says. The event carries no commit: a pull request's head is read
+// from the API.
+type IssueComment struct {
+	// Number is the issue's or pull request's; PullRequest is true for a pull request.
+	Number      int
+	PullRequest bool
+	// Action is "created", "edited" or "deleted".
+	Action string
+	Body   string
+	// Login is the commenter's; ID the comment's.
+	Login string
+	ID    int64
+}
+
+// ParseIssueCommentEvent reads an issue_comment event payload. The login goes into API paths,
+// so it must be one GitHub could have given.
+func ParseIssueCommentEvent(data []byte) (*IssueComment, error) {
+	var ev github.IssueCommentEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return nil, fmt.Errorf("reading the issue_comment event: %w", err)
+	}
+	is, cm := ev.GetIssue(), ev.GetComment()
+	out := &IssueComment{Number: is.GetNumber(), PullRequest: is.GetPullRequestLinks() != nil, Action: ev.GetAction(), Body: cm.GetBody(), Login: cm.GetUser().GetLogin(), ID: cm.GetID()}
+	if out.Number == 0 || out.Login == "" || out.ID == 0 {
+		return nil, errors.New("the issue_comment event has no issue with a number and comment with an id and a user's login")
+	}
+	if out.Number < 0 || out.ID < 0 || !isLogin(out.Login) {
+		return nil, fmt.Errorf("the issue_comment event has issue number %d, comment id %d and login %q: expected positive numbers and a GitHub login (letters, digits and hyphens, or an app's name[bot])", out.Number, out.ID, out.Login)
+	}
+	return out, nil
+}
+
+// login is a GitHub user's login, up to 39 letters, digits and hyphens (not first), or an app's
+// bot, "name[bot]".
+var login = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$`)
+
+func isLogin(s string) bool { return login.MatchString(s) }
+
 // sha is a commit's full SHA: SHA-1, or SHA-256 in a repository that uses it.
 var sha = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 

@@ -1,6 +1,8 @@
 package ghapi
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -46,5 +48,42 @@ func TestParseEventsRefuseOtherSHAs(t *testing.T) {
 	}
 	if _, err := ParsePullRequestEvent([]byte(`{"pull_request": {"number": 7, "head": {"sha": "` + good + `"}, "base": {"sha": "` + good + `"}}}`)); err != nil {
 		t.Errorf("a good event: %v", err)
+	}
+}
+
+// TestParseIssueCommentEvent reads the action tests' issue_comment payload, shaped like GitHub's,
+// on a pull request and on an issue, and refuses what could not have come from GitHub: a login
+// that would change the path of the permission request, a negative number, no comment.
+func TestParseIssueCommentEvent(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "cmd", "gate", "testdata", "events", "issue_comment.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := func(login, body string) []byte {
+		return []byte(strings.NewReplacer("{{LOGIN}}", login, "{{BODY}}", body).Replace(string(data)))
+	}
+	got, err := ParseIssueCommentEvent(fill("maintainer", `/benchgate run count=3\r\nplease`))
+	want := IssueComment{Number: 7, PullRequest: true, Action: "created", Body: "/benchgate run count=3\r\nplease", Login: "maintainer", ID: 2501234567}
+	if err != nil || *got != want {
+		t.Fatalf("%+v, %v; want %+v", got, err, want)
+	}
+	onIssue := strings.Replace(string(fill("maintainer", "/benchgate run")), `"pull_request": {`, `"not_a_pull_request": {`, 1)
+	if got, err := ParseIssueCommentEvent([]byte(onIssue)); err != nil || got.PullRequest {
+		t.Errorf("a comment on an issue: %+v, %v; want no pull request", got, err)
+	}
+	if got, err := ParseIssueCommentEvent(fill("dependabot[bot]", "")); err != nil || got.Login != "dependabot[bot]" {
+		t.Errorf("an app's comment: %+v, %v", got, err)
+	}
+	for _, tc := range []struct{ payload, err string }{
+		{string(fill("../../orgs/octo", "x")), `login "../../orgs/octo": expected positive numbers and a GitHub login`},
+		{string(fill("a b", "x")), `login "a b"`},
+		{strings.Replace(string(fill("maintainer", "x")), `"number": 7`, `"number": -7`, 1), "issue number -7"},
+		{`{"action": "created", "issue": {"number": 7}}`, "the issue_comment event has no issue with a number and comment"},
+		{`{"pull_request": {"number": 7}}`, "no issue with a number"},
+		{`[]`, "reading the issue_comment event"},
+	} {
+		if _, err := ParseIssueCommentEvent([]byte(tc.payload)); err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%.80s: %v, want an error with %q", tc.payload, err, tc.err)
+		}
 	}
 }

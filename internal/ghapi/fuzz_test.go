@@ -16,18 +16,19 @@ import (
 // which event it was reading or what it missed; and what a parser returns must be the payload's
 // own fields (checked against a decoding of just those fields), with the fields each parser
 // requires set: a pull request's number and both SHAs, a workflow run's head SHA, a push's SHA
-// and ref. The parsers promise no more than that: they do not check that a SHA is hex or that a
+// and ref, a comment's issue number, id and login. The parsers promise no more than that: they do not check that a SHA is hex or that a
 // number is positive.
 //
 // The seeds are the event payloads of the action's tests, with their placeholders filled in as
 // those tests fill them.
 func FuzzParseEvents(f *testing.F) {
 	paths, _ := filepath.Glob("../../cmd/gate/testdata/events/*.json")
-	if len(paths) < 4 {
+	if len(paths) < 5 {
 		f.Fatalf("found %d event payloads for seeds", len(paths))
 	}
 	fill := strings.NewReplacer("{{HEAD_SHA}}", strings.Repeat("1", 40), "{{BASE_SHA}}", strings.Repeat("2", 40),
-		"{{AFTER}}", strings.Repeat("3", 40), "{{BEFORE}}", strings.Repeat("4", 40), "{{REF}}", "refs/heads/main")
+		"{{AFTER}}", strings.Repeat("3", 40), "{{BEFORE}}", strings.Repeat("4", 40), "{{REF}}", "refs/heads/main",
+		"{{LOGIN}}", "maintainer", "{{BODY}}", `/benchgate run count=3\r\nThe last run was noisy.`)
 	for _, path := range paths {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -69,6 +70,16 @@ func FuzzParseEvents(f *testing.F) {
 			want := ghapi.Push{SHA: ev.After, Ref: ev.Ref, DefaultBranch: ev.Repo.DefaultBranch}
 			if !ok || *push != want || push.SHA == "" || push.Ref == "" {
 				t.Errorf("push %+v; the payload says %+v", *push, want)
+			}
+		}
+
+		cm, err := ghapi.ParseIssueCommentEvent(data)
+		check(t, "issue_comment", err, valid)
+		if ev, ok := decode[commentEvent](data); err == nil {
+			want := ghapi.IssueComment{Number: ev.Issue.Number, PullRequest: ev.Issue.PullRequest != nil, Action: ev.Action,
+				Body: ev.Comment.Body, Login: ev.Comment.User.Login, ID: ev.Comment.ID}
+			if !ok || *cm != want || cm.Number == 0 || cm.ID == 0 || cm.Login == "" {
+				t.Errorf("issue comment %+v; the payload says %+v", *cm, want)
 			}
 		}
 
@@ -136,6 +147,20 @@ type (
 		Repo struct {
 			DefaultBranch string `json:"default_branch"`
 		} `json:"repository"`
+	}
+	commentEvent struct {
+		Action string `json:"action"`
+		Issue  struct {
+			Number      int       `json:"number"`
+			PullRequest *struct{} `json:"pull_request"`
+		} `json:"issue"`
+		Comment struct {
+			ID   int64  `json:"id"`
+			Body string `json:"body"`
+			User struct {
+				Login string `json:"login"`
+			} `json:"user"`
+		} `json:"comment"`
 	}
 	pushEvent struct {
 		dispatchEvent

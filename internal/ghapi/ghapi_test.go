@@ -176,3 +176,46 @@ func TestValidKey(t *testing.T) {
 		}
 	}
 }
+
+// TestPullRequest reads a pull request's head, base and state as the API answers them, and
+// refuses an answer whose SHAs could not be commits: they go to git as revisions.
+func TestPullRequest(t *testing.T) {
+	srv, c, _ := setup(t)
+	ctx := context.Background()
+	base := strings.Repeat("2", 40)
+	srv.AddPull(ghtest.PullRequest{Number: 8, HeadSHA: headSHA, HeadRef: "patch-1", HeadRepo: "forker/repo", BaseSHA: base, BaseRef: "main"})
+	srv.AddPull(ghtest.PullRequest{Number: 9, HeadSHA: headSHA, HeadRef: "old", HeadRepo: "octo/repo", BaseSHA: base, BaseRef: "main", State: "closed"})
+	pr, open, err := c.PullRequest(ctx, 8)
+	if want := (PullRequest{Number: 8, HeadSHA: headSHA, BaseSHA: base, HeadRepo: "forker/repo"}); err != nil || !open || *pr != want {
+		t.Errorf("#8: %+v, open %v, %v; want %+v, open", pr, open, err, want)
+	}
+	if _, open, err := c.PullRequest(ctx, 9); err != nil || open {
+		t.Errorf("#9: open %v, %v; want closed", open, err)
+	}
+	if _, _, err := c.PullRequest(ctx, 7); err == nil || !strings.Contains(err.Error(), `base.sha "2222"`) {
+		t.Errorf("#7, base 2222: %v, want a refusal", err)
+	}
+	if _, _, err := c.PullRequest(ctx, 99); err == nil || !strings.Contains(err.Error(), "reading pull request #99") || !strings.Contains(err.Error(), "404") {
+		t.Errorf("#99: %v", err)
+	}
+}
+
+// TestPostComment writes a new comment each time, not the sticky one, and reports a read-only
+// token as such.
+func TestPostComment(t *testing.T) {
+	srv, c, _ := setup(t)
+	ctx := context.Background()
+	for _, body := range []string{"first reply", "second reply"} {
+		url, err := c.PostComment(ctx, 7, body)
+		if err != nil || !strings.HasPrefix(url, "https://github.com/octo/repo/pull/7#issuecomment-") {
+			t.Fatalf("%q: %q, %v", body, url, err)
+		}
+	}
+	if cs := srv.Comments(7); len(cs) != 2 || cs[0].Body != "first reply" || cs[1].Body != "second reply" {
+		t.Errorf("comments %+v", cs)
+	}
+	srv.ReadOnly = true
+	if _, err := c.PostComment(ctx, 7, "third"); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("read-only token: %v", err)
+	}
+}

@@ -29,3 +29,18 @@ func (c *Client) FindPullRequest(ctx context.Context, headOwner, branch, headSHA
 		opts.Page = resp.NextPage
 	}
 }
+
+// PullRequest reads pull request n as it is now: its head and base commits and whether it is
+// open. A comment that asks for a measurement carries no commit, so the API's head is the one
+// measured; its SHAs go to git as revisions, so they must be hexadecimal.
+func (c *Client) PullRequest(ctx context.Context, n int) (pr *PullRequest, open bool, err error) {
+	p, _, err := c.gh.PullRequests.Get(ctx, c.owner, c.repo, n)
+	if err != nil {
+		return nil, false, fmt.Errorf("reading pull request #%d: %w", n, err)
+	}
+	pr = &PullRequest{Number: p.GetNumber(), HeadSHA: p.GetHead().GetSHA(), BaseSHA: p.GetBase().GetSHA(), HeadRepo: p.GetHead().GetRepo().GetFullName()}
+	if pr.Number != n || !isSHA(pr.HeadSHA) || !isSHA(pr.BaseSHA) {
+		return nil, false, fmt.Errorf("pull request #%d: the API answered number %d, head.sha %q and base.sha %q: expected #%d and hexadecimal commit SHAs", n, pr.Number, pr.HeadSHA, pr.BaseSHA, n)
+	}
+	return pr, p.GetState() == "open", nil
+}

@@ -126,6 +126,17 @@ func (c *Client) PostSticky(ctx context.Context, pr int, key, headSHA, body stri
 	return &Sticky{URL: cm.GetHTMLURL(), Created: existing == nil}, nil
 }
 
+// PostComment writes body as a new comment on issue or pull request n, for answers that belong
+// to one moment (a reply to a command), unlike the sticky comment, which is kept up to date.
+// It returns the comment's URL, and ErrReadOnly when the token may not comment.
+func (c *Client) PostComment(ctx context.Context, n int, body string) (string, error) {
+	cm, _, err := c.gh.Issues.CreateComment(ctx, c.owner, c.repo, n, github.IssueCommentRequest{Body: body})
+	if err != nil {
+		return "", readOnly(err)
+	}
+	return cm.GetHTMLURL(), nil
+}
+
 // readOnly turns GitHub's answer to a read-only token into ErrReadOnly.
 func readOnly(err error) error {
 	var er *github.ErrorResponse
