@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strings"
+	"text/tabwriter"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -24,7 +28,8 @@ finds the commits where a benchmark's level changed for good: for each benchmark
 series of its medians goes through E-Divisive means change-point detection (as in MongoDB's
 performance CI and Apache Otava), with a permutation test for each step (p ≤ 0.01) and at least
 5 commits on each level. Each step is reported with its commit, its size and its p-value, and
-called worse or better by the unit's direction.
+called worse or better by the unit's direction. A history of fewer than 10 commits is too short
+for steps: then each series is shown as a sparkline with its first and last median instead.
 
 Any file gate compare reads will do, including gate run's base.txt and head.txt.`,
 		Example: `  gate trend results/*.txt                 # files named so that they sort in commit order
@@ -47,7 +52,13 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 					fmt.Fprintf(cmd.ErrOrStderr(), "gate: warning: %s\n", w)
 				}
 				inputs = h.Commits()
+				if len(inputs) == 0 {
+					return fmt.Errorf("--branch %s: no recorded commit on %s/%s, expected at least one (gate baseline record writes them)", branch, remote, branch)
+				}
 			} else {
+				if len(files) == 0 {
+					return usageError{errors.New("expected the result files of one or more commits, oldest first, or --branch")}
+				}
 				for _, f := range files {
 					data, err := os.ReadFile(f)
 					if err != nil {
@@ -55,9 +66,6 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 					}
 					inputs = append(inputs, trend.Commit{Name: f, Results: data})
 				}
-			}
-			if len(inputs) < trend.MinCommits {
-				return usageError{fmt.Errorf("trend needs the results of at least %d commits (5 on each side of a step), got %d", trend.MinCommits, len(inputs))}
 			}
 			steps, series, err := trend.FindSteps(inputs)
 			if err != nil {
@@ -81,6 +89,9 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 				enc.SetIndent("", "  ")
 				return enc.Encode(steps)
 			}
+			if steps.Commits < steps.MinCommits {
+				return printOutlines(cmd.OutOrStdout(), steps)
+			}
 			return comment.Steps(cmd.OutOrStdout(), steps)
 		},
 	}
@@ -89,4 +100,42 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 	cmd.Flags().StringVar(&remote, "remote", "origin", "the `remote` of the data branch")
 	cmd.Flags().StringVar(&charts, "charts", "", "also draw each series, with its change points, as an SVG in `dir`/charts, with `dir`/index.html listing them")
 	return cmd
+}
+
+// printOutlines shows a history too short for steps as it is: a line for each series, with its
+// sparkline, its first and last median and how many commits it spans, then why no step was
+// looked for, so that a young history is still worth running trend on.
+func printOutlines(w io.Writer, s trend.Steps) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, o := range s.Series {
+		first, last := o.Levels()
+		levels := first
+		if len(o.Values) > 1 {
+			levels += " → " + last
+		}
+		span := fmt.Sprintf("%d commits", len(o.Values))
+		if len(o.Values) == 1 {
+			span = "1 commit"
+		}
+		if len(o.Values) < s.Commits {
+			span += fmt.Sprintf(" (%d–%d of %d)", o.Index+1, o.Index+len(o.Values), s.Commits)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable(o.Title()), trend.Sparkline(o.Values), levels, span)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "change points need at least %d commits (5 on each side of a step); this history has %d\n", s.MinCommits, s.Commits)
+	return err
+}
+
+// printable replaces control characters in a name from the results, which could otherwise
+// break lines or send escape sequences to the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -9,8 +10,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/gittest"
+	"github.com/benchgate/benchgate/internal/golden"
 	"github.com/benchgate/benchgate/internal/trend"
 )
 
@@ -81,7 +85,77 @@ func TestTrend(t *testing.T) {
 		}
 	}
 
-	if code, _, stderr := runGate(t, dir, "trend", files[0], files[1]); code != exitError || !strings.Contains(stderr, "at least 10 commits") {
-		t.Errorf("two files: exit %d\n%s", code, stderr)
+	// Two commits are too few for steps: the series are shown instead.
+	code, stdout, stderr = runGate(t, dir, "trend", files[0], files[1])
+	if code != exitPass || !strings.Contains(stdout, "m.A-8 sec/op  ") || !strings.Contains(stdout, "2 commits\n") ||
+		!strings.HasSuffix(stdout, "change points need at least 10 commits (5 on each side of a step); this history has 2\n") {
+		t.Errorf("two files: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runGate(t, dir, "trend"); code != exitError || !strings.Contains(stderr, "expected the result files of one or more commits") {
+		t.Errorf("no file: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestTrendFewRecords reads a data branch of four recorded commits, too few for change points:
+// gate trend shows each series (A's four medians as they rose, B's from the commit it first
+// appears in) and says why it looked for no step, in text (golden file) and JSON.
+func TestTrendFewRecords(t *testing.T) {
+	want, err := filepath.Abs(filepath.Join("testdata", "trend-few-records.txt")) // before runGate changes directory
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, map[string]string{"README": "a project\n"})
+	gittest.Commit(t, repo, "start")
+	bare := filepath.Join(t.TempDir(), "origin.git")
+	gittest.Git(t, repo, "clone", "-q", "--bare", repo, bare)
+	gittest.Git(t, repo, "remote", "add", "origin", bare)
+
+	aNs := []float64{100, 104, 131, 129}
+	results := func(i int) string {
+		var b strings.Builder
+		b.WriteString("goos: linux\ngoarch: amd64\npkg: example.com/m\n")
+		for range 5 {
+			fmt.Fprintf(&b, "BenchmarkA-8 1000 %.0f ns/op 1536 B/op 3 allocs/op\n", aNs[i])
+			if i >= 1 {
+				fmt.Fprintf(&b, "BenchmarkB-8 1000 %.0f ns/op\n", 2500.0+100*float64(i))
+			}
+		}
+		return b.String()
+	}
+	store := baseline.Open(repo, "origin", "benchgate-data", os.Environ())
+	for i := range aNs {
+		rec := baseline.Record{
+			Commit:  baseline.Commit{SHA: fmt.Sprintf("%040x", i+1), AuthorDate: time.Date(2026, 11, 1+i, 0, 0, 0, 0, time.UTC), Subject: fmt.Sprintf("change %d", i)},
+			Results: results(i),
+		}
+		if err := store.Add(context.Background(), rec, baseline.Retention{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	code, stdout, stderr := runGate(t, repo, "trend", "--branch", "benchgate-data")
+	if code != exitPass {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	golden.Check(t, want, []byte(stdout))
+
+	code, stdout, stderr = runGate(t, repo, "trend", "--branch", "benchgate-data", "--format", "json")
+	var doc trend.Steps
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil || code != exitPass {
+		t.Fatalf("json: exit %d, %v\n%s%s", code, err, stdout, stderr)
+	}
+	if doc.SchemaVersion != trend.StepsVersion || doc.Commits != 4 || doc.MinCommits != trend.MinCommits || doc.Steps == nil || len(doc.Steps) != 0 || len(doc.Series) != 4 {
+		t.Fatalf("json: %s", stdout)
+	}
+	if a := doc.Series[0]; a.Benchmark != "A-8" || a.Unit != "sec/op" || a.Index != 0 || len(a.Values) != 4 || math.Abs(a.Values[2]-131e-9) > 1e-15 {
+		t.Errorf("A's series: %+v", a)
+	}
+	if b := doc.Series[3]; b.Benchmark != "B-8" || b.Index != 1 || len(b.Values) != 3 {
+		t.Errorf("B's series: %+v", b)
+	}
+
+	if code, _, stderr := runGate(t, repo, "trend", "--branch", "no-such-branch"); code != exitError || !strings.Contains(stderr, "--branch no-such-branch: no recorded commit on origin/no-such-branch") {
+		t.Errorf("empty branch: exit %d\n%s", code, stderr)
 	}
 }

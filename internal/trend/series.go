@@ -51,12 +51,14 @@ func KeyOf(cfg map[string]string, benchmark, unit string) Key {
 }
 
 // Title names the series as the terminal shows it: "pkg.Benchmark unit".
-func (s *Series) Title() string {
-	name := s.Benchmark
-	if pkg := s.Config["pkg"]; pkg != "" {
-		name = pkg[strings.LastIndex(pkg, "/")+1:] + "." + name
+func (s *Series) Title() string { return title(s.Config, s.Benchmark, s.Unit) }
+
+// title is "pkg.Benchmark unit", with the last element of the package's path.
+func title(cfg map[string]string, benchmark, unit string) string {
+	if pkg := cfg["pkg"]; pkg != "" {
+		benchmark = pkg[strings.LastIndex(pkg, "/")+1:] + "." + benchmark
 	}
-	return name + " " + s.Unit
+	return benchmark + " " + unit
 }
 
 // Build reads each commit's results, oldest first, and returns one series per benchmark and

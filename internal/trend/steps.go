@@ -14,8 +14,14 @@ const StepsVersion = 1
 type Steps struct {
 	SchemaVersion int `json:"schema_version"`
 	// Commits is the number of commits the history had.
-	Commits int    `json:"commits"`
-	Steps   []Step `json:"steps"`
+	Commits int `json:"commits"`
+	// MinCommits is the fewest commits steps are looked for in: with fewer, Steps is empty
+	// because none could be found, not because the series are level.
+	MinCommits int    `json:"min_commits"`
+	Steps      []Step `json:"steps"`
+	// Series are every benchmark and unit's medians by commit, in the order they first appear,
+	// so that a history too short for steps still shows how it went.
+	Series []Outline `json:"series"`
 }
 
 // Step is one change point of one benchmark's series, placed on its commit.
@@ -61,7 +67,7 @@ func FindSteps(history []Commit) (Steps, []*Series, error) {
 		}
 	}
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Index < steps[j].Index })
-	return Steps{SchemaVersion: StepsVersion, Commits: len(history), Steps: steps}, series, nil
+	return Steps{SchemaVersion: StepsVersion, Commits: len(history), MinCommits: MinCommits, Steps: steps, Series: Outlines(series)}, series, nil
 }
 
 // acknowledged is the acceptance of the series' benchmark and unit among a commit's, or nil.
