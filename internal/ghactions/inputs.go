@@ -60,6 +60,16 @@ func ParseCommentMode(s string) (CommentMode, error) {
 	return "", errors.New("always, on-change, on-regression or never")
 }
 
+// CommandStep is which half of the /benchgate run workflow a step is (the command-step input):
+// measure runs the pull request's code with a read-only token and comments on nothing; reply
+// runs none of it and answers on the pull request with a token that may comment.
+type CommandStep string
+
+const (
+	StepMeasure CommandStep = "measure"
+	StepReply   CommandStep = "reply"
+)
+
 // FailOn is what fails the check (the fail-on input).
 type FailOn string
 
@@ -95,6 +105,8 @@ type Inputs struct {
 	AllowTarget bool // allow-pull-request-target
 	// Profile profiles the regressions after the rounds (the profile input).
 	Profile bool
+	// CommandStep is the step of the /benchgate run workflow, on issue_comment.
+	CommandStep CommandStep
 }
 
 // ReadInputs reads and validates the inputs through getInput (go-githubactions' GetInput).
@@ -169,6 +181,11 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 	}
 	if !ghapi.ValidKey(in.CommentKey) {
 		bad("comment-key", "1 to 64 letters, digits, '.', '_' or '-'", in.CommentKey)
+	}
+	switch in.CommandStep = CommandStep(orDefault(getInput("command-step"), string(StepMeasure))); in.CommandStep {
+	case StepMeasure, StepReply:
+	default:
+		bad("command-step", "measure or reply", string(in.CommandStep))
 	}
 	for _, b := range []struct {
 		name, def string
