@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -125,15 +126,41 @@ func TestMarkdownCutRowKeepsColumns(t *testing.T) {
 	}
 }
 
+// TestHeadline counts benchmarks, not comparisons: a benchmark counts once, under the most
+// important verdict among its units.
 func TestHeadline(t *testing.T) {
-	r := &report.Report{Comparisons: []report.Comparison{
-		{Verdict: report.Regression}, {Verdict: report.Regression}, {Verdict: report.Improvement},
-		{Verdict: report.New}, {Verdict: report.Unchanged}, {Verdict: report.WithinThreshold},
-	}}
-	r.Tally()
-	want := "FAIL: 2 regressions past threshold, 1 improvement, 1 new benchmark, 1 within threshold, 1 unchanged"
-	if got := comment.Headline(r); got != want {
-		t.Errorf("headline\n%s\nwant\n%s", got, want)
+	cmp := func(bench, unit string, v report.Verdict) report.Comparison {
+		return report.Comparison{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: bench, Unit: unit, Verdict: v}
+	}
+	for _, tc := range []struct {
+		name string
+		cmps []report.Comparison
+		want string
+	}{
+		{"one each", []report.Comparison{
+			cmp("A", "sec/op", report.Regression), cmp("B", "sec/op", report.Regression), cmp("C", "sec/op", report.Improvement),
+			cmp("D", "sec/op", report.New), cmp("E", "sec/op", report.Unchanged), cmp("F", "sec/op", report.WithinThreshold),
+		}, "FAIL: 2 regressions past threshold, 1 improvement, 1 new benchmark, 1 within threshold, 1 unchanged"},
+		{"time and throughput of one benchmark", []report.Comparison{
+			cmp("A", "sec/op", report.Regression), cmp("B", "sec/op", report.Unchanged),
+			cmp("A", "B/s", report.Regression), cmp("B", "B/s", report.Unchanged),
+		}, "FAIL: 1 regression past threshold, 1 unchanged"},
+		{"slower but allocating less", []report.Comparison{
+			cmp("A", "sec/op", report.Regression), cmp("A", "allocs/op", report.Improvement), cmp("B", "allocs/op", report.Improvement),
+		}, "FAIL: 1 regression past threshold, 1 improvement"},
+		{"same name in another package", []report.Comparison{
+			cmp("A", "sec/op", report.Regression),
+			{Config: map[string]string{"pkg": "example.com/n"}, Benchmark: "A", Unit: "sec/op", Verdict: report.Regression},
+		}, "FAIL: 2 regressions past threshold"},
+		{"unchanged", []report.Comparison{cmp("A", "sec/op", report.Unchanged), cmp("A", "B/op", report.WithinThreshold)}, "PASS: 1 within threshold"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &report.Report{Comparisons: tc.cmps}
+			r.Tally()
+			if got := comment.Headline(r); got != tc.want {
+				t.Errorf("headline\n%s\nwant\n%s", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -282,5 +309,57 @@ func TestRenderingBoundedAndInert(t *testing.T) {
 	}
 	if strings.Contains(md.String(), "www.example") || !strings.Contains(md.String(), "www\u200b.example") {
 		t.Errorf("the www. address is not made inert:\n%.300s", md.String())
+	}
+}
+
+// TestSetBytes renders real go test output (testdata/setbytes, made by its module/gen.sh) of a
+// package at a major version path whose benchmarks report throughput with b.SetBytes and never
+// allocate, with one benchmark made slower: the comment, the job summary and the terminal table
+// count that one regression once, name the package by its name, and collapse the all-zero units.
+func TestSetBytes(t *testing.T) {
+	var inputs []compare.Input
+	for _, side := range []report.Side{report.Base, report.Head} {
+		f, err := os.Open(filepath.Join("testdata/setbytes", string(side)+".txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		inputs = append(inputs, compare.Input{Name: string(side) + ".txt", R: f, Side: side})
+	}
+	r, err := compare.Compare(inputs, config.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.BenchmarkCounts[report.Regression]; got != 1 {
+		t.Errorf("benchmark_counts.regression = %d, want 1 (Sum64/16B in sec/op and B/s)", got)
+	}
+	for name, render := range map[string]func(*bytes.Buffer) error{
+		"comment.md": func(b *bytes.Buffer) error {
+			return comment.MarkdownWith(b, r, comment.Options{MaxBytes: comment.CommentLimit, RepoURL: "https://github.com/o/r"})
+		},
+		"summary.md": func(b *bytes.Buffer) error {
+			return comment.MarkdownWith(b, r, comment.Options{MaxBytes: comment.SummaryLimit})
+		},
+		"terminal.txt": func(b *bytes.Buffer) error { return comment.Text(b, r) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := render(&b); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			for _, want := range []string{"1 regression past threshold", "0 on both sides for all 6 benchmarks"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("no %q in\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, "regressions past threshold") || strings.Contains(out, "v2.") {
+				t.Errorf("counts a unit as a benchmark, or names the package v2:\n%s", out)
+			}
+			if name != "terminal.txt" && !strings.Contains(out, "xxsum.Sum64/16B-2") {
+				t.Errorf("the regression is not named xxsum.Sum64/16B-2:\n%s", out)
+			}
+			golden.Check(t, filepath.Join("testdata/setbytes", name), b.Bytes())
+		})
 	}
 }

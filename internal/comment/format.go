@@ -156,11 +156,12 @@ func Headline(r *report.Report) string {
 	return "PASS: " + Tally(r, ", ")
 }
 
-// Tally says how many comparisons got each verdict, most important first, joined by sep.
+// Tally says how many benchmarks got each verdict, most important first, joined by sep: a
+// benchmark counts once however many of its units changed (see report.Finding).
 func Tally(r *report.Report, sep string) string {
 	var parts []string
 	for _, v := range report.Verdicts {
-		n := r.Counts[v]
+		n := r.BenchmarkCounts[v]
 		if n == 0 {
 			continue
 		}
@@ -183,11 +184,11 @@ func Tally(r *report.Report, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-// accepted counts the regressions someone accepted.
+// accepted counts the regressed benchmarks whose every regression someone accepted.
 func accepted(r *report.Report) int {
 	n := 0
-	for _, c := range r.Comparisons {
-		if c.Verdict == report.Regression && c.Accepted != nil {
+	for _, f := range r.Findings() {
+		if f.Verdict == report.Regression && f.Accepted() {
 			n++
 		}
 	}
@@ -245,12 +246,88 @@ func countOf(n int, v report.Verdict) string {
 	return fmt.Sprintf("%d %s", n, strings.ReplaceAll(string(v), "-", " "))
 }
 
-// group is the comparisons of one configuration and unit, with their geomean row.
+// group is the comparisons of one configuration and unit, with their geomean row; or, when
+// zeroUnits is set, the units of one configuration that are zero on both sides for every
+// benchmark, collapsed into one line.
 type group struct {
-	config  map[string]string
-	unit    string
-	cmps    []*report.Comparison
-	geomean *report.Geomean
+	config    map[string]string
+	unit      string
+	cmps      []*report.Comparison
+	geomean   *report.Geomean
+	zeroUnits []string
+	zeroN     int // how many benchmarks each of zeroUnits has, 0 when they differ
+}
+
+// derivedSources maps each comparison of a derived unit to the comparison of the unit it is
+// derived from.
+func derivedSources(r *report.Report) map[*report.Comparison]*report.Comparison {
+	out := map[*report.Comparison]*report.Comparison{}
+	for _, f := range r.Findings() {
+		for _, c := range f.Comparisons {
+			if c.DerivedFrom == "" {
+				continue
+			}
+			if i := slices.IndexFunc(f.Comparisons, func(s *report.Comparison) bool { return s.Unit == c.DerivedFrom }); i >= 0 {
+				out[c] = f.Comparisons[i]
+			}
+		}
+	}
+	return out
+}
+
+// collapseZeros replaces the tables of a configuration whose unit is zero on both sides for
+// every benchmark (B/op and allocs/op of a package that never allocates: rows of 0 ± 0%) with
+// one group that names them all, where the first of them was.
+func collapseZeros(gs []group) []group {
+	var out []group
+	at := map[int]int{} // index in gs of the first group of a configuration → its collapsed group in out
+	for i, g := range gs {
+		if !allZero(g.cmps) {
+			out = append(out, g)
+			continue
+		}
+		first := i
+		for j := range i {
+			if sameConfig(gs[j].config, g.config) {
+				first = j
+				break
+			}
+		}
+		k, ok := at[first]
+		if !ok {
+			k = len(out)
+			at[first] = k
+			out = append(out, group{config: g.config, zeroN: len(g.cmps)})
+		}
+		z := &out[k]
+		z.zeroUnits = append(z.zeroUnits, g.unit)
+		if z.zeroN != len(g.cmps) {
+			z.zeroN = 0
+		}
+	}
+	return out
+}
+
+// allZero tells whether every comparison measured zero on both sides in every sample.
+func allZero(cmps []*report.Comparison) bool {
+	zero := func(s *report.Summary) bool {
+		return s != nil && !slices.ContainsFunc(s.Values, func(v float64) bool { return v != 0 })
+	}
+	for _, c := range cmps {
+		if !zero(c.Base) || !zero(c.Head) {
+			return false
+		}
+	}
+	return len(cmps) > 0
+}
+
+// zeroLine says which units a collapsed group stands for.
+func (g group) zeroLine() string {
+	all := "every benchmark"
+	if g.zeroN > 1 {
+		all = fmt.Sprintf("all %d benchmarks", g.zeroN)
+	}
+	return fmt.Sprintf("%s: 0 on both sides for %s", strings.Join(g.zeroUnits, ", "), all)
 }
 
 // groups splits the comparisons into runs of one configuration and unit, in report order.

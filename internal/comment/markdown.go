@@ -208,57 +208,106 @@ func acceptedLines(r *report.Report) string {
 
 var acceptedWhere = map[string]string{report.AcceptDescription: "in the pull request's description", report.AcceptCommit: "in the head commit's message", report.AcceptLabel: "with a label"}
 
-// notableRows are the regressions, then the improvements, each the largest change first.
+// notableRows are the regressions and improvements, benchmark by benchmark: the regressed
+// benchmarks first, then the improved, each the largest change first, and a benchmark's units
+// together. A derived unit (B/s from b.SetBytes) is told in its source unit's row, not in one of
+// its own.
 func notableRows(r *report.Report) []string {
-	var cmps []*report.Comparison
-	for _, c := range pointers(r.Comparisons) {
-		if c.Verdict == report.Regression || c.Verdict == report.Improvement {
-			cmps = append(cmps, c)
+	notable := func(c *report.Comparison) bool {
+		return c.Verdict == report.Regression || c.Verdict == report.Improvement
+	}
+	type finding struct {
+		regressed bool
+		size      float64
+		rows      []*report.Comparison
+		derived   map[string][]*report.Comparison // by source unit
+	}
+	var fs []finding
+	for _, f := range r.Findings() {
+		var n finding
+		shown := map[string]bool{}
+		for _, c := range f.Comparisons {
+			if notable(c) && c.DerivedFrom == "" {
+				shown[c.Unit] = true
+			}
+		}
+		for _, c := range f.Comparisons {
+			if !notable(c) {
+				continue
+			}
+			n.regressed = n.regressed || c.Verdict == report.Regression
+			n.size = max(n.size, deltaSize(c))
+			if shown[c.DerivedFrom] {
+				if n.derived == nil {
+					n.derived = map[string][]*report.Comparison{}
+				}
+				n.derived[c.DerivedFrom] = append(n.derived[c.DerivedFrom], c)
+				continue
+			}
+			n.rows = append(n.rows, c)
+		}
+		if len(n.rows) > 0 {
+			sort.SliceStable(n.rows, func(i, j int) bool {
+				if a, b := n.rows[i].Verdict == report.Regression, n.rows[j].Verdict == report.Regression; a != b {
+					return a
+				}
+				return deltaSize(n.rows[i]) > deltaSize(n.rows[j])
+			})
+			fs = append(fs, n)
 		}
 	}
-	size := func(c *report.Comparison) float64 {
-		if c.DeltaPercent == nil {
-			return math.Inf(1)
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].regressed != fs[j].regressed {
+			return fs[i].regressed
 		}
-		return math.Abs(*c.DeltaPercent)
-	}
-	sort.SliceStable(cmps, func(i, j int) bool {
-		if a, b := cmps[i].Verdict == report.Regression, cmps[j].Verdict == report.Regression; a != b {
-			return a
-		}
-		return size(cmps[i]) > size(cmps[j])
+		return fs[i].size > fs[j].size
 	})
 	alpha := r.Settings.Alpha
 	withPairs := paired(r)
-	rows := make([]string, 0, len(cmps))
-	for _, c := range cmps {
-		cells := Format(c, alpha)
-		mark := "🔴"
-		switch {
-		case c.Verdict == report.Improvement:
-			mark = "🟢"
-		case c.Accepted != nil:
-			mark = "🟡"
+	var rows []string
+	for _, f := range fs {
+		for _, c := range f.rows {
+			cells := Format(c, alpha)
+			mark := "🔴"
+			switch {
+			case c.Verdict == report.Improvement:
+				mark = "🟢"
+			case c.Accepted != nil:
+				mark = "🟡"
+			}
+			p := ""
+			if c.P != nil && *c.P != 0 {
+				p = fmt.Sprintf("%.3f", *c.P)
+			}
+			_, n, _ := strings.Cut(cells.Stat, "n=")
+			stats := p + " | " + n
+			if withPairs {
+				stats = escape(cells.Paired)
+			}
+			change := mark + " **" + escape(cells.Delta) + "**"
+			for _, d := range f.derived[c.Unit] {
+				change += " · " + escape(d.Unit+" "+Format(d, alpha).Delta)
+			}
+			row := fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |",
+				escape(qualified(c)), escape(c.Unit), escape(withRange(cells.Base, cells.BaseRange)),
+				escape(withRange(cells.Head, cells.HeadRange)), change, stats,
+				escape(Threshold(c.ThresholdPercent)))
+			if r.History != nil {
+				row += " " + escape(historyCell(c)) + " |"
+			}
+			rows = append(rows, row+"\n")
 		}
-		p := ""
-		if c.P != nil && *c.P != 0 {
-			p = fmt.Sprintf("%.3f", *c.P)
-		}
-		_, n, _ := strings.Cut(cells.Stat, "n=")
-		stats := p + " | " + n
-		if withPairs {
-			stats = escape(cells.Paired)
-		}
-		row := fmt.Sprintf("| %s | %s | %s | %s | %s **%s** | %s | %s |",
-			escape(qualified(c)), escape(c.Unit), escape(withRange(cells.Base, cells.BaseRange)),
-			escape(withRange(cells.Head, cells.HeadRange)), mark, escape(cells.Delta), stats,
-			escape(Threshold(c.ThresholdPercent)))
-		if r.History != nil {
-			row += " " + escape(historyCell(c)) + " |"
-		}
-		rows = append(rows, row+"\n")
 	}
 	return rows
+}
+
+// deltaSize is how large a comparison's change is, for ranking: a change from zero is larger
+// than any other.
+func deltaSize(c *report.Comparison) float64 {
+	if c.DeltaPercent == nil {
+		return math.Inf(1)
+	}
+	return math.Abs(*c.DeltaPercent)
 }
 
 // historyCell is a comparison's history: its sparkline and its run-to-run spread.
@@ -275,13 +324,18 @@ func details(r *report.Report) string {
 	var b strings.Builder
 	alpha := r.Settings.Alpha
 	fmt.Fprintf(&b, "<details><summary>All %d comparisons</summary>\n\n", len(r.Comparisons))
-	for _, g := range groups(pointers(r.Comparisons), r.Geomeans) {
+	sources := derivedSources(r)
+	for _, g := range collapseZeros(groups(pointers(r.Comparisons), r.Geomeans)) {
 		var cfg []string
 		for _, k := range configKeys(g.config) {
 			cfg = append(cfg, escape(k+": "+g.config[k]))
 		}
 		if len(cfg) > 0 {
 			fmt.Fprintf(&b, "%s\n\n", strings.Join(cfg, " · "))
+		}
+		if g.zeroUnits != nil {
+			fmt.Fprintf(&b, "%s\n\n", escape(g.zeroLine()))
+			continue
 		}
 		withHistory := slices.ContainsFunc(g.cmps, func(c *report.Comparison) bool { return c.History != nil })
 		header, more := "| %s | Base | Head | vs base | Verdict |\n| :-- | --: | --: | :-- | :-- |\n", ""
@@ -300,7 +354,7 @@ func details(r *report.Report) string {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |", escape(c.Benchmark),
 				escape(withRange(cells.Base, cells.BaseRange)), escape(withRange(cells.Head, cells.HeadRange)),
-				escape(change), escape(verdictText(c)))
+				escape(change), escape(verdictText(c, sources[c])))
 			if withHistory {
 				fmt.Fprintf(&b, " %s |", escape(historyCell(c)))
 			}
@@ -356,14 +410,14 @@ func warningLines(r *report.Report) []string {
 	return out
 }
 
-// qualified is the benchmark name with its package's last element, which tells apart benchmarks
-// of the same name in different packages.
+// qualified is the benchmark name with its package's name, which tells apart benchmarks of the
+// same name in different packages.
 func qualified(c *report.Comparison) string {
 	pkg := c.Config["pkg"]
 	if pkg == "" {
 		return c.Benchmark
 	}
-	return pkg[strings.LastIndex(pkg, "/")+1:] + "." + c.Benchmark
+	return packageName(pkg) + "." + c.Benchmark
 }
 
 func withRange(center, rng string) string {

@@ -17,7 +17,8 @@ import (
 func Text(w io.Writer, r *report.Report) error {
 	bw := bufio.NewWriter(w)
 	var prev map[string]string
-	for i, g := range groups(pointers(r.Comparisons), r.Geomeans) {
+	sources := derivedSources(r)
+	for i, g := range collapseZeros(groups(pointers(r.Comparisons), r.Geomeans)) {
 		if i > 0 {
 			bw.WriteString("\n")
 		}
@@ -28,7 +29,11 @@ func Text(w io.Writer, r *report.Report) error {
 			}
 		}
 		prev = g.config
-		textTable(bw, g, r.Settings.Alpha)
+		if g.zeroUnits != nil {
+			fmt.Fprintln(bw, printable(g.zeroLine()))
+			continue
+		}
+		textTable(bw, g, r.Settings.Alpha, sources)
 	}
 	if len(r.Comparisons) > 0 {
 		bw.WriteString("\n")
@@ -75,7 +80,7 @@ var textColumns = []struct {
 	{"  ", false}, // history
 }
 
-func textTable(w *bufio.Writer, g group, alpha float64) {
+func textTable(w *bufio.Writer, g group, alpha float64, sources map[*report.Comparison]*report.Comparison) {
 	header := []string{g.unit, "base", "", "head", "", "vs base", "", "", "", ""}
 	for _, c := range g.cmps {
 		if c.History != nil {
@@ -98,7 +103,7 @@ func textTable(w *bufio.Writer, g group, alpha float64) {
 		if c.Reason != "" {
 			msgs = append(msgs, c.Reason)
 		}
-		rows = append(rows, []string{c.Benchmark, cells.Base, cells.BaseRange, cells.Head, cells.HeadRange, cells.Delta, stat, notes.mark(msgs), verdictText(c), historyCell(c)})
+		rows = append(rows, []string{c.Benchmark, cells.Base, cells.BaseRange, cells.Head, cells.HeadRange, cells.Delta, stat, notes.mark(msgs), verdictText(c, sources[c]), historyCell(c)})
 	}
 	if gm := g.geomean; gm != nil {
 		base, head, delta := GeomeanCells(gm)
@@ -108,7 +113,13 @@ func textTable(w *bufio.Writer, g group, alpha float64) {
 	notes.write(w)
 }
 
-func verdictText(c *report.Comparison) string {
+// verdictText is a comparison's verdict as its table row says it; source is the comparison of
+// the unit c is derived from, nil when there is none.
+func verdictText(c, source *report.Comparison) string {
+	if source != nil && source.Verdict == c.Verdict && (c.Verdict == report.Regression || c.Verdict == report.Improvement) {
+		// The same finding as its source unit's, which the source's row counts.
+		return fmt.Sprintf("(%s's %s)", source.Unit, c.Verdict)
+	}
 	switch c.Verdict {
 	case report.Regression, report.Improvement:
 		return fmt.Sprintf("%s (>%s)", c.Verdict, Threshold(c.ThresholdPercent))

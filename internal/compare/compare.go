@@ -75,8 +75,26 @@ func (c *Results) Compare(cfg *config.Config, x Extra) (*report.Report, []report
 		}
 	}
 	rep.Warnings = capWarnings(warnings, c.dropped)
+	markDerived(rep)
 	rep.Tally()
 	return rep, undecided
+}
+
+// markDerived marks the units the testing package computes from another unit of the same
+// benchmark: B/s is the bytes given to b.SetBytes over sec/op, so a benchmark that has both
+// changed once, not twice. (A benchmark that reports B/s without sec/op, from its own metric,
+// keeps it as a unit of its own.)
+func markDerived(rep *report.Report) {
+	for _, f := range rep.Findings() {
+		if !slices.ContainsFunc(f.Comparisons, func(c *report.Comparison) bool { return c.Unit == "sec/op" }) {
+			continue
+		}
+		for _, c := range f.Comparisons {
+			if c.Unit == "B/s" {
+				c.DerivedFrom = "sec/op"
+			}
+		}
+	}
 }
 
 // capWarnings keeps the warnings within report.MaxWarnings, the last of them saying how many

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -335,8 +336,8 @@ func (a *Action) publish(rep *report.Report, summary string) {
 	rt.Annotate("error", "benchgate: regression", "regressions or failures", regressionLines(rep), maxAnnotations)
 	rt.Annotate("warning", "benchgate", "warnings", rep.Warnings, maxAnnotations)
 	rt.SetOutput("verdict", string(rep.Verdict))
-	rt.SetOutput("regressions", strconv.Itoa(rep.Counts[report.Regression]))
-	rt.SetOutput("improvements", strconv.Itoa(rep.Counts[report.Improvement]))
+	rt.SetOutput("regressions", strconv.Itoa(rep.BenchmarkCounts[report.Regression]))
+	rt.SetOutput("improvements", strconv.Itoa(rep.BenchmarkCounts[report.Improvement]))
 	rt.SetOutput("report", filepath.Join(ghactions.ResultsDir, "report.json"))
 }
 
@@ -344,28 +345,49 @@ func (a *Action) publish(rep *report.Report, summary string) {
 // says how many more there are.
 const maxAnnotations = 10
 
-// regressionLines are the head-only failures and the regressions, the largest first, each as an
-// annotation says it.
+// regressionLines are the head-only failures and the regressed benchmarks, the largest change
+// first, each as an annotation says it: one line per benchmark, however many of its units
+// regressed, its derived units (B/s) beside the unit they come from.
 func regressionLines(rep *report.Report) []string {
-	var regs []report.Comparison
-	for _, c := range rep.Comparisons {
-		if c.Verdict == report.Regression {
-			regs = append(regs, c)
-		}
+	type regressed struct {
+		size  float64
+		units []string
+		name  string
 	}
-	sort.SliceStable(regs, func(i, j int) bool { return deltaSize(regs[i]) > deltaSize(regs[j]) })
+	var regs []regressed
+	for _, f := range rep.Findings() {
+		if f.Verdict != report.Regression {
+			continue
+		}
+		r := regressed{name: f.Comparisons[0].Config["pkg"] + "." + f.Comparisons[0].Benchmark}
+		for _, c := range f.Comparisons {
+			if c.Verdict != report.Regression {
+				continue
+			}
+			r.size = max(r.size, deltaSize(c))
+			cells := comment.Format(c, rep.Settings.Alpha)
+			line := fmt.Sprintf("%s %s → %s, %s (%s), threshold %s", c.Unit, cells.Base, cells.Head, cells.Delta, cells.Stat, comment.Threshold(c.ThresholdPercent))
+			if c.DerivedFrom != "" && slices.ContainsFunc(f.Comparisons, func(s *report.Comparison) bool { return s.Unit == c.DerivedFrom && s.Verdict == report.Regression }) {
+				line = fmt.Sprintf("%s %s", c.Unit, cells.Delta) // told beside its source
+			}
+			r.units = append(r.units, line)
+		}
+		regs = append(regs, r)
+	}
+	sort.SliceStable(regs, func(i, j int) bool { return regs[i].size > regs[j].size })
 	var lines []string
 	for _, f := range rep.HeadOnlyFailures() {
 		lines = append(lines, fmt.Sprintf("%s failed on head in round %d: %s", f.Package, f.Round, f.Message))
 	}
-	for _, c := range regs {
-		cells := comment.Format(&c, rep.Settings.Alpha)
-		lines = append(lines, fmt.Sprintf("%s %s: %s → %s, %s (%s), threshold %s", c.Config["pkg"]+"."+c.Benchmark, c.Unit, cells.Base, cells.Head, cells.Delta, cells.Stat, comment.Threshold(c.ThresholdPercent)))
+	for _, r := range regs {
+		lines = append(lines, r.name+": "+strings.Join(r.units, "; "))
 	}
 	return lines
 }
 
-func deltaSize(c report.Comparison) float64 {
+// deltaSize is how large a comparison's change is, for ranking: a change from zero is larger
+// than any other.
+func deltaSize(c *report.Comparison) float64 {
 	if c.DeltaPercent == nil {
 		return math.Inf(1)
 	}

@@ -56,7 +56,7 @@ func regressed(cfg *config.Config) func(run *report.Run, base, head []byte) []be
 				order = append(order, f)
 			}
 			// The sub-benchmark with the largest regression is the one profiled.
-			if size := deltaSize(c); r.req.Benchmark == "" || size > r.size {
+			if size := deltaSize(&c); r.req.Benchmark == "" || size > r.size {
 				r.size, r.req.Benchmark = size, c.Benchmark
 			}
 		}

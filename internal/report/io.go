@@ -73,6 +73,7 @@ func Write(w io.Writer, r *Report) error {
 		jw.field(",", "profiles", r.Profiles)
 	}
 	jw.field(",", "counts", r.Counts)
+	jw.field(",", "benchmark_counts", r.BenchmarkCounts)
 	jw.field(",", "verdict", r.Verdict)
 	jw.raw("}\n")
 	if jw.err != nil {
@@ -172,6 +173,10 @@ func Read(r io.Reader, name string) (*Report, error) {
 	if err := dec.Decode(&rep); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	if rep.BenchmarkCounts == nil {
+		// Written before reports counted by benchmark: the counts follow from the comparisons.
+		_, rep.BenchmarkCounts, _ = rep.tally()
+	}
 	if err := rep.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -267,6 +272,7 @@ func (r *Report) Validate() error {
 		checkConfig(f+".config", c.Config)
 		checkName(f+".benchmark", c.Benchmark, true)
 		checkName(f+".unit", c.Unit, true)
+		checkName(f+".derived_from", c.DerivedFrom, false)
 		if c.Better != Lower && c.Better != Higher && c.Better != NoDirection {
 			bad("%s.better: %q is not lower, higher or unknown", f, c.Better)
 		}
@@ -436,15 +442,21 @@ func (r *Report) Validate() error {
 
 	// The counts and the verdict must follow from the comparisons: a report that says "pass"
 	// over a regression is forged or broken either way.
-	counts, verdict := r.tally()
-	for _, v := range Verdicts {
-		if r.Counts[v] != counts[v] {
-			bad("counts.%s: says %d, the comparisons have %d", v, r.Counts[v], counts[v])
+	counts, byBenchmark, verdict := r.tally()
+	for _, c := range []struct {
+		field      string
+		says, have Counts
+	}{{"counts", r.Counts, counts}, {"benchmark_counts", r.BenchmarkCounts, byBenchmark}} {
+		field, says, have := c.field, c.says, c.have
+		for _, v := range Verdicts {
+			if says[v] != have[v] {
+				bad("%s.%s: says %d, the comparisons have %d", field, v, says[v], have[v])
+			}
 		}
-	}
-	for v := range r.Counts {
-		if !slices.Contains(Verdicts, v) {
-			bad("counts: %q is not a verdict", v)
+		for v := range says {
+			if !slices.Contains(Verdicts, v) {
+				bad("%s: %q is not a verdict", field, v)
+			}
 		}
 	}
 	if r.Verdict != verdict {

@@ -13,7 +13,10 @@
 package report
 
 import (
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -127,8 +130,13 @@ type Report struct {
 	// Profiles explain the regressions: where each regressed benchmark function's head spent
 	// more than its base. Absent when nothing was profiled.
 	Profiles []ProfileDiff `json:"profiles,omitempty"`
-	Counts   Counts        `json:"counts"`
-	Verdict  GateVerdict   `json:"verdict"`
+	// Counts are how many comparisons got each verdict.
+	Counts Counts `json:"counts"`
+	// BenchmarkCounts are how many benchmarks got each verdict: what a reader is told, since a
+	// benchmark slower in sec/op and, from the same time, in B/s is one regression, not two.
+	// See Findings.
+	BenchmarkCounts Counts      `json:"benchmark_counts"`
+	Verdict         GateVerdict `json:"verdict"`
 }
 
 // ProfileDiff is where a regressed benchmark function's head spent more (or less) than its
@@ -342,11 +350,15 @@ type Comparison struct {
 	// sub-benchmark parts and the -GOMAXPROCS suffix included.
 	Benchmark string `json:"benchmark"`
 	// Unit is the tidied unit (ns/op is sec/op, MB/s is B/s), as benchstat shows it.
-	Unit       string     `json:"unit"`
-	Better     Better     `json:"better"`
-	Assumption Assumption `json:"assumption"`
-	Base       *Summary   `json:"base,omitempty"`
-	Head       *Summary   `json:"head,omitempty"`
+	Unit string `json:"unit"`
+	// DerivedFrom names the unit of the same benchmark this one is computed from, when the
+	// testing package derives it (B/s is the bytes of b.SetBytes over sec/op): its change is
+	// the same finding as that unit's, shown beside it.
+	DerivedFrom string     `json:"derived_from,omitempty"`
+	Better      Better     `json:"better"`
+	Assumption  Assumption `json:"assumption"`
+	Base        *Summary   `json:"base,omitempty"`
+	Head        *Summary   `json:"head,omitempty"`
 	// DeltaPercent is (head/base − 1) × 100 of the centers; nil when base is zero and head is
 	// not, or when a side is missing.
 	DeltaPercent *float64 `json:"delta_percent,omitempty"`
@@ -504,13 +516,13 @@ type Counts map[Verdict]int
 
 // Tally recomputes the counts and the gate verdict from the comparisons.
 func (r *Report) Tally() {
-	r.Counts, r.Verdict = r.tally()
+	r.Counts, r.BenchmarkCounts, r.Verdict = r.tally()
 }
 
-// tally returns the counts and the gate verdict the comparisons and failures make, leaving r as
-// it is, so that checking a report does not change it.
-func (r *Report) tally() (Counts, GateVerdict) {
-	counts := Counts{}
+// tally returns the counts by comparison and by benchmark and the gate verdict the comparisons
+// and failures make, leaving r as it is, so that checking a report does not change it.
+func (r *Report) tally() (Counts, Counts, GateVerdict) {
+	counts, byBenchmark := Counts{}, Counts{}
 	unaccepted := 0
 	for _, c := range r.Comparisons {
 		counts[c.Verdict]++
@@ -518,10 +530,72 @@ func (r *Report) tally() (Counts, GateVerdict) {
 			unaccepted++
 		}
 	}
-	if unaccepted > 0 || len(r.HeadOnlyFailures()) > 0 {
-		return counts, Fail
+	for _, f := range r.Findings() {
+		byBenchmark[f.Verdict]++
 	}
-	return counts, Pass
+	if unaccepted > 0 || len(r.HeadOnlyFailures()) > 0 {
+		return counts, byBenchmark, Fail
+	}
+	return counts, byBenchmark, Pass
+}
+
+// Finding is one benchmark's comparisons, all its units taken together: the unit a reader
+// counts and ranks by.
+type Finding struct {
+	// Comparisons are the benchmark's, in report order.
+	Comparisons []*Comparison
+	// Verdict is the most important of their verdicts, in Verdicts' order: a benchmark that
+	// regressed in one unit and improved in another is a regression.
+	Verdict Verdict
+}
+
+// Accepted tells whether every regression among the finding's comparisons was accepted (and
+// there is one).
+func (f Finding) Accepted() bool {
+	n := 0
+	for _, c := range f.Comparisons {
+		if c.Verdict == Regression {
+			if c.Accepted == nil {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// Findings groups the comparisons by benchmark (its configuration and full name), in the order
+// each benchmark first appears.
+func (r *Report) Findings() []Finding {
+	var out []Finding
+	index := map[string]int{}
+	for i := range r.Comparisons {
+		c := &r.Comparisons[i]
+		key := benchmarkKey(c)
+		j, ok := index[key]
+		if !ok {
+			j = len(out)
+			index[key] = j
+			out = append(out, Finding{Verdict: c.Verdict})
+		}
+		f := &out[j]
+		f.Comparisons = append(f.Comparisons, c)
+		if slices.Index(Verdicts, c.Verdict) < slices.Index(Verdicts, f.Verdict) {
+			f.Verdict = c.Verdict
+		}
+	}
+	return out
+}
+
+// benchmarkKey identifies a comparison's benchmark: its configuration and name.
+func benchmarkKey(c *Comparison) string {
+	keys := slices.Sorted(maps.Keys(c.Config))
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%q=%q ", k, c.Config[k])
+	}
+	b.WriteString(c.Benchmark)
+	return b.String()
 }
 
 // HeadOnlyFailures returns the failures on head of packages that did not fail on base.

@@ -1,0 +1,3 @@
+module example.com/xxsum/v2
+
+go 1.24
