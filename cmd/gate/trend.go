@@ -4,11 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
-	"text/tabwriter"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -89,9 +85,6 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 				enc.SetIndent("", "  ")
 				return enc.Encode(steps)
 			}
-			if steps.Commits < steps.MinCommits {
-				return printOutlines(cmd.OutOrStdout(), steps)
-			}
 			return comment.Steps(cmd.OutOrStdout(), steps)
 		},
 	}
@@ -100,42 +93,4 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 	cmd.Flags().StringVar(&remote, "remote", "origin", "the `remote` of the data branch")
 	cmd.Flags().StringVar(&charts, "charts", "", "also draw each series, with its change points, as an SVG in `dir`/charts, with `dir`/index.html listing them")
 	return cmd
-}
-
-// printOutlines shows a history too short for steps as it is: a line for each series, with its
-// sparkline, its first and last median and how many commits it spans, then why no step was
-// looked for, so that a young history is still worth running trend on.
-func printOutlines(w io.Writer, s trend.Steps) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, o := range s.Series {
-		first, last := o.Levels()
-		levels := first
-		if len(o.Values) > 1 {
-			levels += " → " + last
-		}
-		span := fmt.Sprintf("%d commits", len(o.Values))
-		if len(o.Values) == 1 {
-			span = "1 commit"
-		}
-		if len(o.Values) < s.Commits {
-			span += fmt.Sprintf(" (%d–%d of %d)", o.Index+1, o.Index+len(o.Values), s.Commits)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable(o.Title()), trend.Sparkline(o.Values), levels, span)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "change points need at least %d commits (5 on each side of a step); this history has %d\n", s.MinCommits, s.Commits)
-	return err
-}
-
-// printable replaces control characters in a name from the results, which could otherwise
-// break lines or send escape sequences to the terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
 }

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/perf/benchunit"
 
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/trend"
 )
 
 // Cells are the printable parts of one comparison, formatted as benchstat formats them.
@@ -391,9 +392,6 @@ func pointers(cmps []report.Comparison) []*report.Comparison {
 	return out
 }
 
-// sparks are the eight heights of a sparkline.
-var sparks = []rune("▁▂▃▄▅▆▇█")
-
 // Trend draws a comparison's recorded history as a sparkline: the default branch's medians,
 // oldest first, then "→" and this comparison's change applied to the newest of them, all on one
 // scale. The change is applied rather than head's own value drawn because base and head were
@@ -407,25 +405,11 @@ func Trend(c *report.Comparison) string {
 		return ""
 	}
 	values := slices.Clone(h.Values)
-	if c.DeltaPercent != nil {
-		values = append(values, h.Values[len(h.Values)-1]*(1+*c.DeltaPercent/100))
+	if c.DeltaPercent == nil {
+		return trend.Sparkline(values)
 	}
-	lo, hi := slices.Min(values), slices.Max(values)
-	if mid := (lo + hi) / 2; hi-lo < 0.1*math.Abs(mid) {
-		lo, hi = mid-0.05*math.Abs(mid), mid+0.05*math.Abs(mid)
-	}
-	var b strings.Builder
-	for i, v := range values {
-		if i == len(h.Values) {
-			b.WriteString(" → ")
-		}
-		level := len(sparks) / 2
-		if hi > lo {
-			level = int(math.Round((v - lo) / (hi - lo) * float64(len(sparks)-1)))
-		}
-		b.WriteRune(sparks[level])
-	}
-	return b.String()
+	line := []rune(trend.Sparkline(append(values, h.Values[len(h.Values)-1]*(1+*c.DeltaPercent/100))))
+	return string(line[:len(h.Values)]) + " → " + string(line[len(h.Values):])
 }
 
 // Spread is a comparison's run-to-run spread in its history, "±2.1%"; "" when unknown.

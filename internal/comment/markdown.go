@@ -417,7 +417,7 @@ func qualified(c *report.Comparison) string {
 	if pkg == "" {
 		return c.Benchmark
 	}
-	return packageName(pkg) + "." + c.Benchmark
+	return report.PackageName(pkg) + "." + c.Benchmark
 }
 
 func withRange(center, rng string) string {

@@ -5,7 +5,6 @@ import (
 	"math"
 	"strings"
 
-	"golang.org/x/mod/module"
 	"golang.org/x/perf/benchunit"
 
 	"github.com/benchgate/benchgate/internal/report"
@@ -47,7 +46,7 @@ func profileSummary(p report.ProfileDiff, esc func(string) string) string {
 	if p.Benchmark != "" {
 		name = p.Benchmark
 	}
-	line := fmt.Sprintf("%s: %s %s/op", esc(packageName(p.Package)+"."+name), profileWhat[p.Kind], profileAmount(p.Kind, p.Change))
+	line := fmt.Sprintf("%s: %s %s/op", esc(report.PackageName(p.Package)+"."+name), profileWhat[p.Kind], profileAmount(p.Kind, p.Change))
 	var where []string
 	for _, fn := range p.Functions[:min(3, len(p.Functions))] {
 		if fn.Flat > 0 {
@@ -102,14 +101,4 @@ func profilesText(r *report.Report) string {
 		fmt.Fprintf(&b, "  %s\n", profileSummary(p, printable))
 	}
 	return b.String()
-}
-
-// packageName is the name a package path goes by: its last element, or the one before a major
-// version suffix, which is no name (example.com/xxhash/v2 is xxhash, gopkg.in/yaml.v3 is yaml),
-// as the go command names a package by default.
-func packageName(pkg string) string {
-	if prefix, _, ok := module.SplitPathVersion(pkg); ok && prefix != "" {
-		pkg = prefix
-	}
-	return pkg[strings.LastIndex(pkg, "/")+1:]
 }

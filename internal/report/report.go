@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/mod/module"
 )
 
 // SchemaVersion is the version of the JSON layout written by this package. Readers refuse other
@@ -227,6 +229,16 @@ type Run struct {
 	Processes []Process `json:"processes"`
 	// Failures are the packages whose benchmarks failed on a side.
 	Failures []Failure `json:"failures,omitempty"`
+}
+
+// PackageName is the name a package path goes by: its last element, or the one before a major
+// version suffix, which is no name (example.com/xxhash/v2 is xxhash, gopkg.in/yaml.v3 is
+// yaml), as the go command names a package by default.
+func PackageName(path string) string {
+	if prefix, _, ok := module.SplitPathVersion(path); ok && prefix != "" {
+		path = prefix
+	}
+	return path[strings.LastIndex(path, "/")+1:]
 }
 
 // ShortSHA is a commit's SHA as people read it: its first 12 digits.

@@ -207,3 +207,19 @@ func readDoc(t *testing.T) string {
 	}
 	return string(data)
 }
+
+func TestPackageName(t *testing.T) {
+	for path, want := range map[string]string{
+		"example.com/m":                    "m",
+		"github.com/cespare/xxhash/v2":     "xxhash",
+		"github.com/cespare/xxhash/v2/sub": "sub",
+		"gopkg.in/yaml.v3":                 "yaml",
+		"example.com/m/v1":                 "v1", // no major-version suffix: v1 is a name
+		"v2":                               "v2",
+		"":                                 "",
+	} {
+		if got := PackageName(path); got != want {
+			t.Errorf("PackageName(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
@@ -56,7 +55,7 @@ func (s *Series) Title() string { return title(s.Config, s.Benchmark, s.Unit) }
 // title is "pkg.Benchmark unit", with the last element of the package's path.
 func title(cfg map[string]string, benchmark, unit string) string {
 	if pkg := cfg["pkg"]; pkg != "" {
-		benchmark = pkg[strings.LastIndex(pkg, "/")+1:] + "." + benchmark
+		benchmark = report.PackageName(pkg) + "." + benchmark
 	}
 	return benchmark + " " + unit
 }
