@@ -143,6 +143,38 @@ func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
 	if err != nil {
 		return err
 	}
+	rep, err := a.measurePullRequest(ctx, c, pr)
+	if err != nil {
+		return err
+	}
+	if want := a.Inputs.Comment.Want(rep); want != ghactions.Skip {
+		url, err := a.post(ctx, pr.Number, pr.HeadSHA, rep, want == ghactions.Create)
+		switch {
+		case errors.Is(err, ghapi.ErrReadOnly):
+			a.Runtime.Warningf("benchgate: no comment posted: %v. The check's result stands. See the README's fork-safe setup.", err)
+		case errors.Is(err, ghapi.ErrStale):
+			a.Runtime.Noticef("benchgate: no comment posted: %v; the run for the newer commit reports.", err)
+		case err != nil:
+			a.Runtime.Warningf("benchgate: posting the comment failed: %v. The check's result stands.", err)
+		}
+		a.Runtime.SetOutput("comment-url", url)
+	}
+	return a.failed(rep)
+}
+
+// failed is ErrFailed when the report's verdict fails and fail-on says that fails the step.
+func (a *Action) failed(rep *report.Report) error {
+	if rep.Verdict == report.Fail && a.Inputs.FailOn == ghactions.FailOnRegression {
+		return ErrFailed
+	}
+	return nil
+}
+
+// measurePullRequest measures a pull request's head against its merge-base with the base in
+// checkout c, with its recorded history and its accepted regressions, and reports it every way
+// but the comment: the results directory, the job summary, annotations and outputs. Posting is
+// the caller's, since not every caller holds a token that may.
+func (a *Action) measurePullRequest(ctx context.Context, c checkout, pr *ghapi.PullRequest) (*report.Report, error) {
 	opts := a.runOptions(c, pr.BaseSHA, pr.HeadSHA)
 	opts.MergeBase = true
 	mo := MeasureOptions{Run: opts, Config: c.cfg}
@@ -151,7 +183,7 @@ func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
 	}
 	m, err := Measure(ctx, mo)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	history, err := ReadHistory(ctx, a.store(c), trend.Recent)
 	switch {
@@ -167,30 +199,14 @@ func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
 	rep := m.Report
 	a.acceptRegressions(ctx, rep, pr.Number, pr.HeadSHA)
 	if err := m.WriteDir(filepath.Join(a.Env.Workspace, ghactions.ResultsDir)); err != nil {
-		return err
+		return nil, err
 	}
 	var summary bytes.Buffer
 	if err := comment.MarkdownWith(&summary, rep, comment.Options{MaxBytes: comment.SummaryLimit, RepoURL: a.Env.RepoURL()}); err != nil {
-		return err
+		return nil, err
 	}
 	a.publish(rep, summary.String())
-
-	if want := a.Inputs.Comment.Want(rep); want != ghactions.Skip {
-		url, err := a.post(ctx, pr.Number, pr.HeadSHA, rep, want == ghactions.Create)
-		switch {
-		case errors.Is(err, ghapi.ErrReadOnly):
-			a.Runtime.Warningf("benchgate: no comment posted: %v. The check's result stands. See the README's fork-safe setup.", err)
-		case errors.Is(err, ghapi.ErrStale):
-			a.Runtime.Noticef("benchgate: no comment posted: %v; the run for the newer commit reports.", err)
-		case err != nil:
-			a.Runtime.Warningf("benchgate: posting the comment failed: %v. The check's result stands.", err)
-		}
-		a.Runtime.SetOutput("comment-url", url)
-	}
-	if rep.Verdict == report.Fail && a.Inputs.FailOn == ghactions.FailOnRegression {
-		return ErrFailed
-	}
-	return nil
+	return rep, nil
 }
 
 // Baseline measures a default-branch commit against its parent, on the same runner, and
@@ -260,16 +276,9 @@ func (a *Action) Baseline(ctx context.Context, push *ghapi.Push) error {
 // report is untrusted: it is refused unless it validates and measured the event's head commit;
 // the pull request comes from the event, never from the report; the markdown is rendered here.
 func (a *Action) Comment(ctx context.Context, reportPath string, run *ghapi.WorkflowRun) error {
-	path := reportPath
-	if info, err := os.Stat(path); err == nil && info.IsDir() {
-		path = filepath.Join(path, "report.json")
-	}
-	rep, err := report.ReadFile(path)
+	rep, path, err := readMeasured(reportPath)
 	if err != nil {
-		return fmt.Errorf("refusing the report: %w", err)
-	}
-	if rep.Run == nil {
-		return fmt.Errorf("refusing the report %s: it was not measured by gate run or the action (no run section)", path)
+		return err
 	}
 	if rep.Run.Head.SHA != run.HeadSHA {
 		return fmt.Errorf("refusing the report %s: it measured %s, but the workflow run is for %s", path, rep.Run.Head.SHA, run.HeadSHA)
@@ -278,13 +287,47 @@ func (a *Action) Comment(ctx context.Context, reportPath string, run *ghapi.Work
 	if err != nil {
 		return err
 	}
-	a.acceptRegressions(ctx, rep, pr, run.HeadSHA)
+	return a.postMeasured(ctx, rep, pr, run.HeadSHA, false)
+}
+
+// reportFile is the report.json of a report input: the directory's, or the file itself.
+func reportFile(reportPath string) string {
+	if info, err := os.Stat(reportPath); err == nil && info.IsDir() {
+		return filepath.Join(reportPath, "report.json")
+	}
+	return reportPath
+}
+
+// readMeasured reads a report that another job measured, as untrusted: it must validate and
+// have been measured by gate run or the action. Whose head it measured is for the caller to
+// check. It returns the file it read, for messages.
+func readMeasured(reportPath string) (*report.Report, string, error) {
+	path := reportFile(reportPath)
+	rep, err := report.ReadFile(path)
+	if err != nil {
+		return nil, path, fmt.Errorf("refusing the report: %w", err)
+	}
+	if rep.Run == nil {
+		return nil, path, fmt.Errorf("refusing the report %s: it was not measured by gate run or the action (no run section)", path)
+	}
+	return rep, path, nil
+}
+
+// postMeasured posts a report measured elsewhere for pull request pr at headSHA as the sticky
+// comment: with the acceptances the API shows now, never the report's own. The comment input
+// decides whether to post, unless someone asked for this measurement (asked), who gets the
+// answer whatever the input says for automatic runs.
+func (a *Action) postMeasured(ctx context.Context, rep *report.Report, pr int, headSHA string, asked bool) error {
+	a.acceptRegressions(ctx, rep, pr, headSHA)
 	a.Runtime.SetOutput("verdict", string(rep.Verdict))
 	want := a.Inputs.Comment.Want(rep)
+	if asked {
+		want = ghactions.Create
+	}
 	if want == ghactions.Skip {
 		return nil
 	}
-	url, err := a.post(ctx, pr, run.HeadSHA, rep, want == ghactions.Create)
+	url, err := a.post(ctx, pr, headSHA, rep, want == ghactions.Create)
 	if errors.Is(err, ghapi.ErrStale) {
 		a.Runtime.Noticef("benchgate: no comment posted: %v; the run for the newer commit reports.", err)
 		return nil
