@@ -24,6 +24,10 @@ func newAction(env environment) *cobra.Command {
   pull_request_target  the same, only with the input allow-pull-request-target: true
   workflow_run         posts the comment for a report measured by a pull_request workflow
                        (the fork-safe setup; see gate comment)
+  issue_comment        answers a "/benchgate run [count=N]" comment on a pull request from
+                       someone with write access: command-step: measure fetches the PR head
+                       and measures it as pull_request does, posting nothing; command-step:
+                       reply posts that report, or says why there is none
   push, workflow_dispatch
                        on the default branch: measures the commit against its parent,
                        records it on the data branch (data-branch, keep), and writes a job

@@ -44,7 +44,8 @@ type Action struct {
 
 // Run does what the event asks: on a pull request, measure it and report every way the action
 // can; on workflow_run, post the report a pull_request workflow measured (the fork-safe
-// setup); on a push to the default branch or a manual dispatch, record a baseline.
+// setup); on a comment on a pull request, answer a /benchgate run command; on a push to the
+// default branch or a manual dispatch, record a baseline.
 func (a *Action) Run(ctx context.Context) error {
 	if runtime.GOOS != "linux" {
 		return fmt.Errorf("benchgate's action runs on Linux runners only (this is %s): use runs-on: ubuntu-latest", runtime.GOOS)
@@ -79,6 +80,12 @@ func (a *Action) Run(ctx context.Context) error {
 			path = filepath.Join(a.Env.Workspace, path)
 		}
 		return a.Comment(ctx, path, run)
+	case "issue_comment":
+		ev, err := ghapi.ParseIssueCommentEvent(event)
+		if err != nil {
+			return err
+		}
+		return a.Command(ctx, ev)
 	case "push", "workflow_dispatch":
 		var push *ghapi.Push
 		if a.Env.EventName == "push" {
