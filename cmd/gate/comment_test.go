@@ -73,6 +73,7 @@ func TestComment(t *testing.T) {
 		r.Comparisons[i].Benchmark = hostileNames[i%len(hostileNames)]
 	}
 	r.Warnings = append(r.Warnings, "@everyone <script>alert(1)</script>")
+	r.Tally() // renamed, the benchmarks group differently
 
 	tests := []struct {
 		name   string
