@@ -47,9 +47,9 @@ func build(ctx context.Context, env []string, binDir string, sides map[report.Si
 			}
 			goCommand(ctx, env, sides[side].moduleDir, args...)
 			for i, j := range batch {
-				j.path = filepath.Join(dir, path.Base(j.pkg.ImportPath)+".test")
+				j.path = filepath.Join(dir, path.Base(j.pkg.ImportPath)+".test"+exeSuffix)
 				if _, err := os.Stat(j.path); err != nil {
-					j.path = filepath.Join(dir, fmt.Sprintf("alone-%d.test", i))
+					j.path = filepath.Join(dir, fmt.Sprintf("alone-%d.test%s", i, exeSuffix))
 					if out, err := goCommand(ctx, env, sides[side].moduleDir, "test", "-c", "-trimpath", "-o", j.path, j.pkg.ImportPath); err != nil {
 						failed = append(failed, buildError{side: side, pkg: j.pkg.ImportPath, output: out})
 						continue

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
-	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/procenv"
@@ -66,7 +64,7 @@ func (t *tail) String() string {
 // usage is what one run of a process cost.
 type usage struct {
 	wall, cpu time.Duration
-	peakRSS   uint64 // bytes
+	peakRSS   uint64 // bytes; 0 where the platform does not report it (see peakRSSMeasured)
 }
 
 // outcome is one run of a benchmark binary.
@@ -79,8 +77,9 @@ type outcome struct {
 	tail    string
 }
 
-// runBinary runs a test binary with args in dir, in a process group of its own, so that a
-// timeout or a cancellation kills everything it started.
+// runBinary runs a test binary with args in dir, in a process group of its own where the
+// platform has them (see startInGroup), so that a timeout or a cancellation kills everything it
+// started.
 func runBinary(ctx context.Context, env []string, dir, path string, args []string, timeout time.Duration) outcome {
 	pctx := ctx
 	if timeout > 0 {
@@ -90,8 +89,7 @@ func runBinary(ctx context.Context, env []string, dir, path string, args []strin
 	}
 	cmd := exec.CommandContext(pctx, path, args...)
 	cmd.Dir, cmd.Env = dir, procenv.Child(env) // Run filtered it already; untrusted code gets no credential whoever calls
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	startInGroup(cmd)
 	// A child that keeps the output pipes open must not keep Wait waiting.
 	cmd.WaitDelay = time.Second
 	stdout := &capped{max: maxOutput}
@@ -108,14 +106,8 @@ func runBinary(ctx context.Context, env []string, dir, path string, args []strin
 	o := outcome{stdout: stdout.buf.Bytes(), dropped: stdout.dropped, tail: last.String()}
 	o.usage.wall = time.Since(start)
 	// Whatever the benchmark left running in its group goes with it.
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		o.usage.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-		o.usage.peakRSS = uint64(ru.Maxrss)
-		if runtime.GOOS == "linux" {
-			o.usage.peakRSS *= 1024 // Linux counts kilobytes, macOS bytes
-		}
-	}
+	killGroup(cmd)
+	o.usage.cpu, o.usage.peakRSS = processUsage(cmd.ProcessState)
 	switch {
 	case err == nil && zeroIterations.Match(o.stdout):
 		// A benchmark that panics on another goroutine can race the testing package's result

@@ -469,13 +469,14 @@ func timedResults(out []byte) []timed {
 }
 
 // commitRound adds the round's outputs to their sides, and, for a round of every benchmark, each
-// package's largest peak RSS on each side as the [process] benchmark.
+// package's largest peak RSS on each side as the [process] benchmark, where the platform
+// measures it.
 func (s *schedule) commitRound(round int, full bool) {
 	for _, p := range s.pending {
 		p.side.out.WriteString(p.text)
 	}
 	s.pending = s.pending[:0]
-	if !full {
+	if !full || !peakRSSMeasured {
 		return
 	}
 	keys := slices.SortedFunc(maps.Keys(s.roundRSS), sidePackage.compare)
