@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -276,6 +277,29 @@ func TestActionEvents(t *testing.T) {
 	s.env["GITHUB_WORKSPACE"] = t.TempDir()
 	if code, _, stderr := s.runAsRunner(t); code != exitError || !strings.Contains(stderr, "no git repository at") {
 		t.Errorf("no repository: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestActionNeedsGo runs the action where git is on PATH but the go command is not, as on a
+// runner without Docker that skipped actions/setup-go: the error names what is missing and how
+// to get it, instead of failing somewhere in the measurement.
+func TestActionNeedsGo(t *testing.T) {
+	s := newPRScenario(t)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	if err := os.Symlink(git, filepath.Join(bin, filepath.Base(git))); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin) // gate looks its tools up in its own PATH
+	code, _, stderr := s.runAsRunner(t)
+	if code != exitError || !strings.Contains(stderr, "go is not on PATH") || !strings.Contains(stderr, "actions/setup-go") {
+		t.Errorf("exit %d, want %d and the missing go command named\n%s", code, exitError, stderr)
+	}
+	if cs := s.srv.Comments(7); len(cs) != 0 {
+		t.Errorf("commented %+v", cs)
 	}
 }
 

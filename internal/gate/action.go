@@ -8,8 +8,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -47,9 +47,6 @@ type Action struct {
 // setup); on a comment on a pull request, answer a /benchgate run command; on a push to the
 // default branch or a manual dispatch, record a baseline.
 func (a *Action) Run(ctx context.Context) error {
-	if runtime.GOOS != "linux" {
-		return fmt.Errorf("benchgate's action runs on Linux runners only (this is %s): use runs-on: ubuntu-latest", runtime.GOOS)
-	}
 	if a.Env.Workspace == "" || a.Env.EventPath == "" {
 		return errors.New("GITHUB_WORKSPACE and GITHUB_EVENT_PATH are not set: gate action runs as a GitHub Action step; on a laptop use gate run")
 	}
@@ -116,6 +113,14 @@ type checkout struct {
 // marked safe, and its config.
 func (a *Action) prepare(ctx context.Context) (checkout, error) {
 	c := checkout{dir: filepath.Join(a.Env.Workspace, a.Inputs.WorkingDir), environ: ghactions.WithSafeDirectory(a.Environ, a.Env.Workspace)}
+	// Measuring is all the action needs a platform for: git and the go command, which the
+	// action's image has, and a runner without Docker gets from actions/setup-go (Go) and its
+	// own image (git).
+	for _, tool := range []string{"git", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return c, fmt.Errorf("benchgate measures with git and the go command, and %s is not on PATH (%v): without the action's image, install Go with actions/setup-go (and git, on a self-hosted runner without it) before gate action", tool, err)
+		}
+	}
 	if _, err := gitexec.Output(ctx, c.dir, c.environ, "rev-parse", "--git-dir"); err != nil {
 		return c, fmt.Errorf("no git repository at %s (%v): check the repository out first, with actions/checkout and fetch-depth: 0", c.dir, err)
 	}
