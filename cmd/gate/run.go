@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/formats"
 	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/trend"
@@ -29,6 +31,8 @@ type runFlags struct {
 	timedIterations, noProfile   bool
 	timeout, budget              time.Duration
 	seed                         uint64
+	command, build, results      string
+	formatIn                     string
 }
 
 func newRun(env environment) *cobra.Command {
@@ -51,6 +55,14 @@ get extra rounds, up to --max-count pairs. The seed of the order is printed and 
 report; --seed replays it. --interleave package runs each package's binary once per side and
 round instead, all its benchmarks in one process.
 
+--command measures another harness than go test (criterion, Google Benchmark,
+pytest-benchmark, hyperfine): the command runs with sh -c in each side's directory, built
+once per side by --build, and its output (standard output, or the file or directory
+--results names) is read in --format-in's format, or the one detected. Where the command holds
+{bench}, each benchmark runs in pairs of its own, {bench} replaced by the harness's argument
+that selects it (a criterion or Google Benchmark filter, pytest's -k); otherwise the whole
+command is one pair per round.
+
 Packages default to ./..., and only packages with benchmarks matching --bench on either side
 are built. A package that fails to build on head stops the run (exit 2); one that fails on
 base has its head benchmarks reported new. A benchmark that panics, fails or outlives
@@ -65,7 +77,8 @@ benchmarks fail on head only, 2 for bad usage or config, a head that does not bu
 nothing measured.`,
 		Example: `  gate run                              # merge-base with the default branch vs. the working tree
   gate run --base HEAD~1 ./bench/...    # the previous commit vs. the working tree
-  gate run --base main --head feature --count 20 --benchtime 200ms --out results/`,
+  gate run --base main --head feature --count 20 --benchtime 200ms --out results/
+  gate run --build 'cargo bench --no-run' --command 'cargo bench -- --noplot {bench}' --results target/criterion`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRun(cmd, f, env, args)
 		},
@@ -83,6 +96,10 @@ nothing measured.`,
 	fl.DurationVar(&f.budget, "budget", 0, "start no round that would end the run past `d`; 0 for no limit")
 	fl.Uint64Var(&f.seed, "seed", 0, "`seed` for the shuffled order of the rounds (default: a new one)")
 	fl.BoolVar(&f.noProfile, "no-profile", false, "do not profile the regressions after the rounds (by default the five largest run once more on each side with a CPU or memory profile, and the report says where their time or allocations went)")
+	fl.StringVar(&f.command, "command", "", "measure this benchmark `command` of another harness instead of go test (see above)")
+	fl.StringVar(&f.build, "build", "", "with --command, build each side once with this `command` before the rounds")
+	fl.StringVar(&f.results, "results", "", "with --command, read the results from this `path` (a file, or criterion's target/criterion) instead of standard output")
+	fl.StringVar(&f.formatIn, "format-in", "auto", "with --command, the `format` of its results: "+formatNames()+" (auto detects it)")
 	fl.StringVar(&f.history, "history", "", "put each comparison beside its recorded history on this data `branch` of origin (see gate baseline record), and apply the config's noise-multiple")
 	f.register(fl, "write base.txt, head.txt, report.json and report.md to `dir`")
 	return cmd
@@ -101,6 +118,10 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 	}
 	if f.interleave != report.InterleaveBenchmark && f.interleave != report.InterleavePackage {
 		return usageError{fmt.Errorf("--interleave %q: expected benchmark or package", f.interleave)}
+	}
+	harness, err := harnessOf(cmd, f, packages)
+	if err != nil {
+		return err
 	}
 	cfg, err := config.Load(f.config, cmd.Flags().Changed("config"))
 	if err != nil {
@@ -122,7 +143,7 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 	// The profiles are kept in --out's profiles/; without --out they live as long as the run.
 	profileDir := ""
 	switch {
-	case f.noProfile:
+	case f.noProfile, harness != nil: // profiles are go test's
 	case f.out != "":
 		profileDir = filepath.Join(f.out, "profiles")
 	default:
@@ -136,7 +157,7 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 			Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
 			Count: f.count, MaxCount: f.maxCount, Interleave: f.interleave, TimedIterations: f.timedIterations,
 			Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
-			Env: env, Progress: progressFor(stderr),
+			Harness: harness, Env: env, Progress: progressFor(stderr),
 		},
 		Config: cfg, History: history, ProfileDir: profileDir,
 	})
@@ -151,8 +172,13 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 		fmt.Fprintf(stderr, "gate: %s failed on %s in round %d: %s\n%s\n", fail.Package, fail.Side, fail.Round, fail.Message, fail.Output)
 	}
 	run := rep.Run
-	fmt.Fprintf(stderr, "gate: built in %.1fs; %d rounds in %.1fs, of which benchmark processes %.1fs (gate's overhead %.1f%%) and the benchmarks' timed loops %.1fs (%.0f%%; a process starts in %.0fms); seed %d\n",
-		run.BuildSeconds, run.Rounds, run.RoundsSeconds, run.ProcessesSeconds, overhead(run), run.BenchmarkSeconds, 100*run.BenchmarkSeconds/max(run.RoundsSeconds, 1e-9), 1000*run.StartupSeconds, run.Seed)
+	if run.Command != "" {
+		fmt.Fprintf(stderr, "gate: built in %.1fs; %d rounds in %.1fs, of which the command %.1fs (gate's overhead %.1f%%); seed %d\n",
+			run.BuildSeconds, run.Rounds, run.RoundsSeconds, run.ProcessesSeconds, overhead(run), run.Seed)
+	} else {
+		fmt.Fprintf(stderr, "gate: built in %.1fs; %d rounds in %.1fs, of which benchmark processes %.1fs (gate's overhead %.1f%%) and the benchmarks' timed loops %.1fs (%.0f%%; a process starts in %.0fms); seed %d\n",
+			run.BuildSeconds, run.Rounds, run.RoundsSeconds, run.ProcessesSeconds, overhead(run), run.BenchmarkSeconds, 100*run.BenchmarkSeconds/max(run.RoundsSeconds, 1e-9), 1000*run.StartupSeconds, run.Seed)
+	}
 	if f.out != "" {
 		if err := m.WriteDir(f.out); err != nil {
 			return err
@@ -173,6 +199,43 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 		return gate.ErrFailed
 	}
 	return nil
+}
+
+// harnessOf is the harness --command asks for, nil without it. The flags of go test's schedule
+// do not apply to it, and the ones of a harness need --command: each is refused where it would
+// be ignored.
+func harnessOf(cmd *cobra.Command, f runFlags, packages []string) (*benchexec.Harness, error) {
+	changed := cmd.Flags().Changed
+	if f.command == "" {
+		for _, name := range []string{"build", "results", "format-in"} {
+			if changed(name) {
+				return nil, usageError{fmt.Errorf("--%s applies to --command only", name)}
+			}
+		}
+		return nil, nil
+	}
+	if len(packages) > 0 {
+		return nil, usageError{fmt.Errorf("packages %s: a --command measures what it runs; give no packages", strings.Join(packages, " "))}
+	}
+	for _, name := range []string{"bench", "benchtime", "interleave", "timed-iterations"} {
+		if changed(name) {
+			return nil, usageError{fmt.Errorf("--%s applies to go test's benchmarks, not to --command (which selects with {bench})", name)}
+		}
+	}
+	format, err := formats.ParseFormat(f.formatIn)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--format-in: %w", err)}
+	}
+	return &benchexec.Harness{Command: f.command, Build: f.build, Results: f.results, Format: format}, nil
+}
+
+// formatNames lists the --format-in values.
+func formatNames() string {
+	names := []string{"auto"}
+	for _, f := range formats.Formats {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
 }
 
 func overhead(run *report.Run) float64 {

@@ -76,6 +76,9 @@ type Options struct {
 	Budget time.Duration
 	// Seed fixes the shuffled order of the rounds; 0 draws a new one.
 	Seed uint64
+	// Harness, when set, measures a benchmark command of another harness instead of the Go
+	// benchmarks (Packages, Bench, Benchtime, Interleave and Explain do not apply).
+	Harness *Harness
 	// Env is the environment to start processes with (credentials are removed from it).
 	Env []string
 	// Progress hears about each step; nil for silence.
@@ -160,6 +163,18 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	res = &Result{}
+	if opts.Harness != nil {
+		res.Run.Machine = sysinfo.Fingerprint(ctx, "")
+		res.Run.Base, res.Run.Head = sides[report.Base].rev, sides[report.Head].rev
+		res.Run.Count = opts.Count
+		for _, s := range sides {
+			fmt.Fprintf(&s.out, "Unit %s better=lower\n%s: %s\n%s: %s\n", report.PeakRSSUnit, report.SideKey, s.name, report.CommitKey, s.rev.SHA)
+		}
+		if err := runHarness(ctx, opts, env, sides, res, progress, tmp, start); err != nil {
+			return nil, err
+		}
+		return finish(ctx, res, sides, start, 0)
+	}
 	goVersion, goos, goarch := goEnv(ctx, env, sides[report.Head].moduleDir)
 	res.Run.Machine = sysinfo.Fingerprint(ctx, goVersion)
 	for _, t := range sides {
@@ -199,13 +214,18 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	}
 	sched := &schedule{opts: opts, env: env, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench)}
 	sched.run(ctx, bins, start)
+	return finish(ctx, res, sides, start, sched.disturbed)
+}
 
+// finish completes a run's result: the machine's load after it and what that says, the raw
+// results of each side, the wall time. A run without a completed round measured nothing.
+func finish(ctx context.Context, res *Result, sides map[report.Side]*sideTree, start time.Time, disturbed int) (*Result, error) {
 	res.Run.Machine.LoadAfter = sysinfo.Load(ctx)
 	if w := sysinfo.Busy(res.Run.Machine); w != "" {
 		res.Warnings = append(res.Warnings, w)
 	}
 	if other := res.Run.Machine.OtherCPU; other > competingCores {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("other work used up to %.2f cores while the benchmarks ran (%d of %d rounds above %.2f); it competed with them, so their numbers are noisier than usual", other, sched.disturbed, res.Run.Rounds, competingCores))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("other work used up to %.2f cores while the benchmarks ran (%d of %d rounds above %.2f); it competed with them, so their numbers are noisier than usual", other, disturbed, res.Run.Rounds, competingCores))
 	}
 	res.Base, res.Head = sides[report.Base].out.Bytes(), sides[report.Head].out.Bytes()
 	res.Run.WallSeconds = time.Since(start).Seconds()

@@ -47,7 +47,10 @@ func machine(m report.Machine) string {
 	if m.MemoryBytes > 0 {
 		parts = append(parts, benchunit.Scale(float64(m.MemoryBytes), benchunit.Binary)+"B")
 	}
-	parts = append(parts, m.OS+"/"+m.Arch, m.GoVersion)
+	parts = append(parts, m.OS+"/"+m.Arch)
+	if m.GoVersion != "" { // none for another harness's command
+		parts = append(parts, m.GoVersion)
+	}
 	if len(m.LoadBefore) > 0 {
 		parts = append(parts, fmt.Sprintf("load %.2f before", m.LoadBefore[0]))
 	}
@@ -71,13 +74,20 @@ func (st style) runLines(run *report.Run) []string {
 		benchtime = "1s"
 	}
 	schedule := fmt.Sprintf("schedule: %s, -bench %s, -benchtime %s, --seed %d", rounds, run.Bench, benchtime, run.Seed)
-	switch run.Interleave {
-	case report.InterleaveBenchmark:
+	switch {
+	case run.Command != "":
+		schedule = fmt.Sprintf("schedule: %s of the %s command %q, --seed %d", rounds, orDetected(run.Harness), run.Command, run.Seed)
+		if run.Interleave == report.InterleaveBenchmark {
+			schedule += "; each benchmark's base and head back to back, in pairs"
+		} else {
+			schedule += "; the whole command's base and head back to back, a pair per round"
+		}
+	case run.Interleave == report.InterleaveBenchmark:
 		schedule += "; each benchmark's base and head back to back, in pairs"
 		if run.FixedIterations {
 			schedule += " at the iteration count of the first round"
 		}
-	case report.InterleavePackage:
+	case run.Interleave == report.InterleavePackage:
 		schedule += "; each package's benchmarks in one process per side and round"
 	}
 	if len(run.Extra) > 0 {
@@ -100,6 +110,14 @@ func (st style) runLines(run *report.Run) []string {
 		st.esc(schedule),
 		st.esc(timing),
 	}
+}
+
+// orDetected names a harness format, "" when none was detected.
+func orDetected(harness string) string {
+	if harness == "" {
+		return "benchmark"
+	}
+	return harness
 }
 
 func plural(n int, noun string) string {

@@ -136,11 +136,15 @@ func (a *Action) prepare(ctx context.Context) (checkout, error) {
 // runOptions are the measurement's options from the inputs, for base and head.
 func (a *Action) runOptions(c checkout, base, head string) benchexec.Options {
 	in := a.Inputs
-	return benchexec.Options{
+	opts := benchexec.Options{
 		Dir: c.dir, Base: base, Head: head, Packages: in.Packages, Bench: in.Bench,
 		Count: in.Count, MaxCount: in.MaxCount, Interleave: in.Interleave, Benchtime: in.Benchtime, Timeout: in.Timeout, Budget: in.Budget,
 		Env: c.environ, Progress: benchexec.LineProgress(a.Log),
 	}
+	if in.Command != "" {
+		opts.Harness = &benchexec.Harness{Command: in.Command, Build: in.Build, Results: in.Results, Format: in.FormatIn}
+	}
+	return opts
 }
 
 func (a *Action) store(c checkout) *baseline.Store {
@@ -190,7 +194,7 @@ func (a *Action) measurePullRequest(ctx context.Context, c checkout, pr *ghapi.P
 	opts := a.runOptions(c, pr.BaseSHA, pr.HeadSHA)
 	opts.MergeBase = true
 	mo := MeasureOptions{Run: opts, Config: c.cfg}
-	if a.Inputs.Profile {
+	if a.Inputs.Profile && a.Inputs.Command == "" { // profiles are go test's
 		mo.ProfileDir = filepath.Join(a.Env.Workspace, ghactions.ResultsDir, "profiles")
 	}
 	m, err := Measure(ctx, mo)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/formats"
 	"github.com/benchgate/benchgate/internal/ghapi"
 	"github.com/benchgate/benchgate/internal/report"
 )
@@ -107,6 +108,11 @@ type Inputs struct {
 	Profile bool
 	// CommandStep is the step of the /benchgate run workflow, on issue_comment.
 	CommandStep CommandStep
+	// Command, when set, is the benchmark command of another harness than go test, built by
+	// Build, its results read from Results (standard output when "") in FormatIn ("" detects
+	// it): see benchexec.Harness.
+	Command, Build, Results string
+	FormatIn                formats.Format
 }
 
 // ReadInputs reads and validates the inputs through getInput (go-githubactions' GetInput).
@@ -122,6 +128,9 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 		ReportPath: orDefault(getInput("report"), ResultsDir),
 		DataBranch: orDefault(getInput("data-branch"), "benchgate-data"),
 		Packages:   strings.Fields(getInput("packages")),
+		Command:    strings.TrimSpace(getInput("command")),
+		Build:      strings.TrimSpace(getInput("build")),
+		Results:    strings.TrimSpace(getInput("results")),
 		Timeout:    10 * time.Minute,
 	}
 	// The runner passes every default, so only another path than the default must exist.
@@ -181,6 +190,14 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 	}
 	if !ghapi.ValidKey(in.CommentKey) {
 		bad("comment-key", "1 to 64 letters, digits, '.', '_' or '-'", in.CommentKey)
+	}
+	if f, err := formats.ParseFormat(getInput("format-in")); err != nil {
+		errs = append(errs, fmt.Errorf("input %q: %w", "format-in", err))
+	} else {
+		in.FormatIn = f
+	}
+	if in.Command == "" && (in.Build != "" || in.Results != "") {
+		errs = append(errs, errors.New(`inputs "build" and "results" apply to a "command" only, which is empty`))
 	}
 	switch in.CommandStep = CommandStep(orDefault(getInput("command-step"), string(StepMeasure))); in.CommandStep {
 	case StepMeasure, StepReply:

@@ -404,6 +404,10 @@ func (r *Report) Validate() error {
 		checkName("run.machine.go_version", run.Machine.GoVersion, false)
 		checkName("run.bench", run.Bench, false)
 		checkName("run.benchtime", run.Benchtime, false)
+		checkName("run.harness", run.Harness, false)
+		if len(run.Command) > MaxTextLen || !utf8.ValidString(run.Command) {
+			bad("run.command: %d bytes or not UTF-8, limit %d", len(run.Command), MaxTextLen)
+		}
 		if run.Interleave != "" && run.Interleave != InterleaveBenchmark && run.Interleave != InterleavePackage {
 			bad("run.interleave: %q is not benchmark or package", run.Interleave)
 		}

@@ -200,6 +200,11 @@ type Run struct {
 	Rounds    int    `json:"rounds"`
 	Benchtime string `json:"benchtime,omitempty"`
 	Bench     string `json:"bench"`
+	// Command is the benchmark command of another harness than go test that ran in pairs (gate
+	// run --command), and Harness the format its output was read in; both empty for Go
+	// benchmarks.
+	Command string `json:"command,omitempty"`
+	Harness string `json:"harness,omitempty"`
 	// Interleave is the schedule: "benchmark" (each benchmark function's base and head run
 	// back to back, a pair) or "package" (each package's binary runs all its benchmarks, base
 	// and head in the same round). Empty in reports written before pairs.
