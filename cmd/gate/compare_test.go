@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"io/fs"
 	"os"
@@ -114,15 +113,7 @@ func TestCompareHarnesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	truncated := write(t, "truncated.json", string(gbenchData[:len(gbenchData)/3]))
-	tests := []struct {
-		name     string
-		args     []string
-		stdin    string
-		code     int
-		stdout   []string
-		stderr   []string
-		noStdout bool
-	}{
+	tests := []cliCase{
 		{name: "criterion directories", args: []string{"compare", crit, critSlow}, code: exitFail, stdout: []string{"harness: criterion", "sort_8", "regression (>5%)", "sum/bytes/64", "FAIL: 1 regression past threshold"}},
 		{name: "pytest-benchmark, detected", args: []string{"compare", pytest, pytestSlow}, code: exitFail, stdout: []string{"test_fib", "+200.00%", "regression (>5%)", "test_join"}},
 		{name: "pytest-benchmark, given", args: []string{"compare", "--format-in", "pytest-benchmark", pytest, pytestSlow}, code: exitFail, stdout: []string{"regression (>5%)"}},
@@ -138,25 +129,6 @@ func TestCompareHarnesses(t *testing.T) {
 		{name: "bad format-in", args: []string{"compare", "--format-in", "xml", gbench, gbench}, code: exitError, stderr: []string{`--format-in "xml": expected auto, go, criterion, bencher, gbench, pytest-benchmark or hyperfine`}, noStdout: true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(tt.args, strings.NewReader(tt.stdin), &stdout, &stderr, nil)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout.String(), stderr.String())
-			}
-			for _, want := range tt.stdout {
-				if !strings.Contains(stdout.String(), want) {
-					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
-				}
-			}
-			for _, want := range tt.stderr {
-				if !strings.Contains(stderr.String(), want) {
-					t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
-				}
-			}
-			if tt.noStdout && stdout.Len() > 0 {
-				t.Errorf("stdout should be empty on an error, has:\n%s", stdout.String())
-			}
-		})
+		t.Run(tt.name, tt.check)
 	}
 }

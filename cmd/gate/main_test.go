@@ -26,6 +26,39 @@ func write(t *testing.T, name, content string) string {
 	return path
 }
 
+// cliCase is a command line, with its standard input, and what it must exit with and print.
+type cliCase struct {
+	name     string
+	args     []string
+	stdin    string
+	code     int
+	stdout   []string // substrings
+	stderr   []string
+	noStdout bool // nothing on standard output, as on an error
+}
+
+// check runs the command line and checks its exit status and outputs.
+func (tt cliCase) check(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(tt.args, strings.NewReader(tt.stdin), &stdout, &stderr, nil)
+	if code != tt.code {
+		t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout.String(), stderr.String())
+	}
+	for _, want := range tt.stdout {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	for _, want := range tt.stderr {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if tt.noStdout && stdout.Len() > 0 {
+		t.Errorf("stdout should be empty on an error, has:\n%s", stdout.String())
+	}
+}
+
 func TestCompare(t *testing.T) {
 	t.Parallel()
 	regOld, regNew := goldenPair("units-and-zeros")
@@ -41,15 +74,7 @@ func TestCompare(t *testing.T) {
 	onlyA := write(t, "a.txt", "BenchmarkA 1 100 ns/op\n")
 	onlyB := write(t, "b.txt", "BenchmarkB 1 100 ns/op\n")
 	empty := write(t, "empty.txt", "")
-	tests := []struct {
-		name     string
-		args     []string
-		stdin    string
-		code     int
-		stdout   []string // substrings
-		stderr   []string
-		noStdout bool
-	}{
+	tests := []cliCase{
 		{name: "regression", args: []string{"compare", regOld, regNew}, code: exitFail, stdout: []string{"Render-8", "regression (>5%)", "FAIL: 2 regressions past threshold, 1 inconclusive"}, stderr: []string{"gate: warning: ", "unit widgets/op has no known direction"}},
 		{name: "pass", args: []string{"compare", passOld, passNew}, code: exitPass, stdout: []string{"removed", "new", "PASS:"}},
 		// A change from zero is larger than any threshold.
@@ -70,26 +95,7 @@ func TestCompare(t *testing.T) {
 		{name: "stdin twice", args: []string{"compare", "-", "-", "-"}, code: exitError, stderr: []string{`standard input ("-") can be read only once`}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(tt.args, strings.NewReader(tt.stdin), &stdout, &stderr, nil)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout.String(), stderr.String())
-			}
-			for _, want := range tt.stdout {
-				if !strings.Contains(stdout.String(), want) {
-					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
-				}
-			}
-			for _, want := range tt.stderr {
-				if !strings.Contains(stderr.String(), want) {
-					t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
-				}
-			}
-			if tt.noStdout && stdout.Len() > 0 {
-				t.Errorf("stdout should be empty on an error, has:\n%s", stdout.String())
-			}
-		})
+		t.Run(tt.name, tt.check)
 	}
 }
 
