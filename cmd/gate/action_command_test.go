@@ -41,6 +41,20 @@ func newCommandScenario(t *testing.T, login, body string) *commandScenario {
 }
 
 // measure runs the measuring job's step, in its workspace.
+// measured runs the measure step, which must pass or fail the gate, and reads its report.
+func (s *commandScenario) measured(t *testing.T) *report.Report {
+	t.Helper()
+	code, stdout, stderr := s.measure(t)
+	if code != exitFail && code != exitPass {
+		t.Fatalf("measure: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	r, err := report.ReadFile(filepath.Join(s.measureWS, ".benchgate", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func (s *commandScenario) measure(t *testing.T) (int, string, string) {
 	t.Helper()
 	s.env["GITHUB_WORKSPACE"], s.env["INPUT_COMMAND-STEP"] = s.measureWS, "measure"
@@ -74,14 +88,7 @@ func TestActionCommand(t *testing.T) {
 	if hasCommit(s.measureWS, s.head) {
 		t.Fatal("the measuring workspace has the head before the step: the fetch would be untested")
 	}
-	code, stdout, stderr := s.measure(t)
-	if code != exitFail && code != exitPass {
-		t.Fatalf("measure: exit %d\n%s\n%s", code, stdout, stderr)
-	}
-	r, err := report.ReadFile(filepath.Join(s.measureWS, ".benchgate", "report.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := s.measured(t)
 	if r.Run.Head.SHA != s.head || r.Run.Base.SHA != s.base {
 		t.Errorf("measured %s against %s, want the API's head %s against the merge-base %s", r.Run.Head.SHA, r.Run.Base.SHA, s.head, s.base)
 	}
@@ -104,7 +111,7 @@ func TestActionCommand(t *testing.T) {
 	}
 	gittest.CheckCleanIn(t, s.measureWS, s.env["TMPDIR"])
 
-	code, stdout, stderr = s.replyStep(t)
+	code, stdout, stderr := s.replyStep(t)
 	if code != exitPass {
 		t.Fatalf("reply: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -239,14 +246,7 @@ func TestActionCommandMeasuresTheAPIsHead(t *testing.T) {
 	if got := gittest.Git(t, s.measureWS, "rev-parse", "origin/feature"); got != newer {
 		t.Fatalf("origin/feature is %s, want %s", got, newer)
 	}
-	code, stdout, stderr := s.measure(t)
-	if code != exitFail && code != exitPass {
-		t.Fatalf("measure: exit %d\n%s\n%s", code, stdout, stderr)
-	}
-	r, err := report.ReadFile(filepath.Join(s.measureWS, ".benchgate", "report.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := s.measured(t)
 	if r.Run.Head.SHA != s.head || r.Run.Count != 2 {
 		t.Errorf("measured %s in %d rounds, want the API's head %s (not the ref's %s) in 2", r.Run.Head.SHA, r.Run.Count, s.head, newer)
 	}
