@@ -34,7 +34,7 @@ func Filter(f Format, name string) (string, bool) {
 	}
 	switch f {
 	case Criterion, Bencher, GoogleBenchmark:
-		return "^" + nameRegexp(name, f == GoogleBenchmark) + "$", true
+		return "^" + nameRegexp(name) + "$", true
 	case Pytest:
 		return pytestKeyword(name), true
 	case Go:
@@ -44,12 +44,12 @@ func Filter(f Format, name string) (string, bool) {
 }
 
 // nameRegexp quotes name, letting each "_" match whitespace too, and a final "_<digits>" match
-// "-<digits>": the converted name's positions that goName may have changed.
-func nameRegexp(name string, posix bool) string {
-	space := `\s`
-	if posix {
-		space = `[:space:]`
-	}
+// "-<digits>": the converted name's positions that goName may have changed. Whitespace is the
+// ASCII class [:space:], which every engine here reads alike: Google Benchmark's POSIX regular
+// expressions know no \s, and criterion's Rust regex is built without the Unicode tables that
+// its \s needs (it panics on one).
+func nameRegexp(name string) string {
+	const space = `[:space:]`
 	final := len(name) // where the final "_<digits>" starts, if it does
 	i := len(name)
 	for i > 0 && '0' <= name[i-1] && name[i-1] <= '9' {
