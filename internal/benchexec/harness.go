@@ -34,7 +34,8 @@ type Harness struct {
 	// "" for none.
 	Build string
 	// Results is the file or directory the command writes its results to, relative to the side's
-	// directory; "" reads its standard output. Only what a run wrote or rewrote is read, so
+	// directory unless absolute (a CARGO_TARGET_DIR the sides share); "" reads its standard
+	// output. Only what a run wrote or rewrote is read, so
 	// results an earlier run left behind never count again.
 	Results string
 	// Format is the output's format; "" detects it from the content.
@@ -300,8 +301,12 @@ func (hr *harnessRun) runOnce(ctx context.Context, side report.Side, unit string
 		command = strings.ReplaceAll(command, BenchPlaceholder, shellQuote(arg))
 	}
 	var before map[string]time.Time
-	if hr.h.Results != "" {
-		before = modTimes(filepath.Join(dir, hr.h.Results))
+	results := hr.h.Results
+	if results != "" && !filepath.IsAbs(results) {
+		results = filepath.Join(dir, results)
+	}
+	if results != "" {
+		before = modTimes(results)
 	}
 	o := runBinary(ctx, hr.env, dir, "sh", []string{"-c", command}, hr.opts.Timeout)
 	if o.failure != "" {
@@ -312,7 +317,7 @@ func (hr *harnessRun) runOnce(ctx context.Context, side report.Side, unit string
 	if hr.h.Results == "" {
 		conv, err = formats.Convert("the standard output of "+command, o.stdout, hr.h.Format)
 	} else {
-		conv, err = hr.readWritten(filepath.Join(dir, hr.h.Results), before)
+		conv, err = hr.readWritten(results, before)
 	}
 	if err != nil {
 		o.failure = err.Error()
@@ -327,19 +332,19 @@ func (hr *harnessRun) runOnce(ctx context.Context, side report.Side, unit string
 			hr.res.Warnings = append(hr.res.Warnings, w)
 		}
 	}
-	results := conv.Results
+	out := conv.Results
 	if unit != "" {
 		// A harness's filter may select more than the one benchmark (pytest's -k matches
 		// substrings): only the pair's own benchmark counts.
-		results = onlyBenchmark(results, unit)
+		out = onlyBenchmark(out, unit)
 	}
-	if len(resultNames(results)) == 0 {
+	if len(resultNames(out)) == 0 {
 		o.failure = "no benchmark results"
 		if unit != "" {
 			o.failure = fmt.Sprintf("no results of benchmark %s", unit)
 		}
 	}
-	return results, o
+	return out, o
 }
 
 // readWritten reads the results at path that the run wrote or rewrote: before are the
