@@ -79,7 +79,7 @@ func TestCriterion(t *testing.T) {
 	}
 
 	out := t.TempDir()
-	cmd := exec.Command(gate, "run", "--base", base, "--head", "HEAD", "--count", "5", "--max-count", "5", "--out", out,
+	cmd := exec.Command(gate, "run", "--base", base, "--head", "HEAD", "--count", "5", "--max-count", "10", "--out", out,
 		"--build", "cp -a '"+warm+"' target && sh offline.sh bench -q --no-run",
 		"--command", "sh offline.sh bench -q --bench parse --bench interpolate -- --noplot",
 		"--results", "target/criterion", "--format-in", "criterion")
@@ -111,7 +111,7 @@ func TestCriterion(t *testing.T) {
 	if !names["interpolate/large_context"] {
 		t.Errorf("no interpolate/large_context among %v", names)
 	}
-	if r.Run.Harness != "criterion" || r.Run.Rounds != 5 || !strings.Contains(string(stdout), "FAIL: 1 regression past threshold") {
+	if r.Run.Harness != "criterion" || r.Run.Rounds < 5 || !strings.Contains(string(stdout), "FAIL: 1 regression past threshold") {
 		t.Errorf("harness %q, %d rounds; stdout:\n%s", r.Run.Harness, r.Run.Rounds, stdout)
 	}
 }

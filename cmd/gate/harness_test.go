@@ -85,17 +85,19 @@ const workScript = "n=$1\ni=0\nwhile [ $i -lt $n ]; do i=$((i+1)); done\n"
 // its commands alone): the head makes one of its two commands twice as slow.
 func TestRunHyperfine(t *testing.T) {
 	need(t, "hyperfine", "hyperfine")
-	bench := "hyperfine -N --style none --warmup 1 --runs 8 --export-json results.json -n parse \"sh work.sh $PARSE\" -n render 'sh work.sh 20000'"
+	bench := "hyperfine -N --style none --warmup 1 --runs 8 --export-json results.json -n parse \"sh work.sh $PARSE\" -n render 'sh work.sh 50000'"
 	repo, base := harnessRepo(t,
-		map[string]string{"work.sh": workScript, "bench.sh": "PARSE=20000\n" + bench + "\n"},
-		map[string]string{"bench.sh": "PARSE=40000\n" + bench + "\n"})
-	r := checkOneRegression(t, repo, "parse", "--base", base, "--head", "HEAD", "--count", "6", "--max-count", "6",
+		map[string]string{"work.sh": workScript, "bench.sh": "PARSE=50000\n" + bench + "\n"},
+		map[string]string{"bench.sh": "PARSE=100000\n" + bench + "\n"})
+	// A busy machine (go test runs other packages beside this one) can leave 6 pairs
+	// undecided: extra rounds settle them, as in any gate run.
+	r := checkOneRegression(t, repo, "parse", "--base", base, "--head", "HEAD", "--count", "6", "--max-count", "18",
 		"--command", "sh bench.sh", "--results", "results.json", "--format-in", "hyperfine")
 	if r.Run.Command != "sh bench.sh" || r.Run.Harness != "hyperfine" || r.Run.Interleave != report.InterleavePackage {
 		t.Errorf("run: command %q, harness %q, interleave %q", r.Run.Command, r.Run.Harness, r.Run.Interleave)
 	}
-	if r.Run.Rounds != 6 {
-		t.Errorf("%d rounds, want 6", r.Run.Rounds)
+	if r.Run.Rounds < 6 || r.Run.Rounds > 18 {
+		t.Errorf("%d rounds, want 6 to 18", r.Run.Rounds)
 	}
 }
 
@@ -110,16 +112,17 @@ func TestRunPytestBenchmark(t *testing.T) {
 	}
 	repo, base := harnessRepo(t, map[string]string{"test_bench.py": suite(20000)}, map[string]string{"test_bench.py": suite(40000)})
 	command := py + " -m pytest -q -p no:cacheprovider --benchmark-json=results.json --benchmark-save-data -k {bench}"
-	r := checkOneRegression(t, repo, "test_parse", "--base", base, "--head", "HEAD", "--count", "5", "--max-count", "5",
+	r := checkOneRegression(t, repo, "test_parse", "--base", base, "--head", "HEAD", "--count", "5", "--max-count", "10",
 		"--command", command, "--results", "results.json")
 	if r.Run.Harness != "pytest-benchmark" || r.Run.Interleave != report.InterleaveBenchmark {
 		t.Errorf("run: harness %q, interleave %q; want pytest-benchmark, detected, in pairs per benchmark", r.Run.Harness, r.Run.Interleave)
 	}
-	// Every pair ran one benchmark: each side ran each of the two benchmarks once a round (the
-	// runs that listed them are not counted).
+	// Every pair ran one benchmark: each side ran each of the two benchmarks once in each of
+	// the first 5 rounds, and only the undecided ones after (the runs that listed them are not
+	// counted).
 	for _, p := range r.Run.Processes {
-		if p.Runs != 2*5 {
-			t.Errorf("%s ran %d times on %s, want 10", p.Package, p.Runs, p.Side)
+		if p.Runs < 2*5 || p.Runs > 2*r.Run.Rounds {
+			t.Errorf("%s ran %d times on %s in %d rounds, want 10, and at most two a round after", p.Package, p.Runs, p.Side, r.Run.Rounds)
 		}
 	}
 }
