@@ -72,12 +72,9 @@ func convertGbench(w *writer, data []byte) error {
 		if err != nil {
 			return err
 		}
-		name, ok, err := e.str("name")
+		name, err := e.requiredStr("name", "the benchmark's name")
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return e.need("name", "the benchmark's name")
 		}
 		run, _, err := e.str("run_name")
 		if err != nil {
@@ -187,12 +184,9 @@ func gbenchIterations(e object) (int64, error) {
 
 // gbenchValues reads an entry's times and counters.
 func gbenchValues(w *writer, e object) ([]value, error) {
-	unit, ok, err := e.str("time_unit")
+	unit, err := e.requiredStr("time_unit", "ns, us, ms or s")
 	if err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, e.need("time_unit", "ns, us, ms or s")
 	}
 	scale, known := gbenchTimeUnits[unit]
 	if !known {

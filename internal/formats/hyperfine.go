@@ -39,12 +39,9 @@ func convertHyperfine(w *writer, data []byte) error {
 		if err != nil {
 			return err
 		}
-		name, ok, err := r.str("command")
+		name, err := r.requiredStr("command", "the command or its --command-name")
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return r.need("command", "the command or its --command-name")
 		}
 		if first, dup := seen[name]; dup {
 			w.warn("%s: command %.120q is also results[%d]: their runs are samples of one benchmark", r.path, name, first)

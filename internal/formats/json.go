@@ -174,6 +174,15 @@ func (o object) str(key string) (string, bool, error) {
 	return s, ok, err
 }
 
+// requiredStr returns field key, a string that must be there; want says what it is.
+func (o object) requiredStr(key, want string) (string, error) {
+	s, ok, err := o.str(key)
+	if err == nil && !ok {
+		err = o.need(key, want)
+	}
+	return s, err
+}
+
 func (o object) boolean(key string) (bool, error) {
 	var b bool
 	_, err := o.value(key, "true or false", &b)

@@ -51,12 +51,9 @@ func convertPytest(w *writer, data []byte) error {
 		if err != nil {
 			return err
 		}
-		name, ok, err := e.str("name")
+		name, err := e.requiredStr("name", "the test's name")
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return e.need("name", "the test's name")
 		}
 		fullname, _, err := e.str("fullname")
 		if err != nil {
