@@ -73,9 +73,15 @@ type harnessRun struct {
 func runHarness(ctx context.Context, opts Options, env []string, sides map[report.Side]*sideTree, res *Result, progress Progress, tmp string, start time.Time) error {
 	h := *opts.Harness // its format, when detected, is filled in
 	perBench := strings.Contains(h.Command, BenchPlaceholder)
-	if perBench && h.Format != "" {
-		if _, ok := formats.Filter(h.Format, "x"); !ok {
+	selects := func() error {
+		if _, ok := formats.Filter(h.Format, "x"); h.Format != "" && !ok {
 			return fmt.Errorf("command %q has %s, but %s cannot run one benchmark alone: leave %s out to run the whole command in pairs", h.Command, BenchPlaceholder, h.Format, BenchPlaceholder)
+		}
+		return nil
+	}
+	if perBench {
+		if err := selects(); err != nil {
+			return err
 		}
 	}
 	hr := &harnessRun{
@@ -110,6 +116,9 @@ func runHarness(ctx context.Context, opts Options, env []string, sides map[repor
 	if perBench {
 		names, err := hr.list(ctx)
 		if err != nil {
+			return err
+		}
+		if err := selects(); err != nil { // the format the listing runs detected
 			return err
 		}
 		hr.units = names

@@ -3,6 +3,7 @@ package benchexec
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -95,12 +96,20 @@ func TestHarnessResultsFile(t *testing.T) {
 }
 
 // TestHarnessPlaceholderNeedsFilter refuses {bench} for a harness that cannot run one benchmark
-// alone, rather than running the whole command once per benchmark.
+// alone, named or detected, rather than running the whole command once per benchmark.
 func TestHarnessPlaceholderNeedsFilter(t *testing.T) {
 	repo, base := harnessRepo(t)
-	_, err := Run(context.Background(), Options{Dir: repo, Base: base, Head: base, Count: 2, Env: os.Environ(),
-		Harness: &Harness{Command: "hyperfine {bench}", Format: formats.Hyperfine}})
-	if err == nil || !strings.Contains(err.Error(), "cannot run one benchmark alone") {
-		t.Fatalf("got %v, want a refusal of {bench}", err)
+	hyperfineOutput, err := filepath.Abs("../formats/testdata/hyperfine/hyperfine.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []*Harness{
+		{Command: "hyperfine {bench}", Format: formats.Hyperfine},
+		{Command: "cat '" + hyperfineOutput + "' # {bench}"}, // detected from the listing runs
+	} {
+		_, err := Run(context.Background(), Options{Dir: repo, Base: base, Head: base, Count: 2, Env: os.Environ(), Harness: h})
+		if err == nil || !strings.Contains(err.Error(), "hyperfine cannot run one benchmark alone") {
+			t.Errorf("%q: got %v, want a refusal of {bench}", h.Command, err)
+		}
 	}
 }
