@@ -1,6 +1,7 @@
 package command
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,71 @@ func TestParse(t *testing.T) {
 				t.Errorf("count %d, error %v; want an error with %q", run.Count, err, tt.err)
 			}
 		})
+	}
+}
+
+func TestParseLabel(t *testing.T) {
+	for _, tt := range []struct {
+		name, label string
+		ok          bool
+		count       int
+		err         string // a part of the error; "" for none
+	}{
+		{name: "bare", label: "benchgate-run", ok: true},
+		{name: "with a count", label: "benchgate-run count=3", ok: true, count: 3},
+		{name: "any case", label: "Benchgate-Run COUNT=100", ok: true, count: 100},
+		{name: "spaces around", label: "  benchgate-run   count=1 ", ok: true, count: 1},
+		{name: "a longer word", label: "benchgate-runner"},
+		{name: "the accept label", label: "benchgate-accept"},
+		{name: "another label", label: "bug"},
+		{name: "the command's words", label: "/benchgate run"},
+		{name: "empty", label: ""},
+		{name: "count zero", label: "benchgate-run count=0", ok: true, err: `label "benchgate-run count=0": "count=0": expected count=N, N a whole number of rounds from 1 to 100`},
+		{name: "count too large", label: "benchgate-run count=101", ok: true, err: `"count=101": expected count=N`},
+		{name: "count not a number", label: "benchgate-run count=many", ok: true, err: `"count=many": expected`},
+		{name: "count twice", label: "benchgate-run count=3 count=3", ok: true, err: "count is given twice"},
+		{name: "unknown argument", label: "benchgate-run please", ok: true, err: `unknown argument "please": expected count=N`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			run, ok, err := ParseLabel(tt.label)
+			if ok != tt.ok {
+				t.Fatalf("ok %v, want %v", ok, tt.ok)
+			}
+			if tt.err == "" {
+				if err != nil || run.Count != tt.count {
+					t.Errorf("count %d, error %v; want count %d", run.Count, err, tt.count)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) || run.Count != 0 {
+				t.Errorf("count %d, error %v; want an error with %q", run.Count, err, tt.err)
+			}
+		})
+	}
+}
+
+// TestLabelRoundTrip names the label of every command a comment can give, and reads it back as
+// the same request, within GitHub's 50 characters for a label's name.
+func TestLabelRoundTrip(t *testing.T) {
+	for n := 0; n <= MaxCount; n++ {
+		body := "/benchgate run"
+		if n > 0 {
+			body += " count=" + strconv.Itoa(n)
+		}
+		run, ok, err := Parse(body)
+		if !ok || err != nil {
+			t.Fatalf("%q: %v, %v", body, ok, err)
+		}
+		label := run.Label()
+		back, ok, err := ParseLabel(label)
+		if !ok || err != nil || back != run || len(label) > 50 {
+			t.Errorf("%q: label %q reads back as %+v, %v, %v", body, label, back, ok, err)
+		}
+	}
+	if got := (Run{}).Label(); got != "benchgate-run" {
+		t.Errorf("bare label %q", got)
+	}
+	if got := (Run{Count: 3}).Label(); got != "benchgate-run count=3" {
+		t.Errorf("label %q", got)
 	}
 }
