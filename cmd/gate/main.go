@@ -16,6 +16,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/guard"
 )
 
 // Exit statuses, the same for every subcommand.
@@ -29,7 +30,14 @@ const (
 type usageError struct{ error }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
+	// Before anything else, and above all before any benchmark runs: credentials out of the
+	// exec-time environment, the process non-dumpable (see internal/guard).
+	env, err := guard.Protect(os.Args, os.Environ(), os.Getenv("GITHUB_ACTIONS") == "true")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gate: %v\n", err)
+		os.Exit(exitError)
+	}
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, env))
 }
 
 // environment is the environment gate runs with, as KEY=VALUE entries. It is passed in, never

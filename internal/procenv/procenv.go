@@ -9,14 +9,23 @@ import "strings"
 
 // Child returns environ without the variables that look like credentials.
 func Child(environ []string) []string {
-	out := make([]string, 0, len(environ))
+	kept, _ := Split(environ)
+	return kept
+}
+
+// Split divides environ into the variables that look like credentials and the rest, each in
+// environ's order.
+func Split(environ []string) (kept, secrets []string) {
+	kept = make([]string, 0, len(environ))
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if !secret(name) {
-			out = append(out, kv)
+		if secret(name) {
+			secrets = append(secrets, kv)
+		} else {
+			kept = append(kept, kv)
 		}
 	}
-	return out
+	return kept, secrets
 }
 
 // secret reports whether an environment variable name looks like it holds a credential: the

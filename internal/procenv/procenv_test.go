@@ -18,3 +18,13 @@ func TestChild(t *testing.T) {
 		t.Errorf("Child kept %q, want %q", got, want)
 	}
 }
+
+func TestSplit(t *testing.T) {
+	kept, secrets := Split([]string{"PATH=/usr/bin", "GITHUB_TOKEN=a", "HOME=/root", "INPUT_TOKEN=b=c"})
+	if want := []string{"PATH=/usr/bin", "HOME=/root"}; !slices.Equal(kept, want) {
+		t.Errorf("kept %q, want %q", kept, want)
+	}
+	if want := []string{"GITHUB_TOKEN=a", "INPUT_TOKEN=b=c"}; !slices.Equal(secrets, want) {
+		t.Errorf("secrets %q, want %q", secrets, want)
+	}
+}
