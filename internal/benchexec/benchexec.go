@@ -24,6 +24,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/procenv"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/sandbox"
 	"github.com/benchgate/benchgate/internal/sysinfo"
 )
 
@@ -101,6 +102,7 @@ type sideTree struct {
 	name      report.Side
 	rev       report.Revision
 	moduleDir string
+	worktree  string       // the revision's checkout; "" for the working tree, used where it is
 	out       bytes.Buffer // raw results
 }
 
@@ -142,6 +144,12 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// Where gate is root, the benchmarks run as a user of their own (see internal/sandbox).
+	user, err := sandbox.New(tmp)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("preparing the unprivileged user that runs the benchmarks: %w", err)
+	}
 	var cleanups []func() error
 	defer func() {
 		var errs []error
@@ -170,7 +178,10 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		for _, s := range sides {
 			fmt.Fprintf(&s.out, "Unit %s better=lower\n%s: %s\n%s: %s\n", report.PeakRSSUnit, report.SideKey, s.name, report.CommitKey, s.rev.SHA)
 		}
-		if err := runHarness(ctx, opts, env, sides, res, progress, tmp, start); err != nil {
+		if err := own(user, sides); err != nil {
+			return nil, err
+		}
+		if err := runHarness(ctx, opts, env, user, sides, res, progress, tmp, start); err != nil {
 			return nil, err
 		}
 		return finish(ctx, res, sides, start, 0)
@@ -212,9 +223,27 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	for _, s := range sides {
 		fmt.Fprintf(&s.out, "Unit %s better=lower\n%s: %s\n%s: %s\n", report.PeakRSSUnit, report.SideKey, s.name, report.CommitKey, s.rev.SHA)
 	}
-	sched := &schedule{opts: opts, env: env, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench)}
+	if err := own(user, sides); err != nil {
+		return nil, err
+	}
+	sched := &schedule{opts: opts, env: env, user: user, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench)}
 	sched.run(ctx, bins, start)
 	return finish(ctx, res, sides, start, sched.disturbed)
+}
+
+// own gives the sides' checkouts to the user that runs the benchmarks, so that what writes
+// beside its sources (a harness's build, a benchmark's output) works as it would for gate's own
+// user. The working tree is the user's own, and is never given away.
+func own(user *sandbox.User, sides map[report.Side]*sideTree) error {
+	for _, s := range sides {
+		if s.worktree == "" {
+			continue
+		}
+		if err := user.Own(s.worktree); err != nil {
+			return fmt.Errorf("giving the %s checkout to %v: %w", s.name, user, err)
+		}
+	}
+	return nil
 }
 
 // finish completes a run's result: the machine's load after it and what that says, the raw
@@ -311,7 +340,7 @@ func checkout(ctx context.Context, r *repo, opts Options, tmp string, cleanups *
 		if err != nil {
 			return nil, err
 		}
-		t.moduleDir = filepath.Join(wt.dir, r.sub)
+		t.moduleDir, t.worktree = filepath.Join(wt.dir, r.sub), wt.dir
 		if _, err := os.Stat(t.moduleDir); err != nil {
 			return nil, fmt.Errorf("%s (%s) has no directory %s", side, rev, r.sub)
 		}

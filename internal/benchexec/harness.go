@@ -17,6 +17,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/formats"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/sandbox"
 )
 
 // Harness is a benchmark command of another harness than go test (criterion, Google Benchmark,
@@ -54,6 +55,7 @@ type harnessRun struct {
 	opts     Options
 	h        *Harness
 	env      []string
+	user     *sandbox.User // runs the commands, where gate is root
 	sides    map[report.Side]*sideTree
 	res      *Result
 	progress Progress
@@ -70,7 +72,7 @@ type harnessRun struct {
 }
 
 // runHarness builds and measures opts.Harness on both sides.
-func runHarness(ctx context.Context, opts Options, env []string, sides map[report.Side]*sideTree, res *Result, progress Progress, tmp string, start time.Time) error {
+func runHarness(ctx context.Context, opts Options, env []string, user *sandbox.User, sides map[report.Side]*sideTree, res *Result, progress Progress, tmp string, start time.Time) error {
 	h := *opts.Harness // its format, when detected, is filled in
 	perBench := strings.Contains(h.Command, BenchPlaceholder)
 	selects := func() error {
@@ -85,7 +87,7 @@ func runHarness(ctx context.Context, opts Options, env []string, sides map[repor
 		}
 	}
 	hr := &harnessRun{
-		opts: opts, h: &h, env: env, sides: sides, res: res, progress: progress, tmp: tmp,
+		opts: opts, h: &h, env: env, user: user, sides: sides, res: res, progress: progress, tmp: tmp,
 		usage: map[report.Side][]usage{}, failed: map[failKey]bool{},
 		unitTime: map[string]time.Duration{}, unitPairs: map[string]int{},
 	}
@@ -101,7 +103,7 @@ func runHarness(ctx context.Context, opts Options, env []string, sides map[repor
 		buildStart := time.Now()
 		progress.Building(len(sides))
 		for _, side := range []report.Side{report.Base, report.Head} {
-			o := runBinary(ctx, env, sides[side].moduleDir, "sh", []string{"-c", h.Build}, opts.Timeout)
+			o := runBinary(ctx, env, hr.user, sides[side].moduleDir, "sh", []string{"-c", h.Build}, opts.Timeout)
 			if o.failure != "" {
 				if side == report.Head {
 					return &BuildError{Package: harnessProcess, Output: fmt.Sprintf("%s: %s\n%s", h.Build, o.failure, o.tail)}
@@ -317,7 +319,7 @@ func (hr *harnessRun) runOnce(ctx context.Context, side report.Side, unit string
 	if results != "" {
 		before = modTimes(results)
 	}
-	o := runBinary(ctx, hr.env, dir, "sh", []string{"-c", command}, hr.opts.Timeout)
+	o := runBinary(ctx, hr.env, hr.user, dir, "sh", []string{"-c", command}, hr.opts.Timeout)
 	if o.failure != "" {
 		return nil, o
 	}
@@ -367,7 +369,21 @@ func (hr *harnessRun) readWritten(path string, before map[string]time.Time) (*fo
 		if t, ok := before[path]; ok && t.Equal(info.ModTime()) {
 			return nil, fmt.Errorf("the command did not rewrite its results at %s", hr.h.Results)
 		}
-		return formats.Read(path, hr.h.Format)
+		// Read as untrusted output: no link out of its directory, only a regular file.
+		data, err := sandbox.ReadFile(filepath.Dir(path), filepath.Base(path))
+		if err != nil {
+			return nil, fmt.Errorf("reading the command's results: %w", err)
+		}
+		copied := filepath.Join(hr.tmp, "results-"+filepath.Base(path))
+		if err := os.WriteFile(copied, data, 0o600); err != nil {
+			return nil, err
+		}
+		defer os.Remove(copied)
+		conv, err := formats.Read(copied, hr.h.Format)
+		if err != nil {
+			return nil, fmt.Errorf("%s", strings.ReplaceAll(err.Error(), copied, hr.h.Results))
+		}
+		return conv, nil
 	}
 	// A directory (criterion's target/criterion) keeps every benchmark ever run: copy what
 	// changed to a directory of its own, and read that.
@@ -389,7 +405,7 @@ func (hr *harnessRun) readWritten(path string, before map[string]time.Time) (*fo
 			return nil
 		}
 		rel, _ := filepath.Rel(path, p)
-		data, err := os.ReadFile(p)
+		data, err := sandbox.ReadFile(path, rel) // untrusted output: no link out of the directory
 		if err != nil {
 			return err
 		}

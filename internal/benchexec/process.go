@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/procenv"
+	"github.com/benchgate/benchgate/internal/sandbox"
 )
 
 // maxOutput caps what one benchmark process may print: past it the output is cut with a warning
@@ -79,8 +80,8 @@ type outcome struct {
 
 // runBinary runs a test binary with args in dir, in a process group of its own where the
 // platform has them (see startInGroup), so that a timeout or a cancellation kills everything it
-// started.
-func runBinary(ctx context.Context, env []string, dir, path string, args []string, timeout time.Duration) outcome {
+// started. It runs as user where that is not nil: the code is untrusted.
+func runBinary(ctx context.Context, env []string, user *sandbox.User, dir, path string, args []string, timeout time.Duration) outcome {
 	pctx := ctx
 	if timeout > 0 {
 		var cancel context.CancelFunc
@@ -90,6 +91,7 @@ func runBinary(ctx context.Context, env []string, dir, path string, args []strin
 	cmd := exec.CommandContext(pctx, path, args...)
 	cmd.Dir, cmd.Env = dir, procenv.Child(env) // Run filtered it already; untrusted code gets no credential whoever calls
 	startInGroup(cmd)
+	user.Apply(cmd)
 	// A child that keeps the output pipes open must not keep Wait waiting.
 	cmd.WaitDelay = time.Second
 	stdout := &capped{max: maxOutput}

@@ -21,7 +21,7 @@ func TestProcessUsage(t *testing.T) {
 		t.Skip("the child's own run")
 	}
 	env := append(os.Environ(), usageChildEnv+"=1")
-	o := runBinary(context.Background(), env, t.TempDir(), os.Args[0], []string{"-test.run=^TestProcessUsageChild$"}, time.Minute)
+	o := runBinary(context.Background(), env, nil, t.TempDir(), os.Args[0], []string{"-test.run=^TestProcessUsageChild$"}, time.Minute)
 	if o.failure != "" {
 		t.Fatalf("child failed: %s\n%s", o.failure, o.tail)
 	}

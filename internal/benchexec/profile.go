@@ -13,6 +13,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/sandbox"
 )
 
 // ProfileRequest asks for profiles of a benchmark function that regressed: a CPU profile for a
@@ -149,21 +150,38 @@ func (s *schedule) profileBench(req ProfileRequest) string {
 
 // runProfile runs a binary's benchmarks that the bench expression selects for ops operations
 // with a profile of kind written to path.
+// Where the benchmarks run as a user of their own, the profile is written in that user's
+// directory and copied to path as untrusted output (sandbox.ReadFile).
 func (s *schedule) runProfile(ctx context.Context, b binary, bench string, ops int, kind, path string) error {
+	written := path
+	if s.user != nil {
+		dir, err := s.user.Dir("profiles")
+		if err != nil {
+			return err
+		}
+		written = filepath.Join(dir, filepath.Base(path))
+	}
 	args := []string{"-test.run=^$", "-test.count=1", "-test.bench=" + bench, fmt.Sprintf("-test.benchtime=%dx", ops)}
 	if kind == CPUProfile {
-		args = append(args, "-test.cpuprofile="+path)
+		args = append(args, "-test.cpuprofile="+written)
 	} else {
-		args = append(args, "-test.memprofile="+path, "-test.memprofilerate=1")
+		args = append(args, "-test.memprofile="+written, "-test.memprofilerate=1")
 	}
-	o := runBinary(ctx, s.env, b.pkg.Dir, b.path, args, s.opts.Timeout)
+	o := runBinary(ctx, s.env, s.user, b.pkg.Dir, b.path, args, s.opts.Timeout)
 	if o.failure != "" {
 		return fmt.Errorf("%s on %s: %s", o.failure, b.side, strings.TrimSpace(o.tail))
 	}
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("the %s side wrote no profile", b.side)
+	if written == path {
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("the %s side wrote no profile", b.side)
+		}
+		return nil
 	}
-	return nil
+	data, err := sandbox.ReadFile(filepath.Dir(written), filepath.Base(written))
+	if err != nil {
+		return fmt.Errorf("the %s side wrote no profile: %v", b.side, err)
+	}
+	return os.WriteFile(path, data, 0o644)
 }
 
 var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)

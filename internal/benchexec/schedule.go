@@ -17,6 +17,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/sandbox"
 	"github.com/benchgate/benchgate/internal/sysinfo"
 )
 
@@ -24,6 +25,7 @@ import (
 type schedule struct {
 	opts         Options
 	env          []string
+	user         *sandbox.User // runs the benchmarks, where gate is root
 	sides        map[report.Side]*sideTree
 	goos, goarch string
 	progress     Progress
@@ -157,7 +159,7 @@ func (s *schedule) list(ctx context.Context, bins []binary) {
 			s.pkgBin[b.pkg.ImportPath] = map[report.Side]binary{}
 		}
 		s.pkgBin[b.pkg.ImportPath][b.side] = b
-		o := runBinary(ctx, s.env, b.pkg.Dir, b.path, []string{"-test.list=^Benchmark"}, s.opts.Timeout)
+		o := runBinary(ctx, s.env, s.user, b.pkg.Dir, b.path, []string{"-test.list=^Benchmark"}, s.opts.Timeout)
 		if o.failure != "" {
 			// The binary fails before any benchmark runs; the rounds record the failure.
 			continue
@@ -377,7 +379,7 @@ func (s *schedule) args(j job, round int) []string {
 
 func (s *schedule) runOne(ctx context.Context, j job, round int) {
 	b := j.bin
-	o := runBinary(ctx, s.env, b.pkg.Dir, b.path, s.args(j, round), s.opts.Timeout)
+	o := runBinary(ctx, s.env, s.user, b.pkg.Dir, b.path, s.args(j, round), s.opts.Timeout)
 	if o.failure == "cancelled" {
 		return
 	}

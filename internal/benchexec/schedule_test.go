@@ -265,7 +265,7 @@ func TestRunBinaryNoIteration(t *testing.T) {
 	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf 'BenchmarkA-2 \\t 10 \\t 100 ns/op\\nBenchmarkBoom-2 \\t 0 \\t NaN ns/op\\n'\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	o := runBinary(context.Background(), os.Environ(), t.TempDir(), script, nil, 0)
+	o := runBinary(context.Background(), os.Environ(), nil, t.TempDir(), script, nil, 0)
 	if o.failure == "" || failingBenchmark(o.stdout) != "Boom-2" {
 		t.Errorf("failure %q of %q, want Boom-2's", o.failure, failingBenchmark(o.stdout))
 	}

@@ -42,7 +42,22 @@ func NewIsolatedRepo(t testing.TB) (repo string, env map[string]string) {
 	t.Helper()
 	repo = t.TempDir()
 	Git(t, repo, "init", "-q")
-	return repo, map[string]string{"TMPDIR": t.TempDir(), "GOTOOLCHAIN": "local", "GOFLAGS": ""}
+	return repo, map[string]string{"TMPDIR": PassableTempDir(t), "GOTOOLCHAIN": "local", "GOFLAGS": ""}
+}
+
+// PassableTempDir is a t.TempDir that other users may pass through (not list): when the tests
+// run as root, gate runs the benchmarks as an unprivileged user (see internal/sandbox), whose
+// checkouts are below the temporary directory. Whatever it writes there is removed with the
+// test's own directory.
+func PassableTempDir(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // WriteFiles writes files (slash-separated path → content) under dir.
