@@ -1,5 +1,5 @@
 // Package ghapi is all of benchgate's talk with the GitHub API: a client that waits out rate
-// limits and retries server errors, the sticky PR comment, and pull-request look-ups.
+// limits and retries server errors, the sticky PR comment, labels, and pull-request look-ups.
 package ghapi
 
 import (

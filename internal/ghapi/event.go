@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"unicode"
 
 	"github.com/google/go-github/v93/github"
 )
@@ -16,6 +17,10 @@ type PullRequest struct {
 	BaseSHA string
 	// HeadRepo is the head repository's owner/name: another one for a pull request from a fork.
 	HeadRepo string
+	// Action is what happened to the pull request ("opened", "synchronize", "labeled", ...),
+	// and Label the name of the label that was added or removed, on "labeled" and "unlabeled":
+	// both "" when the pull request was read from the API.
+	Action, Label string
 }
 
 // ParsePullRequestEvent reads a pull_request event payload (the file at GITHUB_EVENT_PATH). The
@@ -26,14 +31,34 @@ func ParsePullRequestEvent(data []byte) (*PullRequest, error) {
 		return nil, fmt.Errorf("reading the pull_request event: %w", err)
 	}
 	pr := ev.GetPullRequest()
-	out := &PullRequest{Number: pr.GetNumber(), HeadSHA: pr.GetHead().GetSHA(), BaseSHA: pr.GetBase().GetSHA(), HeadRepo: pr.GetHead().GetRepo().GetFullName()}
+	out := &PullRequest{Number: pr.GetNumber(), HeadSHA: pr.GetHead().GetSHA(), BaseSHA: pr.GetBase().GetSHA(), HeadRepo: pr.GetHead().GetRepo().GetFullName(),
+		Action: ev.GetAction(), Label: ev.GetLabel().GetName()}
 	if out.Number == 0 || out.HeadSHA == "" || out.BaseSHA == "" {
 		return nil, errors.New("the event has no pull_request with a number, head.sha and base.sha")
 	}
 	if out.Number < 0 || !isSHA(out.HeadSHA) || !isSHA(out.BaseSHA) {
 		return nil, fmt.Errorf("the event's pull_request has number %d, head.sha %q and base.sha %q: expected a positive number and hexadecimal commit SHAs", out.Number, out.HeadSHA, out.BaseSHA)
 	}
+	if out.Action == "labeled" && out.Label == "" {
+		return nil, errors.New("the pull_request event is labeled, but has no label with a name")
+	}
+	if out.Label != "" && !isLabel(out.Label) {
+		return nil, fmt.Errorf("the pull_request event's label %q: expected a label's name as GitHub gives it, 1 to 50 characters and no control characters", out.Label)
+	}
 	return out, nil
+}
+
+// isLabel reports whether s could be a label's name on GitHub: 1 to 50 characters, none of them
+// a control character (a line break would end a workflow command's line).
+func isLabel(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 1 && n <= 50
 }
 
 // WorkflowRun is what a workflow_run event says about the measuring run whose report is to be

@@ -87,3 +87,36 @@ func TestParseIssueCommentEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePullRequestEventLabeled reads the action tests' labeled payload, shaped like GitHub's:
+// the action and the added label's name come with the pull request. A labeled event without a
+// label, or with a name GitHub could not have given, is refused.
+func TestParsePullRequestEventLabeled(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "cmd", "gate", "testdata", "events", "pull_request_labeled.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, base := strings.Repeat("1", 40), strings.Repeat("2", 40)
+	fill := func(label string) []byte {
+		return []byte(strings.NewReplacer("{{HEAD_SHA}}", head, "{{BASE_SHA}}", base, "{{LABEL}}", label, "{{LABEL_URL}}", "x").Replace(string(data)))
+	}
+	got, err := ParsePullRequestEvent(fill("benchgate-run count=3"))
+	want := PullRequest{Number: 7, HeadSHA: head, BaseSHA: base, HeadRepo: "octo/repo", Action: "labeled", Label: "benchgate-run count=3"}
+	if err != nil || *got != want {
+		t.Fatalf("%+v, %v; want %+v", got, err, want)
+	}
+	noLabel := strings.Replace(string(fill("x")), `"label": {`, `"not_a_label": {`, 1)
+	for _, tc := range []struct{ payload, err string }{
+		{noLabel, "the pull_request event is labeled, but has no label with a name"},
+		{string(fill("")), "the pull_request event is labeled, but has no label"},
+		{string(fill(`benchgate-run\ncount=3`)), `the pull_request event's label "benchgate-run\ncount=3": expected a label's name as GitHub gives it`},
+		{string(fill(strings.Repeat("x", 51))), "1 to 50 characters"},
+	} {
+		if _, err := ParsePullRequestEvent([]byte(tc.payload)); err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%v, want an error with %q", err, tc.err)
+		}
+	}
+	if got, err := ParsePullRequestEvent(fill(strings.Repeat("é", 50))); err != nil || got.Label != strings.Repeat("é", 50) {
+		t.Errorf("a name of 50 characters: %+v, %v", got, err)
+	}
+}

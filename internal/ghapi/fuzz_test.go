@@ -15,8 +15,8 @@ import (
 // GITHUB_EVENT_PATH names. No parser may panic or accept what is not JSON; each error must say
 // which event it was reading or what it missed; and what a parser returns must be the payload's
 // own fields (checked against a decoding of just those fields), with the fields each parser
-// requires set: a pull request's number and both SHAs, a workflow run's head SHA, a push's SHA
-// and ref, a comment's issue number, id and login. The parsers promise no more than that: they do not check that a SHA is hex or that a
+// requires set: a pull request's number and both SHAs (and a label's name when it was labeled),
+// a workflow run's head SHA, a push's SHA and ref, a comment's issue number, id and login. The parsers promise no more than that: they do not check that a SHA is hex or that a
 // number is positive.
 //
 // The seeds are the event payloads of the action's tests, with their placeholders filled in as
@@ -28,7 +28,8 @@ func FuzzParseEvents(f *testing.F) {
 	}
 	fill := strings.NewReplacer("{{HEAD_SHA}}", strings.Repeat("1", 40), "{{BASE_SHA}}", strings.Repeat("2", 40),
 		"{{AFTER}}", strings.Repeat("3", 40), "{{BEFORE}}", strings.Repeat("4", 40), "{{REF}}", "refs/heads/main",
-		"{{LOGIN}}", "maintainer", "{{BODY}}", `/benchgate run count=3\r\nThe last run was noisy.`)
+		"{{LOGIN}}", "maintainer", "{{BODY}}", `/benchgate run count=3\r\nThe last run was noisy.`,
+		"{{LABEL}}", "benchgate-run count=3", "{{LABEL_URL}}", "benchgate-run%20count=3")
 	for _, path := range paths {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -43,8 +44,9 @@ func FuzzParseEvents(f *testing.F) {
 		pr, err := ghapi.ParsePullRequestEvent(data)
 		check(t, "pull_request", err, valid)
 		if p, ok := decode[prEvent](data); err == nil {
-			want := ghapi.PullRequest{Number: p.PR.Number, HeadSHA: p.PR.Head.SHA, BaseSHA: p.PR.Base.SHA, HeadRepo: p.PR.Head.Repo.FullName}
-			if !ok || *pr != want || pr.Number == 0 || pr.HeadSHA == "" || pr.BaseSHA == "" {
+			want := ghapi.PullRequest{Number: p.PR.Number, HeadSHA: p.PR.Head.SHA, BaseSHA: p.PR.Base.SHA, HeadRepo: p.PR.Head.Repo.FullName,
+				Action: p.Action, Label: p.Label.Name}
+			if !ok || *pr != want || pr.Number == 0 || pr.HeadSHA == "" || pr.BaseSHA == "" || (pr.Action == "labeled" && pr.Label == "") {
 				t.Errorf("pull request %+v; the payload says %+v", *pr, want)
 			}
 		}
@@ -110,6 +112,10 @@ func check(t *testing.T, kind string, err error, valid bool) {
 // The fields of each payload that its parser reads, decoded on their own.
 type (
 	prEvent struct {
+		Action string `json:"action"`
+		Label  struct {
+			Name string `json:"name"`
+		} `json:"label"`
 		PR struct {
 			Number int `json:"number"`
 			Head   struct {

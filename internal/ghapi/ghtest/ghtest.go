@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,9 +49,20 @@ type Commit struct {
 	Author  string // the author's GitHub login; "" for an email of no account
 }
 
-// LabelEvent is a pull request's label being added by someone.
+// LabelEvent is a pull request's label being added, or removed, by someone.
 type LabelEvent struct {
 	Label, Actor string
+	Removed      bool // "unlabeled"
+}
+
+// Token is what the server knows of a token other than the default one.
+type Token struct {
+	// Login is whom the token acts as: a person's login for a personal access token, an app's
+	// "name[bot]" for an installation token (for which GET /user answers 403).
+	Login string
+	// ReadOnly makes the token's writes answer 403 "Resource not accessible by personal access
+	// token", as a token without the permission to write gets.
+	ReadOnly bool
 }
 
 // Server answers like api.github.com for one repository.
@@ -62,13 +75,17 @@ type Server struct {
 	pulls    map[int]*PullRequest
 	commits  map[string]Commit
 	labeled  map[int][]LabelEvent
+	labelIDs map[string]int64 // the repository's labels, by name
 	// Permissions are the collaborators' permissions by login: admin, maintain, write,
 	// triage, read; anyone else has none.
 	Permissions map[string]string
 	nextID      int64
-	// Login is the token's user; "" makes GET /user answer 403, as it does for the Actions
-	// token, whose comments are by github-actions[bot].
+	// Login is the default token's user; "" makes GET /user answer 403, as it does for the
+	// Actions token, whose comments and labels are by github-actions[bot].
 	Login string
+	// Tokens are other tokens than the default, by the secret a request bears: any token not
+	// here is the default one.
+	Tokens map[string]Token
 	// ReadOnly makes writes answer 403 "Resource not accessible by integration".
 	ReadOnly bool
 	// SecondaryLimit makes the next that many writes answer 403 with Retry-After: 1.
@@ -82,7 +99,7 @@ type Server struct {
 // New starts a server for owner/repo, closed when the test ends.
 func New(t testing.TB, owner, repo string) *Server {
 	s := &Server{Owner: owner, Repo: repo, comments: map[int][]*Comment{}, pulls: map[int]*PullRequest{}, nextID: 1000,
-		commits: map[string]Commit{}, labeled: map[int][]LabelEvent{}, Permissions: map[string]string{}}
+		commits: map[string]Commit{}, labeled: map[int][]LabelEvent{}, Permissions: map[string]string{}, Tokens: map[string]Token{}, labelIDs: map[string]int64{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -109,10 +126,27 @@ func (s *Server) AddCommit(sha string, c Commit) {
 func (s *Server) AddLabel(pr int, label, actor string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.labeled[pr] = append(s.labeled[pr], LabelEvent{label, actor})
+	s.labeled[pr] = append(s.labeled[pr], LabelEvent{Label: label, Actor: actor})
 	if p := s.pulls[pr]; p != nil {
 		p.Labels = append(p.Labels, label)
 	}
+}
+
+// Labels returns pull request pr's labels, in the order they were added.
+func (s *Server) Labels(pr int) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.pulls[pr]; p != nil {
+		return append([]string(nil), p.Labels...)
+	}
+	return nil
+}
+
+// LabelEvents returns who added and removed which labels of pull request pr, oldest first.
+func (s *Server) LabelEvents(pr int) []LabelEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]LabelEvent(nil), s.labeled[pr]...)
 }
 
 // AddComment stores a comment on pull request pr and returns its ID.
@@ -168,7 +202,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"message":"Server Error"}`))
 		return
 	}
-	write := r.Method == http.MethodPost || r.Method == http.MethodPatch
+	write := r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodDelete
+	token, other := s.Tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
 	if write && s.SecondaryLimit > 0 {
 		s.SecondaryLimit--
 		w.Header().Set("Retry-After", "1")
@@ -179,23 +214,40 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusForbidden, "Resource not accessible by integration")
 		return
 	}
+	if write && token.ReadOnly {
+		s.fail(w, http.StatusForbidden, "Resource not accessible by personal access token")
+		return
+	}
+	login, typ := s.actor(token, other)
 	repo := "/repos/" + s.Owner + "/" + s.Repo
-	parts := strings.Split(strings.TrimPrefix(r.URL.Path, repo), "/")
+	parts := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), repo), "/") // a label's name may hold an escaped "/"
 	switch {
 	case r.URL.Path == "/user" && r.Method == http.MethodGet:
-		if s.Login == "" {
+		if typ == "Bot" {
 			s.fail(w, http.StatusForbidden, "Resource not accessible by integration")
 			return
 		}
-		json.NewEncoder(w).Encode(map[string]any{"login": s.Login, "id": 1, "type": "User"})
+		json.NewEncoder(w).Encode(map[string]any{"login": login, "id": 1, "type": "User"})
 	case !strings.HasPrefix(r.URL.Path, repo+"/"):
 		s.fail(w, http.StatusNotFound, "Not Found")
 	case len(parts) == 4 && parts[1] == "issues" && parts[3] == "comments" && r.Method == http.MethodGet:
 		s.listComments(w, r, atoi(parts[2]))
 	case len(parts) == 4 && parts[1] == "issues" && parts[3] == "comments" && r.Method == http.MethodPost:
-		s.writeComment(w, r, atoi(parts[2]), 0)
+		s.writeComment(w, r, atoi(parts[2]), 0, login, typ)
 	case len(parts) == 4 && parts[1] == "issues" && parts[2] == "comments" && r.Method == http.MethodPatch:
-		s.writeComment(w, r, 0, int64(atoi(parts[3])))
+		s.writeComment(w, r, 0, int64(atoi(parts[3])), login, typ)
+	case len(parts) == 4 && parts[1] == "issues" && parts[3] == "labels" && r.Method == http.MethodGet:
+		p, ok := s.pulls[atoi(parts[2])]
+		if !ok {
+			s.fail(w, http.StatusNotFound, "Not Found")
+			return
+		}
+		from, to := s.paginate(w, r, len(p.Labels))
+		json.NewEncoder(w).Encode(s.labelsJSON(p.Labels[from:to]))
+	case len(parts) == 4 && parts[1] == "issues" && parts[3] == "labels" && r.Method == http.MethodPost:
+		s.addLabels(w, r, atoi(parts[2]), login)
+	case len(parts) == 5 && parts[1] == "issues" && parts[3] == "labels" && r.Method == http.MethodDelete:
+		s.removeLabel(w, r, atoi(parts[2]), login)
 	case len(parts) == 3 && parts[1] == "pulls" && r.Method == http.MethodGet:
 		p, ok := s.pulls[atoi(parts[2])]
 		if !ok {
@@ -237,7 +289,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case len(parts) == 4 && parts[1] == "issues" && parts[3] == "events" && r.Method == http.MethodGet:
 		out := []any{}
 		for i, e := range s.labeled[atoi(parts[2])] {
-			out = append(out, map[string]any{"id": 500 + i, "event": "labeled", "actor": map[string]any{"login": e.Actor, "id": 7, "type": "User"},
+			event := "labeled"
+			if e.Removed {
+				event = "unlabeled"
+			}
+			typ := "User"
+			if strings.HasSuffix(e.Actor, "[bot]") {
+				typ = "Bot"
+			}
+			out = append(out, map[string]any{"id": 500 + i, "event": event, "actor": map[string]any{"login": e.Actor, "id": 7, "type": typ},
 				"label": map[string]any{"name": e.Label, "color": "ededed"}, "created_at": "2026-12-01T10:00:00Z"})
 		}
 		json.NewEncoder(w).Encode(out)
@@ -264,22 +324,109 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
+// actor is whom a request's token acts as: another token's login, or the default token's
+// Login, or else github-actions[bot], as for the Actions token.
+func (s *Server) actor(token Token, other bool) (login, typ string) {
+	switch {
+	case other && strings.HasSuffix(token.Login, "[bot]"):
+		return token.Login, "Bot"
+	case other:
+		return token.Login, "User"
+	case s.Login != "":
+		return s.Login, "User"
+	}
+	return "github-actions[bot]", "Bot"
+}
+
+// addLabels adds labels to pull request pr as the API does: the body is a list of names, or an
+// object with one under "labels"; a label the pull request has already is no change (and no
+// event); the answer is all the pull request's labels.
+func (s *Server) addLabels(w http.ResponseWriter, r *http.Request, pr int, actor string) {
+	p, ok := s.pulls[pr]
+	if !ok {
+		s.fail(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	var body json.RawMessage
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		s.fail(w, http.StatusBadRequest, "Problems parsing JSON")
+		return
+	}
+	var names []string
+	if json.Unmarshal(body, &names) != nil {
+		var obj struct {
+			Labels []string `json:"labels"`
+		}
+		if json.Unmarshal(body, &obj) != nil || obj.Labels == nil {
+			s.fail(w, http.StatusUnprocessableEntity, "Invalid request.\n\nNo subschema in \"anyOf\" matched.")
+			return
+		}
+		names = obj.Labels
+	}
+	for _, n := range names {
+		if n == "" || utf8.RuneCountInString(n) > 50 {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			json.NewEncoder(w).Encode(map[string]any{"message": "Validation Failed", "errors": []map[string]string{{"resource": "Label", "code": "invalid", "field": "name"}}, "documentation_url": "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue", "status": "422"})
+			return
+		}
+	}
+	for _, n := range names {
+		if slices.ContainsFunc(p.Labels, func(l string) bool { return strings.EqualFold(l, n) }) {
+			continue
+		}
+		p.Labels = append(p.Labels, n)
+		s.labeled[pr] = append(s.labeled[pr], LabelEvent{Label: n, Actor: actor})
+	}
+	json.NewEncoder(w).Encode(s.labelsJSON(p.Labels))
+}
+
+// removeLabel removes the label the path's last element names (escaped, as a name may hold
+// "/") from pull request pr, and answers with the labels left, or 404 when it has no such label.
+func (s *Server) removeLabel(w http.ResponseWriter, r *http.Request, pr int, actor string) {
+	p, ok := s.pulls[pr]
+	if !ok {
+		s.fail(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	escaped := r.URL.EscapedPath()
+	name, err := url.PathUnescape(escaped[strings.LastIndex(escaped, "/")+1:])
+	i := slices.IndexFunc(p.Labels, func(l string) bool { return strings.EqualFold(l, name) })
+	if err != nil || i < 0 {
+		s.fail(w, http.StatusNotFound, "Label does not exist")
+		return
+	}
+	s.labeled[pr] = append(s.labeled[pr], LabelEvent{Label: p.Labels[i], Actor: actor, Removed: true})
+	p.Labels = slices.Delete(p.Labels, i, i+1)
+	json.NewEncoder(w).Encode(s.labelsJSON(p.Labels))
+}
+
 func (s *Server) fail(w http.ResponseWriter, code int, msg string) {
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(map[string]string{"message": msg, "documentation_url": "https://docs.github.com/rest", "status": strconv.Itoa(code)})
 }
 
-// listComments pages like the API: per_page (at most 100, default 30), page, and a Link header.
+// listComments lists pull request pr's comments a page at a time.
 func (s *Server) listComments(w http.ResponseWriter, r *http.Request, pr int) {
+	all := s.comments[pr]
+	from, to := s.paginate(w, r, len(all))
+	out := []any{}
+	for _, c := range all[from:to] {
+		out = append(out, s.commentJSON(pr, c))
+	}
+	json.NewEncoder(w).Encode(out)
+}
+
+// paginate pages a list of n items like the API: per_page (at most 100, default 30), page, and
+// a Link header. It returns the page's items' bounds.
+func (s *Server) paginate(w http.ResponseWriter, r *http.Request, n int) (from, to int) {
 	per := atoi(r.URL.Query().Get("per_page"))
 	if per <= 0 {
 		per = 30
 	}
 	per = min(per, 100)
 	page := max(atoi(r.URL.Query().Get("page")), 1)
-	all := s.comments[pr]
-	last := max((len(all)+per-1)/per, 1)
-	from, to := min((page-1)*per, len(all)), min(page*per, len(all))
+	last := max((n+per-1)/per, 1)
+	from, to = min((page-1)*per, n), min(page*per, n)
 	link := func(p int, rel string) string {
 		u := *r.URL
 		q := u.Query()
@@ -297,16 +444,12 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request, pr int) {
 	if len(links) > 0 {
 		w.Header().Set("Link", strings.Join(links, ", "))
 	}
-	out := []any{}
-	for _, c := range all[from:to] {
-		out = append(out, s.commentJSON(pr, c))
-	}
-	json.NewEncoder(w).Encode(out)
+	return from, to
 }
 
 // writeComment creates (id 0) or updates a comment, refusing bodies over 65,536 characters
 // with the API's 422.
-func (s *Server) writeComment(w http.ResponseWriter, r *http.Request, pr int, id int64) {
+func (s *Server) writeComment(w http.ResponseWriter, r *http.Request, pr int, id int64, login, typ string) {
 	var req struct {
 		Body *string `json:"body"`
 	}
@@ -318,10 +461,6 @@ func (s *Server) writeComment(w http.ResponseWriter, r *http.Request, pr int, id
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		json.NewEncoder(w).Encode(map[string]any{"message": "Validation Failed", "errors": []map[string]string{{"resource": "IssueComment", "code": "custom", "field": "body", "message": "body is too long (maximum is 65536 characters)"}}, "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment", "status": "422"})
 		return
-	}
-	login, typ := s.Login, "User"
-	if login == "" {
-		login, typ = "github-actions[bot]", "Bot"
 	}
 	now := time.Now().UTC()
 	if id == 0 {
@@ -369,7 +508,7 @@ func (s *Server) pullJSON(p *PullRequest) map[string]any {
 		"html_url": fmt.Sprintf("https://github.com/%s/%s/pull/%d", s.Owner, s.Repo, p.Number),
 		"number":   p.Number, "state": p.State, "title": "A change", "body": p.Body, "merge_commit_sha": p.MergeSHA,
 		"user":   map[string]any{"login": p.Author, "id": 7, "type": "User"},
-		"labels": labelsJSON(p.Labels),
+		"labels": s.labelsJSON(p.Labels),
 		"head": map[string]any{"label": headOwner + ":" + p.HeadRef, "ref": p.HeadRef, "sha": p.HeadSHA,
 			"repo": map[string]any{"full_name": p.HeadRepo, "name": headName, "owner": map[string]any{"login": headOwner}, "fork": p.HeadRepo != s.Owner+"/"+s.Repo}},
 		"base": map[string]any{"label": s.Owner + ":" + p.BaseRef, "ref": p.BaseRef, "sha": p.BaseSHA,
@@ -377,10 +516,21 @@ func (s *Server) pullJSON(p *PullRequest) map[string]any {
 	}
 }
 
-func labelsJSON(names []string) []any {
+// labelsJSON are label objects as the API gives them, each label with the same id wherever it
+// is used.
+func (s *Server) labelsJSON(names []string) []any {
 	out := []any{}
-	for i, n := range names {
-		out = append(out, map[string]any{"id": 100 + i, "name": n, "color": "ededed", "default": false})
+	for _, n := range names {
+		id, ok := s.labelIDs[strings.ToLower(n)]
+		if !ok {
+			id = 4000000000 + int64(len(s.labelIDs))
+			s.labelIDs[strings.ToLower(n)] = id
+		}
+		out = append(out, map[string]any{
+			"id": id, "node_id": "LA_kwDOHWx1Fc8AAAAB" + strconv.FormatInt(id, 36),
+			"url":  fmt.Sprintf("%s/repos/%s/%s/labels/%s", s.URL, s.Owner, s.Repo, url.PathEscape(n)),
+			"name": n, "color": "ededed", "default": false, "description": nil,
+		})
 	}
 	return out
 }
