@@ -20,14 +20,16 @@ func newAction(env environment) *cobra.Command {
 
   pull_request         measures the PR head against its merge-base with the base, writes the
                        job summary, annotations, outputs and .benchgate/, posts or updates
-                       the sticky comment, and fails when the gate fails (fail-on)
+                       the sticky comment, and fails when the gate fails (fail-on); when
+                       labeled, only for a "benchgate-run [count=N]" label (a request, in N
+                       rounds), and only while the PR is open at the event's head
   pull_request_target  the same, only with the input allow-pull-request-target: true
   workflow_run         posts the comment for a report measured by a pull_request workflow
                        (the fork-safe setup; see gate comment)
   issue_comment        answers a "/benchgate run [count=N]" comment on a pull request from
-                       someone with write access: command-step: measure fetches the PR head
-                       and measures it as pull_request does, posting nothing; command-step:
-                       reply posts that report, or says why there is none
+                       someone with write access by labelling the PR "benchgate-run
+                       [count=N]" (with label-token, else token), which starts its
+                       pull_request workflow; runs and fetches nothing of the PR, and replies
   push, workflow_dispatch
                        on the default branch: measures the commit against its parent,
                        records it on the data branch (data-branch, keep), and writes a job

@@ -133,5 +133,10 @@ func (a *Action) client() (*ghapi.Client, error) {
 	if a.Inputs.Token == "" {
 		return nil, fmt.Errorf("no token: set the input token (the default is ${{ github.token }})")
 	}
-	return ghapi.New(ghapi.Config{Token: a.Inputs.Token, APIURL: a.Env.APIURL, Repository: a.Env.Repository, Log: func(s string) { a.Runtime.Infof("benchgate: %s", s) }})
+	return a.clientWith(a.Inputs.Token)
+}
+
+// clientWith is an API client of token.
+func (a *Action) clientWith(token string) (*ghapi.Client, error) {
+	return ghapi.New(ghapi.Config{Token: token, APIURL: a.Env.APIURL, Repository: a.Env.Repository, Log: func(s string) { a.Runtime.Infof("benchgate: %s", s) }})
 }

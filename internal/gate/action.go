@@ -43,9 +43,10 @@ type Action struct {
 }
 
 // Run does what the event asks: on a pull request, measure it and report every way the action
-// can; on workflow_run, post the report a pull_request workflow measured (the fork-safe
-// setup); on a comment on a pull request, answer a /benchgate run command; on a push to the
-// default branch or a manual dispatch, record a baseline.
+// can (on a label, only when it is a benchgate-run request); on workflow_run, post the report a
+// pull_request workflow measured (the fork-safe setup); on a comment on a pull request, answer
+// a /benchgate run command by labelling the pull request, running none of its code; on a push
+// to the default branch or a manual dispatch, record a baseline.
 func (a *Action) Run(ctx context.Context) error {
 	if a.Env.Workspace == "" || a.Env.EventPath == "" {
 		return errors.New("GITHUB_WORKSPACE and GITHUB_EVENT_PATH are not set: gate action runs as a GitHub Action step; on a laptop use gate run")
@@ -153,8 +154,21 @@ func (a *Action) store(c checkout) *baseline.Store {
 
 // PullRequest measures a pull request's head against its merge-base with the base, writes the
 // job summary, annotations, outputs and the results directory, posts or updates the sticky
-// comment, and returns ErrFailed when the gate fails and fail-on says so.
+// comment as the comment input says, and returns ErrFailed when the gate fails and fail-on says
+// so. A labeled event measures only for a benchgate-run label, in the rounds it asks for, and
+// only while the pull request is open at the event's head (see requested).
 func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
+	if pr.Action == "labeled" {
+		run, ok, err := a.requested(ctx, pr)
+		if !ok {
+			return err
+		}
+		if run.Count > 0 {
+			asked := *a
+			asked.Inputs.Count = run.Count
+			a = &asked
+		}
+	}
 	c, err := a.prepare(ctx)
 	if err != nil {
 		return err
@@ -188,8 +202,7 @@ func (a *Action) failed(rep *report.Report) error {
 
 // measurePullRequest measures a pull request's head against its merge-base with the base in
 // checkout c, with its recorded history and its accepted regressions, and reports it every way
-// but the comment: the results directory, the job summary, annotations and outputs. Posting is
-// the caller's, since not every caller holds a token that may.
+// but the comment: the results directory, the job summary, annotations and outputs.
 func (a *Action) measurePullRequest(ctx context.Context, c checkout, pr *ghapi.PullRequest) (*report.Report, error) {
 	opts := a.runOptions(c, pr.BaseSHA, pr.HeadSHA)
 	opts.MergeBase = true
@@ -303,7 +316,7 @@ func (a *Action) Comment(ctx context.Context, reportPath string, run *ghapi.Work
 	if err != nil {
 		return err
 	}
-	return a.postMeasured(ctx, rep, pr, run.HeadSHA, false)
+	return a.postMeasured(ctx, rep, pr, run.HeadSHA)
 }
 
 // reportFile is the report.json of a report input: the directory's, or the file itself.
@@ -330,16 +343,12 @@ func readMeasured(reportPath string) (*report.Report, string, error) {
 }
 
 // postMeasured posts a report measured elsewhere for pull request pr at headSHA as the sticky
-// comment: with the acceptances the API shows now, never the report's own. The comment input
-// decides whether to post, unless someone asked for this measurement (asked), who gets the
-// answer whatever the input says for automatic runs.
-func (a *Action) postMeasured(ctx context.Context, rep *report.Report, pr int, headSHA string, asked bool) error {
+// comment, as the comment input says: with the acceptances the API shows now, never the
+// report's own.
+func (a *Action) postMeasured(ctx context.Context, rep *report.Report, pr int, headSHA string) error {
 	a.acceptRegressions(ctx, rep, pr, headSHA)
 	a.Runtime.SetOutput("verdict", string(rep.Verdict))
 	want := a.Inputs.Comment.Want(rep)
-	if asked {
-		want = ghactions.Create
-	}
 	if want == ghactions.Skip {
 		return nil
 	}

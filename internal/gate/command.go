@@ -2,29 +2,29 @@ package gate
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/command"
-	"github.com/benchgate/benchgate/internal/ghactions"
 	"github.com/benchgate/benchgate/internal/ghapi"
-	"github.com/benchgate/benchgate/internal/gitexec"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-// Command answers a "/benchgate run" comment on a pull request, as one of the two jobs of the
-// command workflow, which the command-step input names. Measuring runs the pull request's code,
-// so it has a read-only token and posts nothing; replying has a token that may comment and runs
-// none of that code. Each step reads the comment from the event and asks the API whether its
-// writer has write access: the reply never takes the measuring job's word, or its artifact's,
-// for anything but the measurement, which it validates.
+// Command answers a "/benchgate run" comment on a pull request, on issue_comment, which runs in
+// the default branch's context (its cache scope, its token): so it runs nothing of the pull
+// request's and fetches nothing from it. It requests the measurement by labelling the pull
+// request (benchgate-run, or "benchgate-run count=N"), and the pull request's own pull_request
+// workflow, started by that label, measures it in the pull request's context (see
+// Action.PullRequest). A request label the pull request has already is removed first, since
+// adding a label it has starts no workflow run.
+//
+// The label is added with the label-token input when it is set, else with the token input. A
+// label added with the workflow's own GITHUB_TOKEN starts no workflow run (GitHub starts none
+// for events its own token causes), so the reply says so when no label-token is set. Replies
+// and the permission check use the token input.
 //
 // Comments that are no command, edits, and comments on issues are left alone, with a notice.
-// A command from someone without write access measures nothing, and the reply says why; so
+// A command from someone without write access requests nothing, and the reply says why; so
 // does a command with wrong arguments, or on a closed pull request.
 func (a *Action) Command(ctx context.Context, ev *ghapi.IssueComment) error {
 	run, isCommand, badArgs := command.Parse(ev.Body)
@@ -44,104 +44,106 @@ func (a *Action) Command(ctx context.Context, ev *ghapi.IssueComment) error {
 	if err != nil {
 		return err
 	}
-	replying := a.Inputs.CommandStep == ghactions.StepReply
-	answer := func(text string) error {
-		if !replying {
-			return nil // the reply step says it on the pull request
-		}
-		return a.reply(ctx, client, ev, text)
-	}
 	writer, err := client.CanWrite(ctx, ev.Login)
 	if err != nil {
 		return err
 	}
 	if !writer {
-		a.Runtime.Noticef("benchgate: %s has no write access to the repository, so /benchgate run is not honoured: nothing is measured", ev.Login)
-		return answer(fmt.Sprintf("`/benchgate run` is honoured only from people with write access to this repository, which %s does not have, so nothing was measured.", code(ev.Login)))
+		a.Runtime.Noticef("benchgate: %s has no write access to the repository, so /benchgate run is not honoured: no measurement is requested", ev.Login)
+		return a.reply(ctx, client, ev, fmt.Sprintf("`/benchgate run` is honoured only from people with write access to this repository, which %s does not have, so no measurement was requested. People with triage access can request one by adding the label %s.", code(ev.Login), code(command.Label)))
 	}
 	if badArgs != nil {
-		a.Runtime.Noticef("benchgate: %v: nothing is measured", badArgs)
-		return answer(fmt.Sprintf("nothing was measured: %s. Ask with `/benchgate run`, or `/benchgate run count=N` for N rounds.", code(badArgs.Error())))
+		a.Runtime.Noticef("benchgate: %v: no measurement is requested", badArgs)
+		return a.reply(ctx, client, ev, fmt.Sprintf("no measurement was requested: %s. Ask with `/benchgate run`, or `/benchgate run count=N` for N rounds.", code(badArgs.Error())))
 	}
 	pr, open, err := client.PullRequest(ctx, ev.Number)
 	if err != nil {
 		return err
 	}
 	if !open {
-		a.Runtime.Noticef("benchgate: #%d is closed: nothing is measured", ev.Number)
-		return answer(fmt.Sprintf("#%d is closed, so nothing was measured.", ev.Number))
+		a.Runtime.Noticef("benchgate: #%d is closed: no measurement is requested", ev.Number)
+		return a.reply(ctx, client, ev, fmt.Sprintf("#%d is closed, so no measurement was requested.", ev.Number))
 	}
-	if replying {
-		return a.replyMeasured(ctx, client, ev, pr)
-	}
-	return a.measureCommand(ctx, pr, run)
-}
-
-// measureCommand measures pull request pr at the head the API names, against its merge-base with
-// its base, as a pull_request run would, with the command's count of rounds. The checkout is the
-// default branch's (its config and the action's code are trusted), so the head is fetched first.
-// It posts nothing: its token is read-only, and the reply job posts the results directory.
-func (a *Action) measureCommand(ctx context.Context, pr *ghapi.PullRequest, run command.Run) error {
-	c, err := a.prepare(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fetchPullRequest(ctx, c, pr); err != nil {
-		return err
-	}
-	asked := *a
-	if run.Count > 0 {
-		asked.Inputs.Count = run.Count
-	}
-	rep, err := asked.measurePullRequest(ctx, c, pr)
-	if err != nil {
-		return err
-	}
-	a.Runtime.Noticef("benchgate: measured #%d at %s, %d rounds asked for; the reply job posts the report", pr.Number, report.ShortSHA(pr.HeadSHA), asked.Inputs.Count)
-	return a.failed(rep)
-}
-
-// fetchPullRequest fetches pull request pr's head from origin, where GitHub keeps it as
-// refs/pull/N/head also for a fork's pull request, and makes sure the commit the API named is
-// there: when it is not, the pull request moved between the API's answer and the fetch, and
-// what to measure is no longer known.
-func fetchPullRequest(ctx context.Context, c checkout, pr *ghapi.PullRequest) error {
-	ref := fmt.Sprintf("refs/pull/%d/head", pr.Number)
-	if _, err := gitexec.Output(ctx, c.dir, c.environ, "fetch", "--quiet", "--no-tags", "origin", "+"+ref); err != nil {
-		return fmt.Errorf("fetching pull request #%d's head: %w", pr.Number, err)
-	}
-	if _, err := gitexec.Output(ctx, c.dir, c.environ, "cat-file", "-e", pr.HeadSHA+"^{commit}"); err != nil {
-		return fmt.Errorf("pull request #%d moved: the API names %s as its head, but origin's %s does not have it; ask again with /benchgate run", pr.Number, pr.HeadSHA, ref)
-	}
-	return nil
-}
-
-// replyMeasured posts the report the measuring job left (the report input) as the sticky
-// comment, validated as the fork-safe comment step validates it: it must be a measurement of
-// pull request pr's current head, and the pull request is the event's. No report means the
-// measurement failed, and the reply says so with a link to the run.
-func (a *Action) replyMeasured(ctx context.Context, client *ghapi.Client, ev *ghapi.IssueComment, pr *ghapi.PullRequest) error {
-	path := a.Inputs.ReportPath
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(a.Env.Workspace, path)
-	}
-	if _, err := os.Stat(reportFile(path)); errors.Is(err, fs.ErrNotExist) {
-		a.Runtime.Warningf("benchgate: no report at %s: the measurement failed or was cancelled", path)
-		where := "the workflow run's log"
-		if url := a.Env.RunURL(); url != "" {
-			where = fmt.Sprintf("[the workflow run](%s)", url)
+	labeller, ownToken := client, a.Inputs.LabelToken == ""
+	if !ownToken {
+		if labeller, err = a.clientWith(a.Inputs.LabelToken); err != nil {
+			return err
 		}
-		return a.reply(ctx, client, ev, fmt.Sprintf("the measurement left no report: it failed or was cancelled. See %s.", where))
 	}
-	rep, file, err := readMeasured(path)
+	label := run.Label()
+	if err := requestRun(ctx, labeller, ev.Number, label); err != nil {
+		input := "label-token"
+		if ownToken {
+			input = "token (no label-token is set)"
+		}
+		if rerr := a.reply(ctx, client, ev, fmt.Sprintf("the measurement could not be requested: the label %s could not be added with the action's %s input. The workflow run's log says why.", code(label), input)); rerr != nil {
+			a.Runtime.Warningf("benchgate: %v", rerr)
+		}
+		return err
+	}
+	a.Runtime.Noticef("benchgate: labelled #%d %s: its pull_request workflow measures it", ev.Number, label)
+	rounds := "as many rounds as that workflow's count input says"
+	if run.Count > 0 {
+		rounds = fmt.Sprintf("%d rounds", run.Count)
+	}
+	text := fmt.Sprintf("requested with the label %s: the pull request's own benchgate workflow measures its head, now %s, against its merge-base, in %s, and the sticky comment is updated with the result when it is done (by the comment workflow, in the fork-safe setup). If the head moves on first, that run measures nothing and the run for the new head reports.",
+		code(label), code(report.ShortSHA(pr.HeadSHA)), rounds)
+	if ownToken {
+		text += " The label was added with the action's token input, as no label-token is set: if that is the workflow's own GITHUB_TOKEN, GitHub starts no workflow run for it, so a maintainer has to remove the label and add it again by hand, or set label-token (see the README)."
+	}
+	return a.reply(ctx, client, ev, text)
+}
+
+// requestRun labels pull request n with label, after removing the request labels it has, so
+// that the label is added anew and its labeled event starts the pull request's workflow.
+func requestRun(ctx context.Context, c *ghapi.Client, n int, label string) error {
+	labels, err := c.Labels(ctx, n)
 	if err != nil {
 		return err
 	}
-	if rep.Run.Head.SHA != pr.HeadSHA {
-		a.Runtime.Noticef("benchgate: not posting the report %s: it measured %s, but #%d's head is now %s", file, rep.Run.Head.SHA, pr.Number, pr.HeadSHA)
-		return a.reply(ctx, client, ev, fmt.Sprintf("the measurement of %s is not posted: the pull request's head is now %s. Ask again with `/benchgate run`.", code(report.ShortSHA(rep.Run.Head.SHA)), code(report.ShortSHA(pr.HeadSHA))))
+	for _, l := range labels {
+		if _, ok, _ := command.ParseLabel(l); ok {
+			if err := c.RemoveLabel(ctx, n, l); err != nil {
+				return err
+			}
+		}
 	}
-	return a.postMeasured(ctx, rep, pr.Number, pr.HeadSHA, true)
+	return c.AddLabel(ctx, n, label)
+}
+
+// requested decides what a pull_request event that labelled pull request pr asks for: a request
+// label (see command.ParseLabel) measures the pull request, in its count of rounds when it gives
+// one, but only while it is open and its head is still the event's, which the API says: else
+// the run for the newer head reports, and this one measures nothing. ok is false when nothing
+// is to be measured, which is said in a notice or warning, never a failed check.
+func (a *Action) requested(ctx context.Context, pr *ghapi.PullRequest) (run command.Run, ok bool, err error) {
+	run, isRequest, badArgs := command.ParseLabel(pr.Label)
+	switch {
+	case !isRequest:
+		a.Runtime.Noticef("benchgate: the label %q is not a benchgate request: nothing to do", pr.Label)
+		return run, false, nil
+	case badArgs != nil:
+		a.Runtime.Warningf("benchgate: %v: nothing is measured", badArgs)
+		return run, false, nil
+	}
+	client, err := a.client()
+	if err != nil {
+		return run, false, err
+	}
+	now, open, err := client.PullRequest(ctx, pr.Number)
+	if err != nil {
+		return run, false, err
+	}
+	switch {
+	case !open:
+		a.Runtime.Noticef("benchgate: #%d is closed: the label %s measures nothing", pr.Number, pr.Label)
+		return run, false, nil
+	case now.HeadSHA != pr.HeadSHA:
+		a.Runtime.Noticef("benchgate: #%d's head moved from %s to %s after it was labelled %s: nothing is measured here; the run for the new head reports", pr.Number, report.ShortSHA(pr.HeadSHA), report.ShortSHA(now.HeadSHA), pr.Label)
+		return run, false, nil
+	}
+	a.Runtime.Noticef("benchgate: the label %s requests a measurement of #%d at %s", pr.Label, pr.Number, report.ShortSHA(pr.HeadSHA))
+	return run, true, nil
 }
 
 // reply posts text as a new comment on the command's pull request, linking the command: an

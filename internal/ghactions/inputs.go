@@ -61,16 +61,6 @@ func ParseCommentMode(s string) (CommentMode, error) {
 	return "", errors.New("always, on-change, on-regression or never")
 }
 
-// CommandStep is which half of the /benchgate run workflow a step is (the command-step input):
-// measure runs the pull request's code with a read-only token and comments on nothing; reply
-// runs none of it and answers on the pull request with a token that may comment.
-type CommandStep string
-
-const (
-	StepMeasure CommandStep = "measure"
-	StepReply   CommandStep = "reply"
-)
-
 // FailOn is what fails the check (the fail-on input).
 type FailOn string
 
@@ -81,9 +71,13 @@ const (
 
 // Inputs are the action's inputs, validated, with their defaults applied.
 type Inputs struct {
-	Token     string
-	Bench     string
-	Benchtime string
+	Token string
+	// LabelToken labels the pull request that a /benchgate run comment asks to measure, on
+	// issue_comment; "" labels with Token. A label added with the workflow's own GITHUB_TOKEN
+	// starts no workflow run, so this is an app's or a person's token.
+	LabelToken string
+	Bench      string
+	Benchtime  string
 	// Config is the config file's path, relative to WorkingDir unless absolute; ConfigNamed is
 	// set when it is not the default, which must then exist.
 	Config      string
@@ -106,8 +100,6 @@ type Inputs struct {
 	AllowTarget bool // allow-pull-request-target
 	// Profile profiles the regressions after the rounds (the profile input).
 	Profile bool
-	// CommandStep is the step of the /benchgate run workflow, on issue_comment.
-	CommandStep CommandStep
 	// Command, when set, is the benchmark command of another harness than go test, built by
 	// Build, its results read from Results (standard output when "") in FormatIn ("" detects
 	// it): see benchexec.Harness.
@@ -120,6 +112,7 @@ type Inputs struct {
 func ReadInputs(getInput func(string) string) (Inputs, error) {
 	in := Inputs{
 		Token:      getInput("token"),
+		LabelToken: getInput("label-token"),
 		Bench:      orDefault(getInput("bench"), "."),
 		Benchtime:  getInput("benchtime"),
 		Config:     orDefault(getInput("config"), config.DefaultPath),
@@ -198,11 +191,6 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 	}
 	if in.Command == "" && (in.Build != "" || in.Results != "") {
 		errs = append(errs, errors.New(`inputs "build" and "results" apply to a "command" only, which is empty`))
-	}
-	switch in.CommandStep = CommandStep(orDefault(getInput("command-step"), string(StepMeasure))); in.CommandStep {
-	case StepMeasure, StepReply:
-	default:
-		bad("command-step", "measure or reply", string(in.CommandStep))
 	}
 	for _, b := range []struct {
 		name, def string
