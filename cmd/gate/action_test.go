@@ -35,8 +35,15 @@ type prScenario struct {
 
 func newPRScenario(t *testing.T) *prScenario {
 	t.Helper()
+	return newPRScenarioWith(t, nil)
+}
+
+// newPRScenarioWith is newPRScenario with more files on both sides.
+func newPRScenarioWith(t *testing.T, files map[string]string) *prScenario {
+	t.Helper()
 	repo, isolation := gittest.NewIsolatedRepo(t)
 	s := &prScenario{repo: repo}
+	gittest.WriteFiles(t, s.repo, files)
 	gittest.WriteFiles(t, s.repo, tiny(20000, ""))
 	s.base = gittest.Commit(t, s.repo, "base")
 	gittest.WriteFiles(t, s.repo, tiny(60000, ""))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +20,7 @@ func TestContainer(t *testing.T) {
 	if image == "" {
 		t.Skip("BENCHGATE_IMAGE is not set: .ci/container.sh builds the image and runs this test")
 	}
-	s := newPRScenario(t)
+	s := newPRScenarioWith(t, attackFiles(t))
 	runner := filepath.Dir(s.output)
 	event := s.env["GITHUB_EVENT_PATH"]
 	if os.Geteuid() == 0 {
@@ -44,25 +45,46 @@ func TestContainer(t *testing.T) {
 		"GITHUB_WORKSPACE": "/github/workspace", "GITHUB_REPOSITORY": "octo/repo", "GITHUB_API_URL": s.srv.APIURL(),
 		"GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42", "RUNNER_OS": "Linux", "HOME": "/github/home",
 		"GITHUB_OUTPUT": "/github/file_commands/output", "GITHUB_STEP_SUMMARY": "/github/file_commands/summary",
-		"INPUT_TOKEN": "ghs_job_token", "INPUT_COUNT": "12", "INPUT_BENCHTIME": "2000x", "INPUT_COMMENT": "always",
+		// The credentials a Docker action's container is given, which the benchmarks attack.
+		"INPUT_TOKEN": canary, "GITHUB_TOKEN": canary, "ACTIONS_RUNTIME_TOKEN": canary,
+		"INPUT_COUNT": "12", "INPUT_BENCHTIME": "2000x", "INPUT_COMMENT": "always",
 		"INPUT_COMMENT-KEY": "benchgate", "INPUT_FAIL-ON": "regression", "INPUT_WORKING-DIRECTORY": ".",
-		"INPUT_PACKAGES": "./...", "INPUT_BENCH": ".", "INPUT_TIMEOUT": "10m", "INPUT_BUDGET": "", "INPUT_CONFIG": ".github/benchgate.yml",
+		"INPUT_PACKAGES": "./...", "INPUT_BENCH": "^BenchmarkA$", "INPUT_TIMEOUT": "10m", "INPUT_BUDGET": "", "INPUT_CONFIG": ".github/benchgate.yml",
 		"INPUT_REPORT": ".benchgate", "INPUT_ALLOW-PULL-REQUEST-TARGET": "false",
 	}
-	for k, v := range env {
-		args = append(args, "-e", k+"="+v)
+	entrypointRun := func(env map[string]string) (int, string) {
+		args := args
+		for k, v := range env {
+			args = append(args, "-e", k+"="+v)
+		}
+		args = append(args, ctr, "--")
+		args = append(args, entrypoint...)
+		out, err := exec.Command("buildah", args...).CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("buildah run: %v\n%s", err, out)
+		}
+		t.Logf("entrypoint %v exited %d:\n%s", entrypoint, code, out)
+		return code, string(out)
 	}
-	args = append(args, ctr, "--")
-	args = append(args, entrypoint...)
-	cmd := exec.Command("buildah", args...)
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("buildah run: %v\n%s", err, out)
+
+	// The attack first: the benchmark that looks for the credentials in every process's
+	// environment and its ancestors' memory, as the image runs it (gate as root).
+	attack := maps.Clone(env)
+	attack["INPUT_BENCH"], attack["INPUT_COUNT"], attack["INPUT_BENCHTIME"], attack["INPUT_COMMENT"] = "Steal", "2", "1x", "never"
+	if code, out := entrypointRun(attack); code != exitPass {
+		t.Fatalf("the attack's run: exit %d, want %d\n%s", code, exitPass, out)
 	}
-	t.Logf("entrypoint %v exited %d:\n%s", entrypoint, code, out)
+	if finds := stolen(t, filepath.Join(s.repo, ".benchgate")); len(finds) > 0 {
+		t.Errorf("in the container, the benchmark found gate's credentials:\n%s", strings.Join(finds, "\n"))
+	}
+	if err := os.WriteFile(s.output, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	code, _ := entrypointRun(env)
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d (the pull request's regression)", code, exitFail)
 	}
