@@ -69,8 +69,15 @@ base has its head benchmarks reported new. A benchmark that panics, fails or out
 --timeout marks its package failed on that side, and the run goes on. When --budget runs
 out, no new round starts, and what was measured is compared.
 
-Benchmark processes never see environment variables that look like credentials
-(GITHUB_TOKEN, ACTIONS_*, *_TOKEN, *_SECRET, *_KEY, *_PASSWORD).
+Benchmarks are untrusted code. They get no environment variable that looks like a credential
+(GITHUB_TOKEN, ACTIONS_*, *_TOKEN, *_SECRET, *_KEY, *_PASSWORD), and on Linux gate keeps its
+own out of their reach: it executes itself again without them in its environment (which
+/proc/<pid>/environ shows) and makes itself non-dumpable, so a process of its user can read
+neither; in a GitHub Actions job it also sets no_new_privs (no sudo for what it starts). When
+gate is root, benchmarks and --command run as the user benchgate (else nobody), which owns
+their checkouts and nothing else of gate's. What gate cannot guard: the processes that started
+it, which a benchmark of the same user can read (start gate with exec), and files its user can
+read. The README's threat model says what holds where.
 
 Exit status: 0 when the gate passes, 1 when a comparison is a regression or a package's
 benchmarks fail on head only, 2 for bad usage or config, a head that does not build, or
