@@ -345,7 +345,7 @@ func TestRunBudget(t *testing.T) {
 // TestRunEnvironment checks that benchmark processes never see credentials.
 func TestRunEnvironment(t *testing.T) {
 	repo := gittest.NewRepo(t)
-	envFile := filepath.Join(t.TempDir(), "env")
+	envFile := filepath.Join(gittest.SharedTempDir(t), "env")
 	t.Setenv("BENCHGATE_TEST_ENVFILE", envFile)
 	secrets := map[string]string{
 		"GITHUB_TOKEN": "ghs_secret1", "INPUT_TOKEN": "secret2", "ACTIONS_RUNTIME_TOKEN": "secret3",

@@ -22,7 +22,7 @@ import (
 // be killed, and the other package must still be measured.
 func TestRunTimeout(t *testing.T) {
 	repo := gittest.NewRepo(t)
-	pidFile := filepath.Join(t.TempDir(), "pid")
+	pidFile := filepath.Join(gittest.SharedTempDir(t), "pid")
 	t.Setenv("BENCHGATE_TEST_PIDFILE", pidFile)
 	files := tiny(1000, "")
 	files["hang/hang_test.go"] = `package hang

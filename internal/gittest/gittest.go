@@ -74,6 +74,17 @@ func WriteFiles(t testing.TB, dir string, files map[string]string) {
 	}
 }
 
+// SharedTempDir is a PassableTempDir that the benchmarks may also write in, for tests whose
+// benchmarks leave a file for the test to read: as root, gate runs them as another user.
+func SharedTempDir(t testing.TB) string {
+	t.Helper()
+	dir := PassableTempDir(t)
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // CopyTree copies the files under src over dir.
 func CopyTree(t testing.TB, src, dir string) {
 	t.Helper()

@@ -31,7 +31,8 @@ func Split(environ []string) (kept, secrets []string) {
 // secret reports whether an environment variable name looks like it holds a credential: the
 // Actions token and runtime variables, action inputs named token, and the common suffixes.
 func secret(name string) bool {
-	n := strings.ToUpper(name)
+	// Action inputs keep their hyphens (INPUT_LABEL-TOKEN): a hyphen counts as an underscore.
+	n := strings.ReplaceAll(strings.ToUpper(name), "-", "_")
 	switch {
 	case n == "GITHUB_TOKEN", n == "INPUT_TOKEN", strings.HasPrefix(n, "ACTIONS_"):
 		return true

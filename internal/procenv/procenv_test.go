@@ -10,7 +10,7 @@ func TestChild(t *testing.T) {
 		"PATH=/usr/bin", "HOME=/root", "GOFLAGS=-mod=mod", "INPUT_COUNT=10", "KEYBOARD=us", "MONKEY=1",
 		"GITHUB_TOKEN=x", "INPUT_TOKEN=x", "ACTIONS_RUNTIME_TOKEN=x", "ACTIONS_ID_TOKEN_REQUEST_URL=x",
 		"NPM_TOKEN=x", "gh_token=x", "MY_SECRET=x", "AWS_SECRET_ACCESS_KEY=x", "DB_PASSWORD=x", "FTP_PASSWD=x",
-		"GOOGLE_APPLICATION_CREDENTIALS=x",
+		"GOOGLE_APPLICATION_CREDENTIALS=x", "INPUT_LABEL-TOKEN=x", "INPUT_API-KEY=x",
 	}
 	got := Child(in)
 	want := []string{"PATH=/usr/bin", "HOME=/root", "GOFLAGS=-mod=mod", "INPUT_COUNT=10", "KEYBOARD=us", "MONKEY=1"}
