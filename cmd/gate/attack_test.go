@@ -61,6 +61,14 @@ type buildFailure struct{ out string }
 
 func (b *buildFailure) Error() string { return "building gate: " + b.out }
 
+// withEnv is environ with vars added; the last of a name wins.
+func withEnv(environ []string, vars map[string]string) []string {
+	for k, v := range vars {
+		environ = append(environ, k+"="+v)
+	}
+	return environ
+}
+
 // attackFiles is a module with the attacking benchmark in package attack.
 func attackFiles(t *testing.T) map[string]string {
 	t.Helper()
@@ -119,11 +127,7 @@ func TestAttackFindsUnprotectedParent(t *testing.T) {
 	gittest.WriteFiles(t, repo, attackFiles(t))
 	bin := filepath.Join(t.TempDir(), "attack.test")
 	build := exec.Command("go", "test", "-c", "-o", bin, "./attack")
-	build.Dir = repo
-	build.Env = os.Environ()
-	for k, v := range isolation {
-		build.Env = append(build.Env, k+"="+v)
-	}
+	build.Dir, build.Env = repo, withEnv(os.Environ(), isolation)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -149,10 +153,7 @@ func TestAttackRun(t *testing.T) {
 	out := filepath.Join(isolation["TMPDIR"], "..", "out")
 	cmd := exec.Command(gateBinary(t), "run", "--base", base, "--head", base, "--count", "2", "--benchtime", "1x", "--bench", "Steal", "--out", out)
 	cmd.Dir = repo
-	cmd.Env = append(os.Environ(), "GITHUB_TOKEN="+canary, "INPUT_TOKEN="+canary, "ACTIONS_RUNTIME_TOKEN="+canary, "GH_TOKEN="+canary)
-	for k, v := range isolation {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd.Env = withEnv(append(os.Environ(), "GITHUB_TOKEN="+canary, "INPUT_TOKEN="+canary, "ACTIONS_RUNTIME_TOKEN="+canary, "GH_TOKEN="+canary), isolation)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("gate run: %v\n%s", err, b)
 	}
@@ -182,15 +183,8 @@ func TestAttackActionPullRequest(t *testing.T) {
 		"GITHUB_TOKEN": canary, "INPUT_TOKEN": canary, "ACTIONS_RUNTIME_TOKEN": canary, "ACTIONS_ID_TOKEN_REQUEST_TOKEN": canary,
 		"INPUT_COUNT": "2", "INPUT_BENCH": "Steal", "INPUT_BENCHTIME": "1x", "INPUT_PROFILE": "false", "INPUT_COMMENT": "always",
 	}
-	for k, v := range isolation {
-		env[k] = v
-	}
 	cmd := exec.Command(gateBinary(t)) // the container's entrypoint: gate alone, GITHUB_ACTIONS=true
-	cmd.Dir = repo
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd.Dir, cmd.Env = repo, withEnv(withEnv(os.Environ(), env), isolation)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("gate action: %v\n%s", err, b)
 	}

@@ -35,18 +35,7 @@ func TestParse(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			run, ok, err := Parse(tt.body)
-			if ok != tt.ok {
-				t.Fatalf("ok %v, want %v", ok, tt.ok)
-			}
-			if tt.err == "" {
-				if err != nil || run.Count != tt.count {
-					t.Errorf("count %d, error %v; want count %d", run.Count, err, tt.count)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.err) || run.Count != 0 {
-				t.Errorf("count %d, error %v; want an error with %q", run.Count, err, tt.err)
-			}
+			checkParsed(t, run, ok, err, tt.ok, tt.count, tt.err)
 		})
 	}
 }
@@ -75,18 +64,7 @@ func TestParseLabel(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			run, ok, err := ParseLabel(tt.label)
-			if ok != tt.ok {
-				t.Fatalf("ok %v, want %v", ok, tt.ok)
-			}
-			if tt.err == "" {
-				if err != nil || run.Count != tt.count {
-					t.Errorf("count %d, error %v; want count %d", run.Count, err, tt.count)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.err) || run.Count != 0 {
-				t.Errorf("count %d, error %v; want an error with %q", run.Count, err, tt.err)
-			}
+			checkParsed(t, run, ok, err, tt.ok, tt.count, tt.err)
 		})
 	}
 }
@@ -114,5 +92,23 @@ func TestLabelRoundTrip(t *testing.T) {
 	}
 	if got := (Run{Count: 3}).Label(); got != "benchgate-run count=3" {
 		t.Errorf("label %q", got)
+	}
+}
+
+// checkParsed compares what Parse or ParseLabel read with what a case wants: whether it is a
+// request, its count, and a part of its error ("" for none).
+func checkParsed(t *testing.T, run Run, ok bool, err error, wantOK bool, count int, wantErr string) {
+	t.Helper()
+	if ok != wantOK {
+		t.Fatalf("ok %v, want %v", ok, wantOK)
+	}
+	if wantErr == "" {
+		if err != nil || run.Count != count {
+			t.Errorf("count %d, error %v; want count %d", run.Count, err, count)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), wantErr) || run.Count != 0 {
+		t.Errorf("count %d, error %v; want an error with %q", run.Count, err, wantErr)
 	}
 }
