@@ -11,11 +11,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/gittest"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/sandbox"
 )
 
 // buildGate builds gate from this module into a temporary directory.
@@ -66,13 +68,21 @@ func TestCriterion(t *testing.T) {
 	// one shared directory would run the same binary on both sides.
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CARGO_TARGET_DIR=") {
+		if !strings.HasPrefix(kv, "CARGO_TARGET_DIR=") && !strings.HasPrefix(kv, "PATH=") {
 			env = append(env, kv)
 		}
 	}
+	// As root, gate builds and runs the crate as an unprivileged user (internal/sandbox), who
+	// cannot reach a toolchain in root's home (rustup's ~/.cargo/bin): the dependencies are
+	// built with the cargo that user finds, or each side would build them again with another.
+	path := filepath.SplitList(os.Getenv("PATH"))
+	if os.Geteuid() == 0 {
+		path = slices.DeleteFunc(path, func(d string) bool { return slices.Contains(sandbox.Unreachable([]string{d}), d) })
+	}
+	env = append(env, "PATH="+strings.Join(path, string(filepath.ListSeparator)))
 	env = append(env, "CARGO_REGISTRY_DIR="+registry)
 	warm := filepath.Join(t.TempDir(), "target")
-	deps := exec.Command("sh", "offline.sh", "bench", "-q", "--no-run")
+	deps := exec.Command("sh", "offline.sh", "bench", "-q", "--no-run") // sh finds cargo on env's PATH
 	deps.Dir, deps.Env = src, append(env, "CARGO_TARGET_DIR="+warm)
 	if out, err := deps.CombinedOutput(); err != nil {
 		t.Fatalf("building the dependencies: %v\n%s", err, out)

@@ -89,6 +89,25 @@ func untraversable(dir string) (string, error) {
 	}
 }
 
+// Unreachable are the directories of dirs (a PATH's) that other users cannot reach, such as
+// root's own ~/.cargo/bin: a command that root finds there, the user does not, or finds
+// another version of further on.
+func Unreachable(dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		if info, err := os.Stat(d); err != nil || !info.IsDir() {
+			continue // not there for root either
+		}
+		if blocked, err := untraversable(d); err == nil && blocked != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // Own gives the user the tree at dir, without following symbolic links.
 func (u *User) Own(dir string) error {
 	if u == nil {

