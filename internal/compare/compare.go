@@ -76,6 +76,7 @@ func (c *Results) Compare(cfg *config.Config, x Extra) (*report.Report, []report
 	}
 	rep.Warnings = capWarnings(warnings, c.dropped)
 	markDerived(rep)
+	markTimeWithoutWork(rep)
 	rep.Tally()
 	return rep, undecided
 }
@@ -175,13 +176,17 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 		benchproc.SortKeys(rows)
 		for _, row := range rows {
 			name := row.StringValues()
-			cmps = append(cmps, report.Comparison{
+			c := report.Comparison{
 				Config:     cfgMap,
 				Benchmark:  name,
 				Unit:       unit,
 				Better:     better,
 				Assumption: assumptionName(assumption),
-			})
+			}
+			if i := report.InstrumentOf(unit); i != report.MeasureTime {
+				c.Instrument = i // absent: timed, as in every report before instruments
+			}
+			cmps = append(cmps, c)
 			bk, hk := cellKey{row, baseCol}, cellKey{row, headCol}
 			jobs = append(jobs, job{base: t.cells[bk], head: t.cells[hk], basePairs: t.pairs[bk], headPairs: t.pairs[hk], assumption: assumption})
 			funcs = append(funcs, t.funcs[row])

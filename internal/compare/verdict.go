@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/config"
@@ -322,6 +323,12 @@ func judge(c *report.Comparison, cfg *config.Config, alpha float64) (decided boo
 		delta, lo, hi = &pr.DeltaPercent, pr.LowPercent, pr.HighPercent
 		significant = *c.PAdjusted <= alpha && pr.DeltaPercent != 0
 	}
+	if significant && c.Instrument == report.MeasureInstructions && overlap(c.Base, c.Head) {
+		// Counts are near-deterministic: a change the samples' own ranges contain is no change,
+		// however small the paired test's p-value on a handful of nearly equal numbers.
+		significant = false
+		c.Reason = fmt.Sprintf("within the measured spread: base %s to %s, head %s to %s", count(c.Base.Values[0]), count(c.Base.Values[c.Base.N()-1]), count(c.Head.Values[0]), count(c.Head.Values[c.Head.N()-1]))
+	}
 	if significant {
 		raiseForNoise(c, cfg.NoiseMultiple)
 	}
@@ -362,6 +369,19 @@ func judge(c *report.Comparison, cfg *config.Config, alpha float64) (decided boo
 	}
 	past := lo != nil && hi != nil && (*lo > thr || *hi < -thr)
 	return c.Paired == nil || past
+}
+
+// overlap tells whether two samples' ranges (their values are sorted) overlap.
+func overlap(a, b *report.Summary) bool {
+	return a.N() > 0 && b.N() > 0 && a.Values[0] <= b.Values[b.N()-1] && b.Values[0] <= a.Values[a.N()-1]
+}
+
+// count formats a count per operation for a reason: whole, or with two decimals below 100.
+func count(v float64) string {
+	if math.Abs(v) < 100 {
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64)
 }
 
 // trimPercent formats a threshold without needless decimals: "5%", "0.5%".

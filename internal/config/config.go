@@ -43,6 +43,9 @@ type Config struct {
 	// spread of its benchmark's recorded default-branch history before it is a regression or an
 	// improvement; 0 (the default) leaves verdicts to the thresholds alone.
 	NoiseMultiple float64
+	// Measure is the instrument gate run and the action measure with when no flag or input
+	// names one; "" leaves it to them (time).
+	Measure report.Instrument
 	// Accept says how a regression may be accepted (the accept section).
 	Accept report.AcceptPolicy
 }
@@ -75,6 +78,10 @@ func Default() *Config {
 			{MaxPercent: 5},
 			{Unit: "allocs/op", MaxPercent: 0},
 			{Unit: "peak-RSS-B", MaxPercent: 20},
+			// Counts move by a fraction of a percent between runs of the same code (see
+			// benchexec's count.go), so a change of 1% is real work.
+			{Unit: report.InstructionsUnit, MaxPercent: 1},
+			{Unit: report.EstCyclesUnit, MaxPercent: 1},
 		},
 	}
 }
@@ -145,6 +152,14 @@ func Parse(data []byte, name string) (*Config, error) {
 			}
 			c.FalseAlarmControl = v
 		},
+		"measure": func(n *yaml.Node, key string) {
+			v, err := report.ParseInstrument(p.scalar(n, key, "time, instructions or both"))
+			if n.Kind == yaml.ScalarNode && err != nil {
+				p.errorf(n, key, "expected time, instructions or both, got %q", n.Value)
+				return
+			}
+			c.Measure = v
+		},
 		"units":      func(n *yaml.Node, key string) { p.units(n, key, c) },
 		"accept":     func(n *yaml.Node, key string) { p.accept(n, key, c) },
 		"thresholds": func(n *yaml.Node, key string) { p.thresholds(n, key, c) },
@@ -210,7 +225,7 @@ func (p *parser) mapping(n *yaml.Node, path string, handlers map[string]func(*ya
 
 func knownKeys(handlers map[string]func(*yaml.Node, string)) string {
 	// The order of the documentation, not of the map.
-	order := []string{"alpha", "confidence", "false-alarm-control", "units", "thresholds", "noise-multiple", "better", "unit", "benchmark", "package", "max"}
+	order := []string{"measure", "alpha", "confidence", "false-alarm-control", "units", "thresholds", "noise-multiple", "better", "unit", "benchmark", "package", "max"}
 	var keys []string
 	for _, k := range order {
 		if _, ok := handlers[k]; ok {

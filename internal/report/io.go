@@ -276,6 +276,9 @@ func (r *Report) Validate() error {
 		if c.Better != Lower && c.Better != Higher && c.Better != NoDirection {
 			bad("%s.better: %q is not lower, higher or unknown", f, c.Better)
 		}
+		if c.Instrument != "" && c.Instrument != InstrumentOf(c.Unit) {
+			bad("%s.instrument: %q does not measure %s", f, c.Instrument, c.Unit)
+		}
 		if c.Assumption != AssumeNothing && c.Assumption != AssumeExact {
 			bad("%s.assumption: %q is not nothing or exact", f, c.Assumption)
 		}
@@ -367,8 +370,8 @@ func (r *Report) Validate() error {
 		checkName(f+".function", p.Function, true)
 		checkName(f+".benchmark", p.Benchmark, false)
 		checkName(f+".unit", p.Unit, false)
-		if p.Kind != ProfileCPU && p.Kind != ProfileAllocSpace && p.Kind != ProfileAllocObjects {
-			bad("%s.kind: %q is not cpu, alloc_space or alloc_objects", f, p.Kind)
+		if p.Kind != ProfileCPU && p.Kind != ProfileAllocSpace && p.Kind != ProfileAllocObjects && p.Kind != ProfileInstructions {
+			bad("%s.kind: %q is not cpu, alloc_space, alloc_objects or instructions", f, p.Kind)
 		}
 		if p.Ops < 1 {
 			bad("%s.ops: %d, want at least 1", f, p.Ops)
@@ -410,6 +413,9 @@ func (r *Report) Validate() error {
 		}
 		if run.Interleave != "" && run.Interleave != InterleaveBenchmark && run.Interleave != InterleavePackage {
 			bad("run.interleave: %q is not benchmark or package", run.Interleave)
+		}
+		if _, err := ParseInstrument(string(run.Measure)); run.Measure != "" && err != nil {
+			bad("run.%v", err)
 		}
 		extra := 0
 		for _, look := range run.Extra {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"golang.org/x/mod/module"
+	"golang.org/x/perf/benchfmt"
 )
 
 // SchemaVersion is the version of the JSON layout written by this package. Readers refuse other
@@ -33,6 +34,48 @@ const (
 	ProcessBenchmark = "[process]"
 	PeakRSSUnit      = "peak-RSS-B"
 )
+
+// Instrument is what a run measures samples with (gate run --measure): the run's own time
+// and memory, instructions counted under Valgrind, or both.
+type Instrument string
+
+const (
+	MeasureTime         Instrument = "time"
+	MeasureInstructions Instrument = "instructions"
+	MeasureBoth         Instrument = "both"
+)
+
+// ParseInstrument reads an instrument's name; the error says what was expected.
+func ParseInstrument(s string) (Instrument, error) {
+	switch i := Instrument(s); i {
+	case MeasureTime, MeasureInstructions, MeasureBoth:
+		return i, nil
+	}
+	return "", fmt.Errorf("measure %q: expected time, instructions or both", s)
+}
+
+// Counts tells whether the instrument counts instructions.
+func (i Instrument) Counts() bool { return i == MeasureInstructions || i == MeasureBoth }
+
+// Times tells whether the instrument times the benchmarks (the empty instrument, of reports
+// from before instruments, did).
+func (i Instrument) Times() bool { return i != MeasureInstructions }
+
+// The units the instructions instrument measures: instructions executed per operation, and the
+// cycles they would take by the simulated caches' hits and misses (iai-callgrind's estimate).
+// Both are near-deterministic, so they are judged as such (see compare).
+const (
+	InstructionsUnit = "instructions/op"
+	EstCyclesUnit    = "est-cycles/op"
+)
+
+// InstrumentOf is the instrument that measures unit.
+func InstrumentOf(unit string) Instrument {
+	if unit == InstructionsUnit || unit == EstCyclesUnit {
+		return MeasureInstructions
+	}
+	return MeasureTime
+}
 
 // Side is which of the two revisions a sample measured.
 type Side string
@@ -183,6 +226,9 @@ const (
 	ProfileCPU          = "cpu"
 	ProfileAllocSpace   = "alloc_space"
 	ProfileAllocObjects = "alloc_objects"
+	// ProfileInstructions is cachegrind's exact count, by function, of a run that counts
+	// (unit instructions); a function's Cum is its Flat, since the count has no callees'.
+	ProfileInstructions = "instructions"
 )
 
 // Run is how gate run measured: the revisions, the machine, the schedule and what each process
@@ -209,6 +255,9 @@ type Run struct {
 	// back to back, a pair) or "package" (each package's binary runs all its benchmarks, base
 	// and head in the same round). Empty in reports written before pairs.
 	Interleave string `json:"interleave,omitempty"`
+	// Measure is the instrument the samples were made with; empty in reports from before
+	// instruments, which timed them.
+	Measure Instrument `json:"measure,omitempty"`
 	// MaxCount is the most pairs a still undecided benchmark may get; Looks are the rounds
 	// after which the verdicts were looked at (the first is Count), and Extra names the
 	// benchmark functions each look after the first gave extra rounds to.
@@ -244,6 +293,21 @@ func PackageName(path string) string {
 		path = prefix
 	}
 	return path[strings.LastIndex(path, "/")+1:]
+}
+
+// WithoutProcs is a benchmark's full name (without "Benchmark") less its -GOMAXPROCS suffix:
+// the name a count has, since counts run on one processor, whose suffix the testing package
+// leaves out.
+func WithoutProcs(name string) string {
+	base, parts := benchfmt.Name(name).Parts()
+	var b strings.Builder
+	b.Write(base)
+	for _, p := range parts {
+		if len(p) == 0 || p[0] != '-' {
+			b.Write(p)
+		}
+	}
+	return b.String()
 }
 
 // ShortSHA is a commit's SHA as people read it: its first 12 digits.
@@ -368,6 +432,9 @@ type Comparison struct {
 	Benchmark string `json:"benchmark"`
 	// Unit is the tidied unit (ns/op is sec/op, MB/s is B/s), as benchstat shows it.
 	Unit string `json:"unit"`
+	// Instrument made the samples: "instructions" for instructions/op and est-cycles/op, else
+	// "time" (the run's own numbers: time, memory, custom metrics).
+	Instrument Instrument `json:"instrument,omitempty"`
 	// DerivedFrom names the unit of the same benchmark this one is computed from, when the
 	// testing package derives it (B/s is the bytes of b.SetBytes over sec/op): its change is
 	// the same finding as that unit's, shown beside it.
