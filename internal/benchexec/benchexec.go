@@ -80,6 +80,11 @@ type Options struct {
 	// Harness, when set, measures a benchmark command of another harness instead of the Go
 	// benchmarks (Packages, Bench, Benchtime, Interleave and Explain do not apply).
 	Harness *Harness
+	// Measure is the instrument: report.MeasureTime (the default) times the benchmarks,
+	// report.MeasureInstructions counts their instructions under Valgrind instead (see
+	// count.go), report.MeasureBoth does both in every pair. Counting needs the benchmark
+	// schedule and Go benchmarks.
+	Measure report.Instrument
 	// Env is the environment to start processes with (credentials are removed from it).
 	Env []string
 	// Progress hears about each step; nil for silence.
@@ -136,6 +141,18 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, fmt.Errorf("interleave %q: expected %s or %s", opts.Interleave, report.InterleaveBenchmark, report.InterleavePackage)
 	}
 
+	if opts.Measure.Counts() {
+		switch {
+		case opts.Harness != nil:
+			return nil, fmt.Errorf("--measure %s counts Go benchmarks only: --command harnesses are timed (--measure time)", opts.Measure)
+		case opts.Interleave != report.InterleaveBenchmark:
+			return nil, fmt.Errorf("--measure %s counts each benchmark in processes of its own: it needs --interleave %s", opts.Measure, report.InterleaveBenchmark)
+		}
+		if _, err := FindValgrind(); err != nil {
+			return nil, err
+		}
+	}
+
 	r, err := openRepo(ctx, env, opts.Dir)
 	if err != nil {
 		return nil, err
@@ -171,6 +188,11 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, err
 	}
 	res = &Result{}
+	if user != nil {
+		if dirs := sandbox.Unreachable(filepath.SplitList(getenv(env, "PATH"))); len(dirs) > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("the benchmarks run as %v, who cannot reach %s on PATH: a command found there as root is not found, or another version of it further on; install the tools where every user reaches them", user, strings.Join(dirs, ", ")))
+		}
+	}
 	if opts.Harness != nil {
 		res.Run.Machine = sysinfo.Fingerprint(ctx, "")
 		res.Run.Base, res.Run.Head = sides[report.Base].rev, sides[report.Head].rev
@@ -222,13 +244,33 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 
 	for _, s := range sides {
 		fmt.Fprintf(&s.out, "Unit %s better=lower\n%s: %s\n%s: %s\n", report.PeakRSSUnit, report.SideKey, s.name, report.CommitKey, s.rev.SHA)
+		if opts.Measure.Counts() {
+			fmt.Fprintf(&s.out, "Unit %s better=lower\nUnit %s better=lower\n", report.InstructionsUnit, report.EstCyclesUnit)
+		}
 	}
 	if err := own(user, sides); err != nil {
 		return nil, err
 	}
-	sched := &schedule{opts: opts, env: env, user: user, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench)}
+	var count *counting
+	if opts.Measure.Counts() {
+		if count, err = newCounting(user, tmp); err != nil {
+			return nil, err
+		}
+	}
+	res.Run.Measure = opts.Measure
+	sched := &schedule{opts: opts, env: env, user: user, count: count, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench)}
 	sched.run(ctx, bins, start)
 	return finish(ctx, res, sides, start, sched.disturbed)
+}
+
+// getenv is the value of key in env, "" when it is not set.
+func getenv(env []string, key string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(env[i], key+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // own gives the sides' checkouts to the user that runs the benchmarks, so that what writes

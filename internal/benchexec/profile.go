@@ -24,6 +24,9 @@ type ProfileRequest struct {
 	// is the only one that runs; otherwise all of Func's that the -bench expression selects do.
 	Benchmark   string
 	CPU, Memory bool
+	// Instructions asks for per-function instruction counts, for a regression in
+	// instructions/op or est-cycles/op of a run that counts.
+	Instructions bool
 }
 
 // Profile is one profile of a benchmark function on each side, taken after the rounds.
@@ -33,16 +36,20 @@ type Profile struct {
 	Benchmark string
 	// Kind is "cpu" or "memory".
 	Kind string
-	// Base and Head are the profiles' paths, in Options.ProfileDir.
-	Base, Head string
+	// Base and Head are the profiles' paths, in Options.ProfileDir. For InstructionsProfile they
+	// are cachegrind's outputs at 2×Ops iterations, and BaseShort and HeadShort at Ops: the
+	// difference is the count of Ops operations.
+	Base, Head           string
+	BaseShort, HeadShort string
 	// Ops is the number of operations each side ran (-test.benchtime=Nx, the same on both).
 	Ops int
 }
 
 // The profiles' kinds.
 const (
-	CPUProfile    = "cpu"
-	MemoryProfile = "memory"
+	CPUProfile          = "cpu"
+	MemoryProfile       = "memory"
+	InstructionsProfile = "instructions"
 )
 
 // cpuProfileTime is how long a CPU profile runs on each side: at the runtime's 100 samples a
@@ -87,11 +94,18 @@ func (s *schedule) profile(ctx context.Context, start time.Time) {
 		if sub := subBenchmark(req); sub != "" {
 			ns = s.nsPerBench[benchKey{req.Func.Package, sub}]
 		}
-		if !okB || !okH || ns <= 0 || s.failedFunc(req.Func) {
+		if !okB || !okH || s.failedFunc(req.Func) {
 			continue
 		}
+		if req.Instructions && s.count != nil {
+			if s.opts.Budget > 0 && time.Since(start)+3*cpuProfileTime > s.opts.Budget {
+				s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget left no room for profiling %d of the %d regressed benchmark functions", s.opts.Budget, len(reqs)-i, len(reqs)))
+				return
+			}
+			s.profileInstructions(ctx, req, base, head)
+		}
 		for _, kind := range []string{CPUProfile, MemoryProfile} {
-			if kind == CPUProfile && !req.CPU || kind == MemoryProfile && !req.Memory {
+			if kind == CPUProfile && !req.CPU || kind == MemoryProfile && !req.Memory || ns <= 0 {
 				continue
 			}
 			d := cpuProfileTime
@@ -122,6 +136,35 @@ func (s *schedule) profile(ctx context.Context, start time.Time) {
 			}
 		}
 	}
+}
+
+// profileInstructions counts the requested benchmark once more on each side, keeping
+// cachegrind's outputs in the profile directory: where, by function, the instructions went.
+func (s *schedule) profileInstructions(ctx context.Context, req ProfileRequest, base, head binary) {
+	name := req.Func.Name
+	if sub := subBenchmark(req); sub != "" {
+		name = report.WithoutProcs(sub)
+	}
+	n := s.count.iters[benchKey{req.Func.Package, name}]
+	for _, other := range s.count.names[req.Func] { // the whole function: each of its benchmarks runs n times
+		n = max(n, s.count.iters[benchKey{req.Func.Package, other}])
+	}
+	if n == 0 {
+		return
+	}
+	p := Profile{Func: req.Func, Benchmark: subBenchmark(req), Kind: InstructionsProfile, Ops: n}
+	for _, side := range []struct {
+		bin         binary
+		long, short *string
+	}{{base, &p.Base, &p.BaseShort}, {head, &p.Head, &p.HeadShort}} {
+		keep := filepath.Join(s.opts.ProfileDir, strings.TrimSuffix(profileName(req.Func, side.bin.side, InstructionsProfile), ".pprof")+".cachegrind")
+		if _, _, failure, _ := s.countRuns(ctx, side.bin, name, n, keep); failure != "" {
+			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no instruction profile of %s.%s: %s", req.Func.Package, req.Func.Name, failure))
+			return
+		}
+		*side.short, *side.long = keep+".n.out", keep+".2n.out"
+	}
+	s.res.Profiles = append(s.res.Profiles, p)
 }
 
 // subBenchmark is the sub-benchmark a request names, "" when it names none.

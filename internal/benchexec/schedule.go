@@ -26,6 +26,7 @@ type schedule struct {
 	opts         Options
 	env          []string
 	user         *sandbox.User // runs the benchmarks, where gate is root
+	count        *counting     // the instructions instrument's, when it counts
 	sides        map[report.Side]*sideTree
 	goos, goarch string
 	progress     Progress
@@ -276,12 +277,27 @@ func (s *schedule) round(ctx context.Context, round int, only []report.Func, sta
 	busyBefore, busyOK := sysinfo.BusyCPU(ctx)
 	s.roundCPU = 0
 	s.roundRSS = map[sidePackage]uint64{}
-	for _, j := range jobs {
-		if ctx.Err() != nil {
-			break
+	// Timed runs first, so that a pair's two timed runs stay back to back; then, when the run
+	// counts, each job counted in the same order.
+	if s.opts.Measure.Times() {
+		for _, j := range jobs {
+			if ctx.Err() != nil {
+				break
+			}
+			s.runOne(ctx, j, round)
+			s.progress.Ran(round, j.bin.pkg.ImportPath, j.bin.side)
 		}
-		s.runOne(ctx, j, round)
-		s.progress.Ran(round, j.bin.pkg.ImportPath, j.bin.side)
+	}
+	if s.count != nil {
+		for _, j := range jobs {
+			if ctx.Err() != nil {
+				break
+			}
+			s.countOne(ctx, j, round)
+			if !s.opts.Measure.Times() {
+				s.progress.Ran(round, j.bin.pkg.ImportPath, j.bin.side)
+			}
+		}
 	}
 	if ctx.Err() != nil {
 		// A round cut short is not counted: its results stay out, so both sides keep the same

@@ -15,6 +15,7 @@ var profileWhat = map[string]string{
 	report.ProfileCPU:          "CPU time",
 	report.ProfileAllocSpace:   "allocated bytes",
 	report.ProfileAllocObjects: "allocated objects",
+	report.ProfileInstructions: "instructions",
 }
 
 // profileAmount formats a change per operation in a profile kind's unit, with its sign.
@@ -73,8 +74,12 @@ func profilesMarkdown(r *report.Report) string {
 		for _, fn := range p.Functions {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", escape(fn.Name), profileAmount(p.Kind, fn.Flat), share(fn.FlatShare), profileAmount(p.Kind, fn.Cum), share(fn.CumShare))
 		}
-		fmt.Fprintf(&b, "\nPer operation, over %d operations a side; base %s, head %s. In the results directory: `go tool pprof -diff_base profiles/%s profiles/%s`\n\n</details>\n",
-			p.Ops, strings.TrimPrefix(profileAmount(p.Kind, p.Base), "+"), strings.TrimPrefix(profileAmount(p.Kind, p.Head), "+"), fileName(p.BaseFile), fileName(p.HeadFile))
+		open := "go tool pprof -diff_base"
+		if p.Kind == report.ProfileInstructions {
+			open = "cg_diff" // cachegrind's outputs, at twice the operations
+		}
+		fmt.Fprintf(&b, "\nPer operation, over %d operations a side; base %s, head %s. In the results directory: `%s profiles/%s profiles/%s`\n\n</details>\n",
+			p.Ops, strings.TrimPrefix(profileAmount(p.Kind, p.Base), "+"), strings.TrimPrefix(profileAmount(p.Kind, p.Head), "+"), open, fileName(p.BaseFile), fileName(p.HeadFile))
 	}
 	return b.String() + "\n"
 }

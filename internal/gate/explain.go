@@ -9,6 +9,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/benchgate/benchgate/internal/benchexec"
+	"github.com/benchgate/benchgate/internal/cachegrind"
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/profdiff"
@@ -48,6 +49,8 @@ func regressed(cfg *config.Config) func(run *report.Run, base, head []byte) []be
 				r.req.CPU = true
 			case "B/op", "allocs/op":
 				r.req.Memory = true
+			case report.InstructionsUnit, report.EstCyclesUnit:
+				r.req.Instructions = true
 			default:
 				continue
 			}
@@ -69,12 +72,45 @@ func regressed(cfg *config.Config) func(run *report.Run, base, head []byte) []be
 	}
 }
 
+// diffCounts is where an instructions profile's head executed more than its base, by function,
+// per operation: cachegrind counts exactly, so unlike a sampled profile every change is real.
+// It has no inclusive counts: a function's cumulative change is its own.
+func diffCounts(p benchexec.Profile) (report.ProfileDiff, error) {
+	var outs [4]*cachegrind.Out
+	for i, path := range []string{p.BaseShort, p.Base, p.HeadShort, p.Head} {
+		o, err := cachegrind.ReadFile(path)
+		if err != nil {
+			return report.ProfileDiff{}, err
+		}
+		outs[i] = o
+	}
+	base, head := cachegrind.Diff(outs[0], outs[1], p.Ops), cachegrind.Diff(outs[2], outs[3], p.Ops)
+	pd := report.ProfileDiff{
+		Package: p.Func.Package, Function: p.Func.Name, Benchmark: p.Benchmark, Kind: report.ProfileInstructions, Unit: "instructions", Ops: p.Ops,
+		BaseFile: filepath.Base(p.Base), HeadFile: filepath.Base(p.Head),
+		Base: base.Instructions, Head: head.Instructions, Change: head.Instructions - base.Instructions,
+	}
+	for _, fn := range cachegrind.Changes(base, head, topFunctions) {
+		pd.Functions = append(pd.Functions, report.ProfileFunction{Name: fn.Name, Flat: fn.Change, Cum: fn.Change, FlatShare: fn.ShareOfTotal, CumShare: fn.ShareOfTotal})
+	}
+	return pd, nil
+}
+
 // diffProfiles diffs each profiled function's head against its base: a CPU profile in time, a
 // memory profile in allocated bytes and in allocated objects. A profile that cannot be read is
 // a warning.
 func diffProfiles(profiles []benchexec.Profile, warnings []string) ([]report.ProfileDiff, []string) {
 	var out []report.ProfileDiff
 	for _, p := range profiles {
+		if p.Kind == benchexec.InstructionsProfile {
+			pd, err := diffCounts(p)
+			if err != nil {
+				warnings = append(warnings, fmt.Sprintf("the instruction counts of %s.%s were not compared: %v", p.Func.Package, p.Func.Name, err))
+				continue
+			}
+			out = append(out, pd)
+			continue
+		}
 		base, errB := profdiff.ReadFile(p.Base)
 		head, errH := profdiff.ReadFile(p.Head)
 		if err := cmp.Or(errB, errH); err != nil {

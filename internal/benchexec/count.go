@@ -1,0 +1,262 @@
+package benchexec
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/perf/benchfmt"
+
+	"github.com/benchgate/benchgate/internal/cachegrind"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/sandbox"
+)
+
+// The instructions instrument counts what a benchmark executes instead of timing it: each
+// sample of a benchmark is two runs of its binary under Valgrind's cachegrind, at N and at 2N
+// iterations (-test.benchtime=Nx), and the difference over N is the count per operation, so
+// that the process's start-up, the testing package's b.N=1 warm-up and everything else that
+// does not grow with the iterations cancel. Counts do not depend on what else the machine
+// runs: two runs of the same binary differ by a fraction of a percent.
+//
+// The runs use one processor (-test.cpu 1): Valgrind runs a process's threads one at a time,
+// and with more than one P the Go scheduler's idle Ps spin in those turns, which made two
+// identical runs differ by a factor of 25 in total instructions (measured). A b.RunParallel
+// benchmark's count is then the work of its goroutines run one after another: what the code
+// executes, not how it scales. GODEBUG=cpu.rdtscp=off lets the runtime start (Valgrind 3.19
+// cannot decode RDTSCP, which the runtime's cputicks uses; the fallback is RDTSC), and
+// asyncpreemptoff=1 keeps the runtime's timer-driven preemption signals, whose number depends
+// on Valgrind's speed, out of the count. Neither changes the benchmark's own code.
+
+// countTarget is the native run time an iteration count is chosen for: the difference between
+// the two runs then holds about a hundred million instructions, against a background that moves
+// by one to two hundred thousand between identical runs (the runtime's page allocator,
+// background sweeping and sysmon, whose work follows the clock: cachegrind's per-function counts
+// of two identical runs show it), a spread of about 0.2%. Under Valgrind such a run takes
+// a few seconds.
+const countTarget = 40 * time.Millisecond
+
+// Simulated caches, the same on every machine so that est-cycles/op compares across runners
+// and over a history: 32 KiB 8-way L1 caches and an 8 MiB 16-way last level, 64-byte lines.
+var cacheGeometry = []string{"--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"}
+
+// countGODEBUG is what the counted runs add to GODEBUG.
+const countGODEBUG = "cpu.rdtscp=off,asyncpreemptoff=1"
+
+// FindValgrind is the valgrind the instructions instrument runs, or an error that says how to
+// get one.
+func FindValgrind() (string, error) {
+	switch runtime.GOOS {
+	case "linux":
+	default:
+		return "", fmt.Errorf("--measure instructions counts under Valgrind, which runs Go binaries on Linux only; on %s use --measure time", runtime.GOOS)
+	}
+	path, err := exec.LookPath("valgrind")
+	if err != nil {
+		return "", errors.New("--measure instructions counts under Valgrind, and valgrind is not on PATH: install it (apt-get install valgrind, dnf install valgrind) or use --measure time")
+	}
+	return path, nil
+}
+
+// counting is the instructions instrument's state in a schedule.
+type counting struct {
+	valgrind string
+	dir      string // where cachegrind writes, the benchmarks' user's when there is one
+	// iters is each benchmark's N, chosen once from its base's time per operation.
+	iters map[benchKey]int
+	// names are each function's benchmarks, by full name without the GOMAXPROCS suffix.
+	names map[report.Func][]string
+}
+
+// newCounting prepares the instrument: valgrind, and a directory the benchmarks' user may
+// write its counts to.
+func newCounting(user *sandbox.User, tmp string) (*counting, error) {
+	vg, err := FindValgrind()
+	if err != nil {
+		return nil, err
+	}
+	c := &counting{valgrind: vg, iters: map[benchKey]int{}, names: map[report.Func][]string{}}
+	if user != nil {
+		c.dir, err = user.Dir("counts")
+	} else {
+		c.dir = filepath.Join(tmp, "counts")
+		err = os.Mkdir(c.dir, 0o700)
+	}
+	return c, err
+}
+
+// countOne counts each benchmark of job j's function on its side in round's pair, and adds a
+// result line per benchmark to the round's output: instructions/op and est-cycles/op, and, when
+// the run is not also timed, B/op and allocs/op of the 2N run.
+func (s *schedule) countOne(ctx context.Context, j job, round int) {
+	b, f := j.bin, j.funcs[0]
+	if s.failed[failKey{b.side, f}] {
+		return
+	}
+	names, err := s.countNames(ctx, f)
+	if err != nil {
+		s.countFailed(b, f, round, err.Error(), "")
+		return
+	}
+	var out bytes.Buffer
+	for _, name := range names {
+		n := s.count.iters[benchKey{f.Package, name}]
+		line, failure, tail := s.countBenchmark(ctx, b, name, n)
+		if failure != "" {
+			s.countFailed(b, f, round, failure, tail)
+			return
+		}
+		out.WriteString(line)
+	}
+	s.pending = append(s.pending, pendingOutput{side: s.sides[b.side], text: s.header(b.pkg.ImportPath, round) + "cpu: counted under Valgrind\n" + out.String() + "\n"})
+}
+
+func (s *schedule) countFailed(b binary, f report.Func, round int, msg, tail string) {
+	s.failed[failKey{b.side, f}] = true
+	s.res.Run.Failures = append(s.res.Run.Failures, report.Failure{
+		Package: b.pkg.ImportPath, Side: b.side, Round: round, Benchmark: f.Name,
+		Message: "counting instructions: " + msg, Output: tail,
+	})
+}
+
+// countNames are the benchmarks of function f that the run selects, each with its N chosen at
+// the first call: the N of a -benchtime of Nx, else from a native run of its base (or head,
+// for a new function) so that N operations take countTarget.
+func (s *schedule) countNames(ctx context.Context, f report.Func) ([]string, error) {
+	if names, ok := s.count.names[f]; ok {
+		return names, nil
+	}
+	b, ok := s.binsOf[f][report.Base]
+	if !ok {
+		b = s.binsOf[f][report.Head]
+	}
+	fixed, _ := strconv.Atoi(strings.TrimSuffix(s.opts.Benchtime, "x"))
+	benchtime := countTarget.String()
+	if fixed > 0 && strings.HasSuffix(s.opts.Benchtime, "x") {
+		benchtime = "1x" // only the names are needed
+	}
+	args := []string{"-test.run=^$", "-test.count=1", "-test.cpu=1", "-test.benchtime=" + benchtime,
+		"-test.bench=^" + regexp.QuoteMeta("Benchmark"+f.Name) + "$" + s.subBench}
+	o := runBinary(ctx, s.env, s.user, b.pkg.Dir, b.path, args, s.opts.Timeout)
+	if o.failure != "" {
+		return nil, fmt.Errorf("choosing the iteration count: %s", o.failure)
+	}
+	var names []string
+	for _, r := range timedResults(o.stdout) {
+		name := report.WithoutProcs(r.name)
+		n := 1
+		switch {
+		case fixed > 0:
+			n = fixed
+		case r.nsPerOp > 0:
+			n = int(math.Min(math.Ceil(float64(countTarget)/r.nsPerOp), 1e9))
+		}
+		s.count.iters[benchKey{f.Package, name}] = max(n, 1)
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return nil, errors.New("the benchmark printed no result to choose an iteration count from")
+	}
+	s.count.names[f] = names
+	return names, nil
+}
+
+// benchExpr is the -test.bench expression that selects exactly the benchmark with full name
+// name (no GOMAXPROCS suffix): each part anchored.
+func benchExpr(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		if i == 0 {
+			p = "Benchmark" + p
+		}
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// countRuns counts benchmark name on binary b at n and 2n iterations under cachegrind and
+// returns both counts, the 2n run's output, or a failure with the output's tail. keep, when
+// set, is a path prefix the raw outputs are copied to (keep+".n.out" and keep+".2n.out"), for
+// cg_annotate and cg_diff.
+func (s *schedule) countRuns(ctx context.Context, b binary, name string, n int, keep string) (counts [2]*cachegrind.Out, stdout []byte, failure, tail string) {
+	for i, iters := range []int{n, 2 * n} {
+		file := fmt.Sprintf("cachegrind.%s.%d.out", b.side, i)
+		args := append([]string{"--tool=cachegrind", "--cache-sim=yes", "--cachegrind-out-file=" + filepath.Join(s.count.dir, file)}, cacheGeometry...)
+		args = append(args, b.path, "-test.run=^$", "-test.benchmem", "-test.count=1", "-test.cpu=1",
+			"-test.bench="+benchExpr(name), fmt.Sprintf("-test.benchtime=%dx", iters))
+		o := runBinary(ctx, withGODEBUG(s.env, countGODEBUG), s.user, b.pkg.Dir, s.count.valgrind, args, s.opts.Timeout)
+		if o.failure != "" {
+			return counts, nil, o.failure, o.tail
+		}
+		data, err := sandbox.ReadFile(s.count.dir, file) // untrusted output
+		if err != nil {
+			return counts, nil, fmt.Sprintf("reading cachegrind's output: %v", err), o.tail
+		}
+		if counts[i], err = cachegrind.Parse(data); err != nil {
+			return counts, nil, fmt.Sprintf("cachegrind's output: %v", err), o.tail
+		}
+		if keep != "" {
+			if err := os.WriteFile(keep+[]string{".n.out", ".2n.out"}[i], data, 0o644); err != nil {
+				return counts, nil, err.Error(), ""
+			}
+		}
+		stdout = o.stdout
+	}
+	return counts, stdout, "", ""
+}
+
+// countBenchmark counts one benchmark on binary b at n and 2n iterations and returns its result
+// line, or a failure with the output's tail.
+func (s *schedule) countBenchmark(ctx context.Context, b binary, name string, n int) (line, failure, tail string) {
+	counts, stdout, failure, tail := s.countRuns(ctx, b, name, n, "")
+	if failure != "" {
+		return "", failure, tail
+	}
+	per := cachegrind.Diff(counts[0], counts[1], n)
+	if per.Instructions <= 0 {
+		return "", fmt.Sprintf("the count did not grow from %d to %d iterations (%.0f to %.0f instructions): the benchmark's work does not scale with b.N", n, 2*n, counts[0].Totals["Ir"], counts[1].Totals["Ir"]), ""
+	}
+	line = fmt.Sprintf("Benchmark%s %d %s %s %s %s", name, 2*n, strconv.FormatFloat(per.Instructions, 'f', 2, 64), report.InstructionsUnit, strconv.FormatFloat(per.EstCycles, 'f', 2, 64), report.EstCyclesUnit)
+	if !s.opts.Measure.Times() {
+		// The run's own memory numbers, from the 2N run: they do not depend on its speed.
+		r := benchfmt.NewReader(bytes.NewReader(stdout), "")
+		for r.Scan() {
+			if res, ok := r.Result().(*benchfmt.Result); ok {
+				for _, unit := range []string{"B/op", "allocs/op"} {
+					if v, ok := res.Value(unit); ok {
+						line += fmt.Sprintf(" %s %s", strconv.FormatFloat(v, 'f', -1, 64), unit)
+					}
+				}
+				break
+			}
+		}
+	}
+	return line + "\n", "", ""
+}
+
+// withGODEBUG is env with settings added to GODEBUG (after the user's own, which they
+// override).
+func withGODEBUG(env []string, settings string) []string {
+	out := make([]string, 0, len(env)+1)
+	value := settings
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GODEBUG="); ok {
+			if v != "" {
+				value = v + "," + settings
+			}
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "GODEBUG="+value)
+}

@@ -1,0 +1,197 @@
+package gate
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/benchexec"
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/gittest"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// countedFiles is a module whose BenchmarkWork does work units of work per operation, beside
+// benchmarks that do not change: pure computation, map inserts (allocating), goroutines started
+// and waited for, b.RunParallel, and sub-benchmarks.
+func countedFiles(work int) map[string]string {
+	return map[string]string{
+		"go.mod": "module example.com/counted\n\ngo 1.26\n",
+		"counted_test.go": fmt.Sprintf(`package counted
+
+import (
+	"strconv"
+	"sync"
+	"testing"
+)
+
+var sink uint64
+
+//go:noinline
+func spin(n int) uint64 {
+	x := uint64(1)
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	return x
+}
+
+func BenchmarkWork(b *testing.B) {
+	for b.Loop() {
+		sink += spin(%d)
+	}
+}
+
+func BenchmarkMap(b *testing.B) {
+	for b.Loop() {
+		m := map[int]int{}
+		for i := range 64 {
+			m[i] = i
+		}
+		sink += uint64(len(m))
+	}
+}
+
+func BenchmarkGoroutines(b *testing.B) {
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() { defer wg.Done(); sink += spin(500) }()
+		}
+		wg.Wait()
+	}
+}
+
+func BenchmarkParallel(b *testing.B) {
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_ = spin(2000)
+		}
+	})
+}
+
+func BenchmarkSizes(b *testing.B) {
+	for _, n := range []int{1000, 4000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			for b.Loop() {
+				sink += spin(n)
+			}
+		})
+	}
+}
+`, work),
+	}
+}
+
+// needValgrind skips where the instructions instrument cannot run.
+func needValgrind(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("Valgrind runs Go binaries on Linux only")
+	}
+	if _, err := exec.LookPath("valgrind"); err != nil {
+		t.Skip("valgrind is not installed (apt-get install valgrind): the instructions instrument's tests are skipped")
+	}
+}
+
+// TestMeasureCountsInstructions counts a head that does 3% more work per operation in
+// BenchmarkWork: it is a regression in instructions/op and est-cycles/op, and nothing else is,
+// and the functions that grew are named. Then an A/A run of the same commit calls nothing.
+// Every count stays within the spread the README states.
+func TestMeasureCountsInstructions(t *testing.T) {
+	needValgrind(t)
+	repo := gittest.NewRepo(t)
+	gittest.WriteFiles(t, repo, countedFiles(3000))
+	base := gittest.Commit(t, repo, "base")
+	gittest.WriteFiles(t, repo, countedFiles(3090))
+	head := gittest.Commit(t, repo, "head: 3% more work in Work")
+	for _, tt := range []struct {
+		name       string
+		base, head string
+		verdict    report.GateVerdict
+		regressed  []string
+	}{
+		{name: "3% more work", base: base, head: head, verdict: report.Fail, regressed: []string{"Work instructions/op", "Work est-cycles/op"}},
+		{name: "A/A", base: head, head: head, verdict: report.Pass},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Measure(context.Background(), MeasureOptions{
+				Run: benchexec.Options{
+					Dir: repo, Base: tt.base, Head: tt.head, Measure: report.MeasureInstructions,
+					Count: 5, MaxCount: 5, Benchtime: "3000x", Env: os.Environ(),
+				},
+				Config: config.Default(), ProfileDir: t.TempDir(),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := m.Report
+			if r.Verdict != tt.verdict || r.Run.Measure != report.MeasureInstructions {
+				t.Errorf("verdict %s, measure %q; want %s, instructions", r.Verdict, r.Run.Measure, tt.verdict)
+			}
+			var regressed []string
+			counted := map[string]bool{}
+			for _, c := range r.Comparisons {
+				if c.Verdict == report.Regression || c.Verdict == report.Improvement {
+					regressed = append(regressed, c.Benchmark+" "+c.Unit)
+				}
+				if c.Unit != report.InstructionsUnit && c.Unit != report.EstCyclesUnit {
+					if c.Instrument != "" {
+						t.Errorf("%s %s: instrument %q, want none (timed)", c.Benchmark, c.Unit, c.Instrument)
+					}
+					continue
+				}
+				counted[c.Benchmark] = true
+				if c.Instrument != report.MeasureInstructions {
+					t.Errorf("%s %s: instrument %q, want instructions", c.Benchmark, c.Unit, c.Instrument)
+				}
+				for _, s := range []*report.Summary{c.Base, c.Head} {
+					lo, hi := s.Values[0], s.Values[s.N()-1]
+					if spread := (hi - lo) / s.Center; spread > maxCountSpread {
+						t.Errorf("%s %s: counts from %.0f to %.0f, a spread of %.1f%%, past %.0f%%", c.Benchmark, c.Unit, lo, hi, 100*spread, 100*maxCountSpread)
+					}
+				}
+				if c.Benchmark == "Work" && c.Unit == report.InstructionsUnit && tt.verdict == report.Fail {
+					if d := *c.DeltaPercent; d < 2 || d > 4 {
+						t.Errorf("Work: %+.2f%% instructions/op, want about +3%%", d)
+					}
+				}
+			}
+			if strings.Join(regressed, ", ") != strings.Join(tt.regressed, ", ") {
+				t.Errorf("regressions and improvements %q, want %q", regressed, tt.regressed)
+			}
+			for _, name := range []string{"Work", "Map", "Goroutines", "Parallel", "Sizes/1000", "Sizes/4000"} {
+				if !counted[name] {
+					t.Errorf("%s was not counted: %v", name, counted)
+				}
+			}
+			if tt.verdict == report.Pass {
+				if len(r.Profiles) != 0 {
+					t.Errorf("profiles of an A/A run: %+v", r.Profiles)
+				}
+				return
+			}
+			// Where the instructions went: spin, which BenchmarkWork calls 3% more of.
+			if len(r.Profiles) != 1 || r.Profiles[0].Kind != report.ProfileInstructions || len(r.Profiles[0].Functions) == 0 {
+				t.Fatalf("profiles %+v, want Work's instructions", r.Profiles)
+			}
+			p := r.Profiles[0]
+			if top := p.Functions[0]; top.Name != "example.com/counted.spin" || top.FlatShare < 0.9 {
+				t.Errorf("the function that grew most: %+v, want spin with most of the change", top)
+			}
+		})
+	}
+	gittest.CheckClean(t, repo)
+}
+
+// maxCountSpread is the largest spread (highest minus lowest, over the median) the counts of
+// one benchmark on one side may show here, at 3,000 operations a count (a fraction of the
+// default's work, to keep the test short): the runtime's background (the page allocator,
+// sweeping, sysmon, and for goroutines the scheduler) measured up to 3.3% (Goroutines'
+// est-cycles/op) and 2% for the smallest benchmark; the README states it.
+const maxCountSpread = 0.04
