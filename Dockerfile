@@ -19,6 +19,8 @@ RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags=
 FROM docker.io/library/golang:1.26-bookworm
 # The user the pull request's benchmarks run as: gate is root here, and its environment,
 # memory and files are not the benchmarks' to read (see the README's threat model).
+# Valgrind counts instructions for measure: instructions (Debian 12's 3.19).
+RUN apt-get update && apt-get install -y --no-install-recommends valgrind && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin benchgate
 COPY --from=build /out/gate /usr/local/bin/gate
 # Let the go command fetch the toolchain the user's go.mod asks for (the image says "local").

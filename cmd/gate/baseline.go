@@ -62,6 +62,7 @@ age of their commits, in the same commit.`,
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "kill a benchmark process (and all it started) after `d`; 0 for no limit")
 	fl.DurationVar(&f.budget, "budget", 0, "start no round that would end the run past `d`; 0 for no limit")
 	fl.StringVar(&f.config, "config", config.DefaultPath, "config `file` for the comparison with the parent that is printed")
+	fl.StringVar(&f.measure, "measure", "", "the `instrument`: time, instructions or both, as gate run --measure (default: the config's measure, else time)")
 	fl.StringVar(&f.from, "from", "", "record the head side of a finished gate run from `dir` (written by gate run --out) instead of measuring")
 	fl.StringVar(&f.branch, "branch", "benchgate-data", "the data `branch`")
 	fl.StringVar(&f.remote, "remote", "origin", "the `remote` the data branch is pushed to")
@@ -73,6 +74,7 @@ age of their commits, in the same commit.`,
 // recordFlags are gate baseline record's flags.
 type recordFlags struct {
 	rev, bench, benchtime, config, from, branch, remote, keep string
+	measure                                                   string
 	count                                                     int
 	timeout, budget                                           time.Duration
 }
@@ -86,7 +88,7 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages
 	}
 	rec := gate.RecordOptions{Store: baseline.Open(".", f.remote, f.branch, env), Keep: keep}
 	if f.from != "" {
-		for _, name := range []string{"rev", "count", "bench", "benchtime", "timeout", "budget", "config"} {
+		for _, name := range []string{"rev", "count", "bench", "benchtime", "timeout", "budget", "config", "measure"} {
 			if cmd.Flags().Changed(name) {
 				return usageError{fmt.Errorf("--%s: --from records a finished run, which is measured already", name)}
 			}
@@ -112,11 +114,17 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages
 		if err != nil {
 			return err
 		}
+		measure := cfg.Measure
+		if f.measure != "" {
+			if measure, err = report.ParseInstrument(f.measure); err != nil {
+				return usageError{fmt.Errorf("--%w", err)}
+			}
+		}
 		m, err := gate.MeasureCommit(ctx, f.rev, gate.MeasureOptions{
 			Run: benchexec.Options{
 				Dir: ".", Packages: packages, Bench: f.bench,
 				Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget,
-				Env: env, Progress: progressFor(cmd.ErrOrStderr()),
+				Measure: measure, Env: env, Progress: progressFor(cmd.ErrOrStderr()),
 			},
 			Config: cfg,
 		})

@@ -25,7 +25,7 @@ import (
 type runFlags struct {
 	compareFlags
 	base, head, bench, benchtime string
-	history                      string
+	history, measure             string
 	interleave                   string
 	count, maxCount              int
 	timedIterations, noProfile   bool
@@ -107,6 +107,7 @@ nothing measured.`,
 	fl.StringVar(&f.build, "build", "", "with --command, build each side once with this `command` before the rounds")
 	fl.StringVar(&f.results, "results", "", "with --command, read the results from this `path` (a file, or criterion's target/criterion) instead of standard output")
 	fl.StringVar(&f.formatIn, "format-in", "auto", "with --command, the `format` of its results: "+formatNames()+" (auto detects it)")
+	fl.StringVar(&f.measure, "measure", "", "the `instrument`: time (the run's own time and memory), instructions (instructions per op counted under Valgrind: near-deterministic on a noisy machine) or both (default: the config's measure, else time)")
 	fl.StringVar(&f.history, "history", "", "put each comparison beside its recorded history on this data `branch` of origin (see gate baseline record), and apply the config's noise-multiple")
 	f.register(fl, "write base.txt, head.txt, report.json and report.md to `dir`")
 	return cmd
@@ -133,6 +134,12 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 	cfg, err := config.Load(f.config, cmd.Flags().Changed("config"))
 	if err != nil {
 		return err
+	}
+	measure := cfg.Measure
+	if f.measure != "" {
+		if measure, err = report.ParseInstrument(f.measure); err != nil {
+			return usageError{fmt.Errorf("--%w", err)}
+		}
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -164,7 +171,7 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 			Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
 			Count: f.count, MaxCount: f.maxCount, Interleave: f.interleave, TimedIterations: f.timedIterations,
 			Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
-			Harness: harness, Env: env, Progress: progressFor(stderr),
+			Harness: harness, Measure: measure, Env: env, Progress: progressFor(stderr),
 		},
 		Config: cfg, History: history, ProfileDir: profileDir,
 	})
