@@ -87,11 +87,13 @@ type Inputs struct {
 	Count       int
 	MaxCount    int // 0: 3 × Count
 	Interleave  string
-	Timeout     time.Duration
-	Budget      time.Duration
-	Comment     CommentMode
-	CommentKey  string
-	FailOn      FailOn
+	// Measure is the instrument the measure input names; "" leaves it to the config (time).
+	Measure    report.Instrument
+	Timeout    time.Duration
+	Budget     time.Duration
+	Comment    CommentMode
+	CommentKey string
+	FailOn     FailOn
 	// ReportPath is the measured report that a workflow_run comment posts: a directory with
 	// report.json, or the file.
 	ReportPath  string
@@ -149,6 +151,13 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 	case report.InterleaveBenchmark, report.InterleavePackage:
 	default:
 		bad("interleave", "benchmark or package", in.Interleave)
+	}
+	if v := getInput("measure"); v != "" {
+		if m, err := report.ParseInstrument(v); err != nil {
+			bad("measure", "time, instructions or both", v)
+		} else {
+			in.Measure = m
+		}
 	}
 	for _, d := range []struct {
 		name string
