@@ -385,7 +385,7 @@ func footer(r *report.Report, st style) string {
 			fmt.Fprintf(&b, "%s<br>\n", escape(l))
 		}
 	}
-	fmt.Fprintf(&b, "%s\n", escape(settings(r.Settings)))
+	fmt.Fprintf(&b, "%s\n", escape(settings(r)))
 	if r.History != nil {
 		b.WriteString("\n" + historyLegend(r, st))
 	}

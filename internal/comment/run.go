@@ -169,14 +169,23 @@ func processRows(run *report.Run) [][]string {
 	return rows
 }
 
-// settings describes the statistics and thresholds in a line.
-func settings(s report.Settings) string {
+// settings describes the statistics and thresholds in a line: the rules for a unit the report
+// has no comparison in (the counts' in a timed run) are left out.
+func settings(r *report.Report) string {
+	s := r.Settings
+	units := map[string]bool{}
+	for _, c := range r.Comparisons {
+		units[c.Unit] = true
+	}
 	control := "Benjamini–Hochberg"
 	if s.FalseAlarmControl != report.BenjaminiHochberg {
 		control = "no false-alarm control"
 	}
 	var rules []string
 	for _, t := range s.Thresholds {
+		if t.Unit != "" && !units[t.Unit] && report.InstrumentOf(t.Unit) == report.MeasureInstructions {
+			continue
+		}
 		var scope []string
 		for _, part := range []struct{ name, value string }{{"unit", t.Unit}, {"benchmark", t.Benchmark}, {"package", t.Package}} {
 			if part.value != "" {

@@ -225,7 +225,7 @@ func (p *parser) mapping(n *yaml.Node, path string, handlers map[string]func(*ya
 
 func knownKeys(handlers map[string]func(*yaml.Node, string)) string {
 	// The order of the documentation, not of the map.
-	order := []string{"measure", "alpha", "confidence", "false-alarm-control", "units", "thresholds", "noise-multiple", "better", "unit", "benchmark", "package", "max"}
+	order := []string{"alpha", "confidence", "false-alarm-control", "units", "thresholds", "noise-multiple", "measure", "better", "unit", "benchmark", "package", "max"}
 	var keys []string
 	for _, k := range order {
 		if _, ok := handlers[k]; ok {

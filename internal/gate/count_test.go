@@ -191,7 +191,9 @@ func TestMeasureCountsInstructions(t *testing.T) {
 
 // maxCountSpread is the largest spread (highest minus lowest, over the median) the counts of
 // one benchmark on one side may show here, at 3,000 operations a count (a fraction of the
-// default's work, to keep the test short): the runtime's background (the page allocator,
-// sweeping, sysmon, and for goroutines the scheduler) measured up to 3.3% (Goroutines'
-// est-cycles/op) and 2% for the smallest benchmark; the README states it.
-const maxCountSpread = 0.04
+// default's work, to keep the test short). The runtime's background (the page allocator,
+// sweeping, the garbage collector's time-driven share of marking, sysmon, and for goroutines the
+// scheduler) follows the clock, and the clock runs longer on a loaded machine: measured up to
+// 3.3% alone (Goroutines' est-cycles/op) and 4.1% with the rest of the test suite running
+// beside it (Map); the README states both.
+const maxCountSpread = 0.06
