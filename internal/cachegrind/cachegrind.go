@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -135,8 +136,14 @@ type FuncChange struct {
 	ShareOfTotal float64
 }
 
+// minChange is the smallest change per operation Changes lists: below one instruction an
+// operation, a function's change is the runtime's background moving between runs (sysmon,
+// the page allocator), not the code.
+const minChange = 1
+
 // Changes are the functions whose instructions per operation changed most between base and
-// head, the largest growth first (then the largest shrinking), at most top of them.
+// head, the largest growth first (then the largest shrinking), at most top of them; changes of
+// less than one instruction an operation are left out.
 func Changes(base, head PerOp, top int) []FuncChange {
 	total := head.Instructions - base.Instructions
 	var out []FuncChange
@@ -149,7 +156,7 @@ func Changes(base, head PerOp, top int) []FuncChange {
 			seen[fn] = true
 			c := FuncChange{Name: fn, Base: base.Funcs[fn], Head: head.Funcs[fn]}
 			c.Change = c.Head - c.Base
-			if c.Change == 0 {
+			if math.Abs(c.Change) < minChange {
 				continue
 			}
 			if total != 0 {

@@ -59,10 +59,10 @@ func TestEstCycles(t *testing.T) {
 
 func TestChanges(t *testing.T) {
 	base := PerOp{Instructions: 1000, Funcs: map[string]float64{"a": 600, "b": 400}}
-	head := PerOp{Instructions: 1100, Funcs: map[string]float64{"a": 600, "b": 380, "c": 120}}
+	head := PerOp{Instructions: 1100, Funcs: map[string]float64{"a": 600.4, "b": 380, "c": 120}}
 	got := Changes(base, head, 10)
 	if len(got) != 2 || got[0].Name != "c" || got[0].Change != 120 || got[0].ShareOfTotal != 1.2 || got[1].Name != "b" || got[1].Change != -20 {
-		t.Errorf("Changes = %+v; want c +120 (120%% of the change), then b −20", got)
+		t.Errorf("Changes = %+v; want c +120 (120%% of the change), then b −20, and not a's +0.4", got)
 	}
 	if got := Changes(base, head, 1); len(got) != 1 || got[0].Name != "c" {
 		t.Errorf("the top 1: %+v", got)
