@@ -36,22 +36,27 @@ import (
 // executes, not how it scales. GODEBUG=cpu.rdtscp=off lets the runtime start (Valgrind 3.19
 // cannot decode RDTSCP, which the runtime's cputicks uses; the fallback is RDTSC), and
 // asyncpreemptoff=1 keeps the runtime's timer-driven preemption signals, whose number depends
-// on Valgrind's speed, out of the count. Neither changes the benchmark's own code.
+// on Valgrind's speed, out of the count. gcstoptheworld=1 makes each garbage collection mark
+// with the world stopped: a concurrent collection's cost to the benchmark (write barriers,
+// allocating black, assists) depends on how long its mark phase lasts, which the pacer sets by
+// the clock, and cachegrind's per-function counts of identical runs of an allocating benchmark
+// differed by up to 32% in those functions alone; stopped, the same runs differ by 0.6%, and a
+// cycle's marking and sweeping are still counted. None of the three changes the benchmark's
+// own code.
 
 // countTarget is the native run time an iteration count is chosen for: the difference between
-// the two runs then holds about a hundred million instructions, against a background that moves
-// by one to two hundred thousand between identical runs (the runtime's page allocator,
-// background sweeping and sysmon, whose work follows the clock: cachegrind's per-function counts
-// of two identical runs show it), a spread of about 0.2%. Under Valgrind such a run takes
-// a few seconds.
-const countTarget = 40 * time.Millisecond
+// the two runs then holds twenty to fifty million instructions, against what is left of the
+// background between identical runs (the page allocator and the scavenger, whose work follows
+// the clock), a spread of 0.1–0.6% (measured on the detection fixture's kinds). Under Valgrind
+// such a run takes about a second.
+const countTarget = 10 * time.Millisecond
 
 // Simulated caches, the same on every machine so that est-cycles/op compares across runners
 // and over a history: 32 KiB 8-way L1 caches and an 8 MiB 16-way last level, 64-byte lines.
 var cacheGeometry = []string{"--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"}
 
 // countGODEBUG is what the counted runs add to GODEBUG.
-const countGODEBUG = "cpu.rdtscp=off,asyncpreemptoff=1"
+const countGODEBUG = "cpu.rdtscp=off,asyncpreemptoff=1,gcstoptheworld=1"
 
 // FindValgrind is the valgrind the instructions instrument runs, or an error that says how to
 // get one.
