@@ -56,7 +56,7 @@ age of their commits, in the same commit.`,
 	}
 	fl := record.Flags()
 	fl.StringVar(&f.rev, "rev", "HEAD", "the commit to measure and record")
-	fl.IntVar(&f.count, "count", 10, "`rounds`: samples per benchmark and side")
+	fl.IntVar(&f.count, "count", 0, "`rounds`: samples per benchmark and side (default 10; 5 with --measure instructions)")
 	fl.StringVar(&f.bench, "bench", ".", "run only benchmarks matching `regexp`, as go test -bench")
 	fl.StringVar(&f.benchtime, "benchtime", "", "run each benchmark for `d` (a duration, or Nx iterations), as go test -benchtime (default 1s)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "kill a benchmark process (and all it started) after `d`; 0 for no limit")
@@ -107,7 +107,7 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages
 			return err
 		}
 	} else {
-		if f.count < 1 {
+		if f.count < 1 && cmd.Flags().Changed("count") {
 			return usageError{fmt.Errorf("--count %d: expected at least 1", f.count)}
 		}
 		cfg, err := config.Load(f.config, cmd.Flags().Changed("config"))

@@ -94,7 +94,7 @@ nothing measured.`,
 	fl.StringVar(&f.base, "base", "", "base `revision` (default: the merge-base of HEAD with origin/HEAD, main or master; else HEAD~1)")
 	fl.StringVar(&f.head, "head", "", "head `revision` (default: the working tree, uncommitted changes included)")
 	fl.StringVar(&f.bench, "bench", ".", "run only benchmarks matching `regexp`, as go test -bench")
-	fl.IntVar(&f.count, "count", 10, "`rounds`: pairs of samples every benchmark gets")
+	fl.IntVar(&f.count, "count", 0, "`rounds`: pairs of samples every benchmark gets (default 10; 5 with --measure instructions)")
 	fl.IntVar(&f.maxCount, "max-count", 0, "the most `pairs` a benchmark still undecided after --count rounds gets in extra rounds (default 3 × --count)")
 	fl.StringVar(&f.interleave, "interleave", report.InterleaveBenchmark, "the `schedule`: benchmark (each benchmark's base and head in processes of their own, back to back) or package (each package's binary runs all its benchmarks)")
 	fl.BoolVar(&f.timedIterations, "timed-iterations", false, "keep -benchtime's timing in every run, instead of running both sides at the iteration count the first round found")
@@ -118,7 +118,7 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 	if err != nil {
 		return err
 	}
-	if f.count < 1 {
+	if f.count < 1 && cmd.Flags().Changed("count") {
 		return usageError{fmt.Errorf("--count %d: expected at least 1", f.count)}
 	}
 	if f.maxCount < 0 {

@@ -34,7 +34,7 @@ func TestReadInputs(t *testing.T) {
 		{
 			name: "defaults",
 			env:  map[string]string{},
-			want: Inputs{Packages: []string{}, Bench: ".", Config: ".github/benchgate.yml", WorkingDir: ".", Count: 10, Interleave: report.InterleaveBenchmark, Timeout: 10 * time.Minute,
+			want: Inputs{Packages: []string{}, Bench: ".", Config: ".github/benchgate.yml", WorkingDir: ".", Interleave: report.InterleaveBenchmark, Timeout: 10 * time.Minute,
 				Comment: CommentAlways, CommentKey: "benchgate", FailOn: FailOnRegression, ReportPath: ".benchgate", DataBranch: "benchgate-data", Profile: true},
 		},
 		{

@@ -84,7 +84,7 @@ type Inputs struct {
 	ConfigNamed bool
 	WorkingDir  string
 	Packages    []string
-	Count       int
+	Count       int // 0: the instrument's default (benchexec.DefaultCount)
 	MaxCount    int // 0: 3 × Count
 	Interleave  string
 	// Measure is the instrument the measure input names; "" leaves it to the config (time).
@@ -134,11 +134,12 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 	bad := func(name, want, got string) {
 		errs = append(errs, fmt.Errorf("input %q: expected %s, got %q", name, want, got))
 	}
-	count := orDefault(getInput("count"), "10")
-	if n, err := strconv.Atoi(count); err != nil || n < 1 {
-		bad("count", "a whole number of rounds, at least 1", count)
-	} else {
-		in.Count = n
+	if count := getInput("count"); count != "" { // empty: the instrument's default
+		if n, err := strconv.Atoi(count); err != nil || n < 1 {
+			bad("count", "a whole number of rounds, at least 1", count)
+		} else {
+			in.Count = n
+		}
 	}
 	if v := getInput("max-count"); v != "" {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 {
