@@ -6,6 +6,9 @@
 //	go run ./bench/detect -aa -out results/      # A/A runs: the same code on both sides
 //	go run ./bench/detect -true-effects          # the injected slowdowns' true sizes in time
 //	go run ./bench/detect -quick -out results/   # a smoke test, about a minute
+//	go run ./bench/detect -counted -out results/ # with the instructions instrument beside (needs valgrind)
+//	go run ./bench/detect -aa -counted -out results/ # A/A runs of the instructions instrument
+//	go run ./bench/detect -count-spread 10ms     # how far counts of identical runs spread, and why
 //
 // It generates a Go module of N benchmarks whose noise resembles real ones (a CPU-bound chain,
 // allocation, map and slice work, and a deliberately noisy kind), commits it, and commits a head
@@ -20,7 +23,10 @@
 //     trimmed t-test, Benjamini–Hochberg, extra pairs for the undecided, within the budget;
 //   - benchgate, timed iterations (with -timed): the same, with -benchtime's timing in every run;
 //   - before pairs: package-level rounds judged on benchstat's unpaired numbers, as benchgate
-//     did before.
+//     did before;
+//   - benchgate, counted (with -counted): --measure instructions, each sample the benchmark's
+//     instructions per operation under Valgrind, -count-rounds rounds, judged in instructions/op
+//     and est-cycles/op at their 1% thresholds, with no budget: its wall time is what it costs.
 //
 // The benchgate strategies judge with a threshold of -threshold percent (3 by default), so that a
 // 5% slowdown is past it; the sequential anchor with none.
@@ -60,6 +66,9 @@ func main() {
 	threshold := flag.Float64("threshold", 3, "the benchgate strategies' sec/op threshold, in percent")
 	conditions := flag.String("conditions", "quiet,noisy", "noise `conditions` to run, comma-separated: quiet, noisy")
 	timed := flag.Bool("timed", false, "also run benchgate with timed iterations (-benchtime's timing in every run), to see what the calibrated count buys")
+	counted := flag.Bool("counted", false, "also run benchgate counting instructions under Valgrind (--measure instructions); with -aa, count instead of time")
+	countRounds := flag.Int("count-rounds", 5, "rounds of the counted strategy (gate run's default with --measure instructions)")
+	countSpread := flag.Duration("count-spread", 0, "measure how far counts of identical runs spread, with N for this native `time` (needs valgrind), -trials repetitions, and stop")
 	burn := flag.Uint64("burn", 0, "internal: be the competing process, with this seed")
 	flag.Parse()
 	if *burn != 0 {
@@ -69,9 +78,11 @@ func main() {
 	if *quick {
 		*n, *trials, *count, *benchtime, *conditions = 24, 1, 8, "10ms", "quiet"
 	}
-	e := experiment{out: *out, n: *n, trials: *trials, count: *count, benchtime: *benchtime, threshold: *threshold, conditions: strings.Split(*conditions, ","), timed: *timed}
+	e := experiment{out: *out, n: *n, trials: *trials, count: *count, benchtime: *benchtime, threshold: *threshold, conditions: strings.Split(*conditions, ","), timed: *timed, counted: *counted, countRounds: *countRounds}
 	var err error
 	switch {
+	case *countSpread > 0:
+		err = e.countSpread(*countSpread)
 	case *trueEffects:
 		err = e.trueEffects()
 	case *aa:
@@ -92,7 +103,8 @@ type experiment struct {
 	benchtime        string
 	threshold        float64
 	conditions       []string
-	timed            bool
+	timed, counted   bool
+	countRounds      int
 }
 
 // strategy names, in the order of the table.
@@ -101,12 +113,13 @@ const (
 	pairsName      = "benchgate: pairs, paired test, extra rounds"
 	timedName      = "benchgate: pairs, timed iterations"
 	beforeName     = "before: package rounds, unpaired"
+	countedName    = "benchgate: instructions/op under Valgrind"
 )
 
-var strategies = []string{pairsName, timedName, beforeName, sequentialName}
+var strategies = []string{countedName, pairsName, timedName, beforeName, sequentialName}
 
 // slugs name the benchgate strategies' report files.
-var slugs = map[string]string{pairsName: "pairs", timedName: "timed", beforeName: "before"}
+var slugs = map[string]string{pairsName: "pairs", timedName: "timed", beforeName: "before", countedName: "counted"}
 
 // trial is one strategy's alerts in one trial.
 type trial struct {
@@ -186,10 +199,15 @@ func (e experiment) detection() error {
 				pairsName:  {interleave: "benchmark", adaptive: true, budget: budget},
 				timedName:  {interleave: "benchmark", adaptive: true, timed: true, budget: budget},
 				beforeName: {interleave: "package", unpaired: true},
+				// Counting costs what it costs: no budget, and its wall time is the table's.
+				countedName: {interleave: "benchmark", adaptive: true, measure: report.MeasureInstructions, count: e.countRounds},
 			}
 			order := []string{pairsName, beforeName}
 			if e.timed {
 				order = append(order, timedName)
+			}
+			if e.counted {
+				order = append(order, countedName)
 			}
 			for range (t - 1) % len(order) {
 				order = append(order[1:], order[0])
@@ -201,7 +219,11 @@ func (e experiment) detection() error {
 					stop()
 					return err
 				}
-				a := fromReport(rep)
+				units := timeUnits
+				if gates[name].measure.Counts() {
+					units = countUnits
+				}
+				a := fromReport(rep, units)
 				a.wall = time.Since(start)
 				add(cond, name, t, a)
 				// Every verdict's numbers, to see why a slowdown was missed.
@@ -222,6 +244,9 @@ func (e experiment) detection() error {
 		tables[cond] = rows
 		md.WriteString("\n" + markdown(cond, rows))
 		md.WriteString("\n" + byKind(bs, results, cond, pairsName))
+		if e.counted {
+			md.WriteString("\n" + byKind(bs, results, cond, countedName))
+		}
 	}
 	data, err := json.MarshalIndent(map[string]any{"benchmarks": e.n, "trials": e.trials, "count": e.count, "benchtime": e.benchtime, "threshold": e.threshold, "results": results}, "", "  ")
 	if err != nil {

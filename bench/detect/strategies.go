@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,17 +45,24 @@ func name(benchmark string) string {
 	return benchmark
 }
 
-// fromReport reads a report's sec/op verdicts.
-func fromReport(rep *report.Report) alerts {
+// timeUnits and countUnits are the units a strategy's verdicts are read in: a benchmark is
+// called slower when one of them is a regression, changed when one moved either way.
+var (
+	timeUnits  = []string{"sec/op"}
+	countUnits = []string{report.InstructionsUnit, report.EstCyclesUnit}
+)
+
+// fromReport reads a report's verdicts in units.
+func fromReport(rep *report.Report, units []string) alerts {
 	a := alerts{slower: map[string]bool{}, changed: map[string]bool{}, detectable: map[string]float64{}}
 	for _, c := range rep.Comparisons {
-		if c.Unit != "sec/op" || c.Benchmark == report.ProcessBenchmark {
+		if !slices.Contains(units, c.Unit) || c.Benchmark == report.ProcessBenchmark {
 			continue
 		}
 		n := name(c.Benchmark)
-		a.slower[n] = c.Verdict == report.Regression
-		a.changed[n] = c.Verdict == report.Regression || c.Verdict == report.Improvement
-		if c.Paired != nil {
+		a.slower[n] = a.slower[n] || c.Verdict == report.Regression
+		a.changed[n] = a.changed[n] || c.Verdict == report.Regression || c.Verdict == report.Improvement
+		if c.Paired != nil && c.Unit == units[0] {
 			a.pairs = append(a.pairs, c.Paired.N)
 			if d := c.Paired.DetectablePercent; d != nil {
 				a.detectable[n] = *d
@@ -71,6 +79,8 @@ type gateOptions struct {
 	adaptive   bool // extra rounds for the undecided
 	unpaired   bool // judge on benchstat's unpaired numbers, as before pairs
 	budget     time.Duration
+	measure    report.Instrument
+	count      int // rounds, when not the experiment's -count
 }
 
 // pairKey matches the pair labels of gate run's raw results.
@@ -78,9 +88,13 @@ var pairKey = regexp.MustCompile(`(?m)^` + report.PairKey + `: \d+\n`)
 
 // benchgate runs gate run's engine and judges the results under cfg as gate run does.
 func (s setup) benchgate(seed uint64, o gateOptions, cfg *config.Config) (*report.Report, *benchexec.Result, error) {
+	count := s.count
+	if o.count > 0 {
+		count = o.count
+	}
 	opts := benchexec.Options{
-		Dir: s.repo, Base: s.base, Head: s.head, Count: s.count, Benchtime: s.benchtime, Bench: s.bench, Seed: seed, Env: s.env,
-		Interleave: o.interleave, TimedIterations: o.timed, Budget: o.budget, MaxCount: s.count,
+		Dir: s.repo, Base: s.base, Head: s.head, Count: count, Benchtime: s.benchtime, Bench: s.bench, Seed: seed, Env: s.env,
+		Interleave: o.interleave, TimedIterations: o.timed, Budget: o.budget, MaxCount: count, Measure: o.measure,
 	}
 	if o.adaptive {
 		opts.MaxCount = 0 // the default
@@ -138,7 +152,7 @@ func (s setup) sequential() (alerts, error) {
 	if err != nil {
 		return alerts{}, err
 	}
-	a := fromReport(rep)
+	a := fromReport(rep, timeUnits)
 	a.wall = time.Since(start)
 	return a, nil
 }

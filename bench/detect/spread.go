@@ -1,0 +1,147 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/cachegrind"
+)
+
+// spreadSettings are the runtime settings the spread of counts is measured under: the ones
+// Valgrind needs, then with the collector marking with the world stopped, as benchgate counts.
+var spreadSettings = []string{"cpu.rdtscp=off,asyncpreemptoff=1", "cpu.rdtscp=off,asyncpreemptoff=1,gcstoptheworld=1"}
+
+// countSpread measures how far the instructions per operation of identical runs spread, under
+// each of spreadSettings: one benchmark of each kind, N chosen so that N operations take target
+// natively, -trials repetitions of the runs at N and 2N under cachegrind; and, where they spread
+// most, the functions whose counts per operation differ most between the repetitions.
+func (e experiment) countSpread(target time.Duration) error {
+	bs := plan(len(kinds)) // one of each kind, all in p00; only the base is run
+	s, cleanup, err := e.prepare(bs)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	bin := filepath.Join(filepath.Dir(s.baseDir), "p00.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, "./p00")
+	build.Dir, build.Stderr = s.baseDir, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building the fixture: %w", err)
+	}
+	reps := max(e.trials, 4)
+	var md strings.Builder
+	fmt.Fprintf(&md, "Spread of instructions/op over %d identical runs (highest minus lowest, over the lowest), N for %v natively, run %s\n\n", reps, target, time.Now().UTC().Format("2006-01-02"))
+	md.WriteString("| kind | N | instructions/op | " + strings.Join(spreadSettings, " | ") + " | where the first spread most |\n| :-- | --: | --: |" + strings.Repeat(" --: |", len(spreadSettings)) + " :-- |\n")
+	for _, b := range bs {
+		n, err := iterationsFor(bin, b.name, target)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&md, "| %s | %d |", b.kind, n)
+		var cells []string
+		var where string
+		for i, settings := range spreadSettings {
+			var per []cachegrind.PerOp
+			for range reps {
+				p, err := countOnce(bin, b.name, n, settings)
+				if err != nil {
+					return err
+				}
+				per = append(per, p)
+			}
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, p := range per {
+				lo, hi = math.Min(lo, p.Instructions), math.Max(hi, p.Instructions)
+			}
+			if i == 0 {
+				fmt.Fprintf(&md, " %.0f |", lo)
+				where = mostVarying(per, 3)
+			}
+			cells = append(cells, fmt.Sprintf(" %.2f%% |", 100*(hi-lo)/lo))
+			fmt.Fprintf(os.Stderr, "%s %s: %.0f to %.0f\n", b.name, settings, lo, hi)
+		}
+		fmt.Fprintf(&md, "%s %s |\n", strings.Join(cells, ""), where)
+	}
+	fmt.Print(md.String())
+	if err := os.MkdirAll(e.out, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(e.out, "spread.md"), []byte(md.String()), 0o644)
+}
+
+// nsPerOp finds a benchmark result's time per operation.
+var nsPerOp = regexp.MustCompile(`\s([0-9.]+) ns/op`)
+
+// iterationsFor is the N at which benchmark name takes target natively, as benchmark counts
+// choose it.
+func iterationsFor(bin, name string, target time.Duration) (int, error) {
+	out, err := exec.Command(bin, "-test.run=^$", "-test.cpu=1", "-test.benchtime=100ms", "-test.bench=^Benchmark"+name+"$").Output()
+	if err != nil {
+		return 0, fmt.Errorf("timing %s: %w", name, err)
+	}
+	m := nsPerOp.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("timing %s: no ns/op in %q", name, out)
+	}
+	ns, _ := strconv.ParseFloat(string(m[1]), 64)
+	return max(int(math.Ceil(float64(target)/ns)), 1), nil
+}
+
+// countOnce counts benchmark name at n and 2n iterations under cachegrind with GODEBUG settings.
+func countOnce(bin, name string, n int, settings string) (cachegrind.PerOp, error) {
+	var outs [2]*cachegrind.Out
+	for i, iters := range []int{n, 2 * n} {
+		file := bin + ".cachegrind.out"
+		cmd := exec.Command("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file="+file, bin,
+			"-test.run=^$", "-test.cpu=1", "-test.count=1", "-test.bench=^Benchmark"+name+"$", fmt.Sprintf("-test.benchtime=%dx", iters))
+		cmd.Env = append(os.Environ(), "GODEBUG="+settings)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return cachegrind.PerOp{}, fmt.Errorf("counting %s: %w\n%s", name, err, out)
+		}
+		o, err := cachegrind.ReadFile(file)
+		if err != nil {
+			return cachegrind.PerOp{}, err
+		}
+		outs[i] = o
+	}
+	return cachegrind.Diff(outs[0], outs[1], n), nil
+}
+
+// mostVarying names the top functions whose instructions per operation differ most between
+// the repetitions per, with their ranges.
+func mostVarying(per []cachegrind.PerOp, top int) string {
+	type fn struct {
+		name  string
+		width float64
+	}
+	seen := map[string]bool{}
+	var fns []fn
+	for _, p := range per {
+		for name := range p.Funcs {
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, q := range per {
+				lo, hi = math.Min(lo, q.Funcs[name]), math.Max(hi, q.Funcs[name])
+			}
+			fns = append(fns, fn{name, hi - lo})
+		}
+	}
+	slices.SortFunc(fns, func(a, b fn) int { return cmp.Compare(b.width, a.width) })
+	var parts []string
+	for _, f := range fns[:min(top, len(fns))] {
+		parts = append(parts, fmt.Sprintf("`%s` %.0f", f.name, f.width))
+	}
+	return strings.Join(parts, ", ")
+}
