@@ -12,7 +12,6 @@ import (
 
 	"github.com/benchgate/benchgate/internal/ghactions"
 	"github.com/benchgate/benchgate/internal/ghapi/ghtest"
-	"github.com/benchgate/benchgate/internal/gittest"
 )
 
 // TestActionPullRequestBoth runs the action's pull request flow with measure: both against the
@@ -21,11 +20,7 @@ import (
 // instructions went to.
 func TestActionPullRequestBoth(t *testing.T) {
 	needValgrind(t)
-	repo := gittest.NewRepo(t)
-	gittest.WriteFiles(t, repo, countedFiles(3000))
-	base := gittest.Commit(t, repo, "base")
-	gittest.WriteFiles(t, repo, countedFiles(3600))
-	head := gittest.Commit(t, repo, "head: 20% more work in Work")
+	repo, base, head := countedRepo(t, 3000, 3600)
 	srv := ghtest.New(t, "octo", "repo")
 	srv.AddPull(ghtest.PullRequest{Number: 7, HeadSHA: head, HeadRef: "feature", HeadRepo: "octo/repo", BaseSHA: base, BaseRef: "main"})
 
