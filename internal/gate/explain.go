@@ -73,8 +73,9 @@ func regressed(cfg *config.Config) func(run *report.Run, base, head []byte) []be
 }
 
 // diffCounts is where an instructions profile's head executed more than its base, by function,
-// per operation: cachegrind counts exactly, so unlike a sampled profile every change is real.
-// It has no inclusive counts: a function's cumulative change is its own.
+// per operation: cachegrind counts exactly, so unlike a sampled profile the code's own changes
+// are exact; the runtime's background (the page allocator, the scheduler) still moves a little
+// between runs. It has no inclusive counts: a function's cumulative change is its own.
 func diffCounts(p benchexec.Profile) (report.ProfileDiff, error) {
 	var outs [4]*cachegrind.Out
 	for i, path := range []string{p.BaseShort, p.Base, p.HeadShort, p.Head} {
