@@ -31,6 +31,9 @@ func (e experiment) aa() error {
 	var md strings.Builder
 	fmt.Fprintf(&md, "A/A: %d benchmarks, the same code on both sides, benchgate's defaults (count %d, extra rounds up to %d pairs, %s)\n\n", e.n, count, 3*count, what)
 	md.WriteString("| condition | run | comparisons | of them in counts | regressions | improvements | pairs (median, max) | wall |\n| :-- | --: | --: | --: | --: | --: | --: | --: |\n")
+	if err := os.MkdirAll(filepath.Join(e.out, "reports"), 0o755); err != nil {
+		return err
+	}
 	for _, cond := range e.conditions {
 		stop, err := startNoise(cond)
 		if err != nil {
@@ -54,10 +57,6 @@ func (e experiment) aa() error {
 					maxPairs = max(maxPairs, c.Paired.N)
 				}
 			}
-			if err := os.MkdirAll(filepath.Join(e.out, "reports"), 0o755); err != nil {
-				stop()
-				return err
-			}
 			if err := report.WriteFile(filepath.Join(e.out, "reports", fmt.Sprintf("aa-%s-%d.json", cond, t)), rep); err != nil {
 				stop()
 				return err
@@ -73,8 +72,5 @@ func (e experiment) aa() error {
 		fmt.Fprintf(&md, "| %s | all | %d | %d | %d (%.2f%%) | | | |\n", cond, total, counted, alarms, 100*float64(alarms)/float64(max(total, 1)))
 	}
 	fmt.Print(md.String())
-	if err := os.MkdirAll(e.out, 0o755); err != nil {
-		return err
-	}
 	return os.WriteFile(filepath.Join(e.out, "aa.md"), []byte(md.String()), 0o644)
 }

@@ -13,12 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/benchexec"
 	"github.com/benchgate/benchgate/internal/cachegrind"
 )
 
 // spreadSettings are the runtime settings the spread of counts is measured under: the ones
 // Valgrind needs, then with the collector marking with the world stopped, as benchgate counts.
-var spreadSettings = []string{"cpu.rdtscp=off,asyncpreemptoff=1", "cpu.rdtscp=off,asyncpreemptoff=1,gcstoptheworld=1"}
+var spreadSettings = []string{"cpu.rdtscp=off,asyncpreemptoff=1", benchexec.CountGODEBUG}
 
 // countSpread measures how far the instructions per operation of identical runs spread, under
 // each of spreadSettings: one benchmark of each kind, N chosen so that N operations take target
@@ -96,13 +97,13 @@ func iterationsFor(bin, name string, target time.Duration) (int, error) {
 	return max(int(math.Ceil(float64(target)/ns)), 1), nil
 }
 
-// countOnce counts benchmark name at n and 2n iterations under cachegrind with GODEBUG settings.
+// countOnce counts benchmark name at n and 2n iterations as benchgate does, but with GODEBUG
+// settings.
 func countOnce(bin, name string, n int, settings string) (cachegrind.PerOp, error) {
 	var outs [2]*cachegrind.Out
 	for i, iters := range []int{n, 2 * n} {
 		file := bin + ".cachegrind.out"
-		cmd := exec.Command("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file="+file, bin,
-			"-test.run=^$", "-test.cpu=1", "-test.count=1", "-test.bench=^Benchmark"+name+"$", fmt.Sprintf("-test.benchtime=%dx", iters))
+		cmd := exec.Command("valgrind", benchexec.CountArgs(file, bin, name, iters)...)
 		cmd.Env = append(os.Environ(), "GODEBUG="+settings)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return cachegrind.PerOp{}, fmt.Errorf("counting %s: %w\n%s", name, err, out)

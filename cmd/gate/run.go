@@ -27,7 +27,7 @@ type runFlags struct {
 	base, head, bench, benchtime string
 	history, measure             string
 	interleave                   string
-	count, maxCount              int
+	count, maxCount, countJobs   int
 	timedIterations, noProfile   bool
 	timeout, budget              time.Duration
 	seed                         uint64
@@ -108,6 +108,7 @@ nothing measured.`,
 	fl.StringVar(&f.results, "results", "", "with --command, read the results from this `path` (a file, or criterion's target/criterion) instead of standard output")
 	fl.StringVar(&f.formatIn, "format-in", "auto", "with --command, the `format` of its results: "+formatNames()+" (auto detects it)")
 	fl.StringVar(&f.measure, "measure", "", "the `instrument`: time (the run's own time and memory), instructions (instructions per op counted under Valgrind: near-deterministic on a noisy machine) or both (default: the config's measure, else time)")
+	fl.IntVar(&f.countJobs, "count-jobs", 0, "with --measure instructions or both, count `n` benchmarks at a time (default: one per logical CPU; counts do not depend on what runs beside them)")
 	fl.StringVar(&f.history, "history", "", "put each comparison beside its recorded history on this data `branch` of origin (see gate baseline record), and apply the config's noise-multiple")
 	f.register(fl, "write base.txt, head.txt, report.json and report.md to `dir`")
 	return cmd
@@ -123,6 +124,9 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 	}
 	if f.maxCount < 0 {
 		return usageError{fmt.Errorf("--max-count %d: expected at least 1, or 0 for 3 × --count", f.maxCount)}
+	}
+	if f.countJobs < 0 {
+		return usageError{fmt.Errorf("--count-jobs %d: expected at least 1, or 0 for one per logical CPU", f.countJobs)}
 	}
 	if f.interleave != report.InterleaveBenchmark && f.interleave != report.InterleavePackage {
 		return usageError{fmt.Errorf("--interleave %q: expected benchmark or package", f.interleave)}
@@ -170,7 +174,7 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 		Run: benchexec.Options{
 			Dir: ".", Base: f.base, Head: f.head, Packages: packages, Bench: f.bench,
 			Count: f.count, MaxCount: f.maxCount, Interleave: f.interleave, TimedIterations: f.timedIterations,
-			Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed,
+			Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed, CountJobs: f.countJobs,
 			Harness: harness, Measure: measure, Env: env, Progress: progressFor(stderr),
 		},
 		Config: cfg, History: history, ProfileDir: profileDir,

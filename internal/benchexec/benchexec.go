@@ -85,6 +85,9 @@ type Options struct {
 	// count.go), report.MeasureBoth does both in every pair. Counting needs the benchmark
 	// schedule and Go benchmarks.
 	Measure report.Instrument
+	// CountJobs is how many counting runs go on at once; 0 means one per logical CPU. Counts
+	// do not depend on what runs beside them, so they need no machine of their own.
+	CountJobs int
 	// Env is the environment to start processes with (credentials are removed from it).
 	Env []string
 	// Progress hears about each step; nil for silence.
@@ -141,6 +144,9 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		return nil, fmt.Errorf("interleave %q: expected %s or %s", opts.Interleave, report.InterleaveBenchmark, report.InterleavePackage)
 	}
 
+	if opts.CountJobs < 0 {
+		return nil, fmt.Errorf("--count-jobs %d: expected at least 1, or 0 for one per logical CPU", opts.CountJobs)
+	}
 	if opts.Measure.Counts() {
 		switch {
 		case opts.Harness != nil:

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/perf/benchfmt"
@@ -55,8 +56,8 @@ const countTarget = 10 * time.Millisecond
 // and over a history: 32 KiB 8-way L1 caches and an 8 MiB 16-way last level, 64-byte lines.
 var cacheGeometry = []string{"--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"}
 
-// countGODEBUG is what the counted runs add to GODEBUG.
-const countGODEBUG = "cpu.rdtscp=off,asyncpreemptoff=1,gcstoptheworld=1"
+// CountGODEBUG is what the counted runs add to GODEBUG.
+const CountGODEBUG = "cpu.rdtscp=off,asyncpreemptoff=1,gcstoptheworld=1"
 
 // FindValgrind is the valgrind the instructions instrument runs, or an error that says how to
 // get one.
@@ -100,30 +101,109 @@ func newCounting(user *sandbox.User, tmp string) (*counting, error) {
 	return c, err
 }
 
-// countOne counts each benchmark of job j's function on its side in round's pair, and adds a
-// result line per benchmark to the round's output: instructions/op and est-cycles/op, and, when
-// the run is not also timed, B/op and allocs/op of the 2N run.
-func (s *schedule) countOne(ctx context.Context, j job, round int) {
-	b, f := j.bin, j.funcs[0]
-	if s.failed[failKey{b.side, f}] {
-		return
-	}
-	names, err := s.countNames(ctx, f)
-	if err != nil {
-		s.countFailed(b, f, round, err.Error(), "")
-		return
-	}
-	var out bytes.Buffer
-	for _, name := range names {
-		n := s.count.iters[benchKey{f.Package, name}]
-		line, failure, tail := s.countBenchmark(ctx, b, name, n)
-		if failure != "" {
-			s.countFailed(b, f, round, failure, tail)
+// countRound counts the round's jobs, CountJobs of them at a time: a count does not depend on
+// what else the machine runs, so unlike timed runs counted runs share it, and a run that counts
+// takes a core's worth of the whole instead of one core's share of the time. The iteration
+// counts are chosen first, one at a time, since that is a native, timed run. The jobs' outputs
+// join the round in the jobs' order, whatever order they finish in.
+func (s *schedule) countRound(ctx context.Context, jobs []job, round int) {
+	var todo []job
+	for _, j := range jobs {
+		b, f := j.bin, j.funcs[0]
+		if ctx.Err() != nil {
 			return
 		}
-		out.WriteString(line)
+		if s.failed[failKey{b.side, f}] {
+			continue
+		}
+		if _, err := s.countNames(ctx, f); err != nil {
+			s.countFailed(b, f, round, err.Error(), "")
+			continue
+		}
+		todo = append(todo, j)
 	}
-	s.pending = append(s.pending, pendingOutput{side: s.sides[b.side], text: s.header(b.pkg.ImportPath, round) + "cpu: counted under Valgrind\n" + out.String() + "\n"})
+	outcomes := make([]countOutcome, len(todo))
+	slots := make(chan int, s.countJobs())
+	for i := range cap(slots) {
+		slots <- i
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex // the progress
+	for i, j := range todo {
+		slot := <-slots
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outcomes[i] = s.countJob(ctx, j, fmt.Sprint(slot))
+			slots <- slot
+			if !s.opts.Measure.Times() {
+				mu.Lock()
+				s.progress.Ran(round, j.bin.pkg.ImportPath, j.bin.side)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, j := range todo {
+		o := outcomes[i]
+		s.processesTime += o.usage.wall
+		s.roundCPU += o.usage.cpu
+		// A pair's share of the round's wall time, for the budget's estimate of extra rounds:
+		// its counts' wall time over the counts running at once.
+		f := j.funcs[0]
+		s.pairTime[f] += o.usage.wall / time.Duration(cap(slots))
+		if !s.opts.Measure.Times() && (j.bin.side == report.Base || s.binsOf[f][report.Base].path == "") {
+			s.pairRuns[f]++
+		}
+		switch {
+		case o.failure == "cancelled":
+		case o.failure != "":
+			s.countFailed(j.bin, f, round, o.failure, o.tail)
+		default:
+			s.pending = append(s.pending, pendingOutput{side: s.sides[j.bin.side], text: s.header(j.bin.pkg.ImportPath, round) + "cpu: counted under Valgrind\n" + o.lines + "\n"})
+		}
+	}
+}
+
+// countJobs is how many counts run at once: CountJobs, else one per logical CPU.
+func (s *schedule) countJobs() int {
+	if s.opts.CountJobs > 0 {
+		return s.opts.CountJobs
+	}
+	return max(1, runtime.NumCPU())
+}
+
+// countOutcome is what counting one job gave: its result lines, or a failure with the output's
+// tail; and the processes' usage, summed.
+type countOutcome struct {
+	lines, failure, tail string
+	usage                usage
+}
+
+// countJob counts each benchmark of job j's function on its side: a result line per benchmark
+// with instructions/op and est-cycles/op, and, when the run is not also timed, B/op and
+// allocs/op of the 2N run. slot names cachegrind's files, apart from the other jobs' running
+// beside it.
+func (s *schedule) countJob(ctx context.Context, j job, slot string) countOutcome {
+	var o countOutcome
+	var lines strings.Builder
+	f := j.funcs[0]
+	for _, name := range s.count.names[f] {
+		n := s.count.iters[benchKey{f.Package, name}]
+		line, used, failure, tail := s.countBenchmark(ctx, j.bin, name, n, slot)
+		o.usage.wall += used.wall
+		o.usage.cpu += used.cpu
+		if failure != "" {
+			o.failure, o.tail = failure, tail
+			return o
+		}
+		lines.WriteString(line)
+	}
+	o.lines = lines.String()
+	return o
 }
 
 func (s *schedule) countFailed(b binary, f report.Func, round int, msg, tail string) {
@@ -190,46 +270,56 @@ func benchExpr(name string) string {
 }
 
 // countRuns counts benchmark name on binary b at n and 2n iterations under cachegrind and
-// returns both counts, the 2n run's output, or a failure with the output's tail. keep, when
+// returns both counts, the 2n run's output, or a failure with the output's tail; and the two
+// processes' usage. slot tells its cachegrind files from those of runs beside it. keep, when
 // set, is a path prefix the raw outputs are copied to (keep+".n.out" and keep+".2n.out"), for
 // cg_annotate and cg_diff.
-func (s *schedule) countRuns(ctx context.Context, b binary, name string, n int, keep string) (counts [2]*cachegrind.Out, stdout []byte, failure, tail string) {
+func (s *schedule) countRuns(ctx context.Context, b binary, name string, n int, slot, keep string) (counts [2]*cachegrind.Out, stdout []byte, used usage, failure, tail string) {
 	for i, iters := range []int{n, 2 * n} {
-		file := fmt.Sprintf("cachegrind.%s.%d.out", b.side, i)
-		args := append([]string{"--tool=cachegrind", "--cache-sim=yes", "--cachegrind-out-file=" + filepath.Join(s.count.dir, file)}, cacheGeometry...)
-		args = append(args, b.path, "-test.run=^$", "-test.benchmem", "-test.count=1", "-test.cpu=1",
-			"-test.bench="+benchExpr(name), fmt.Sprintf("-test.benchtime=%dx", iters))
-		o := runBinary(ctx, withGODEBUG(s.env, countGODEBUG), s.user, b.pkg.Dir, s.count.valgrind, args, s.opts.Timeout)
+		file := fmt.Sprintf("cachegrind.%s.%d.out", slot, i)
+		args := append(CountArgs(filepath.Join(s.count.dir, file), b.path, name, iters), "-test.benchmem")
+		o := runBinary(ctx, withGODEBUG(s.env, CountGODEBUG), s.user, b.pkg.Dir, s.count.valgrind, args, s.opts.Timeout)
+		used.wall += o.usage.wall
+		used.cpu += o.usage.cpu
 		if o.failure != "" {
-			return counts, nil, o.failure, o.tail
+			return counts, nil, used, o.failure, o.tail
 		}
 		data, err := sandbox.ReadFile(s.count.dir, file) // untrusted output
 		if err != nil {
-			return counts, nil, fmt.Sprintf("reading cachegrind's output: %v", err), o.tail
+			return counts, nil, used, fmt.Sprintf("reading cachegrind's output: %v", err), o.tail
 		}
 		if counts[i], err = cachegrind.Parse(data); err != nil {
-			return counts, nil, fmt.Sprintf("cachegrind's output: %v", err), o.tail
+			return counts, nil, used, fmt.Sprintf("cachegrind's output: %v", err), o.tail
 		}
 		if keep != "" {
 			if err := os.WriteFile(keep+[]string{".n.out", ".2n.out"}[i], data, 0o644); err != nil {
-				return counts, nil, err.Error(), ""
+				return counts, nil, used, err.Error(), ""
 			}
 		}
 		stdout = o.stdout
 	}
-	return counts, stdout, "", ""
+	return counts, stdout, used, "", ""
+}
+
+// CountArgs are valgrind's arguments to count benchmark name (its full name, without
+// "Benchmark" or the GOMAXPROCS suffix) of test binary bin at iters iterations, on one
+// processor, writing cachegrind's counts to out. The environment needs CountGODEBUG.
+func CountArgs(out, bin, name string, iters int) []string {
+	args := append([]string{"--tool=cachegrind", "--cache-sim=yes", "--cachegrind-out-file=" + out}, cacheGeometry...)
+	return append(args, bin, "-test.run=^$", "-test.count=1", "-test.cpu=1",
+		"-test.bench="+benchExpr(name), fmt.Sprintf("-test.benchtime=%dx", iters))
 }
 
 // countBenchmark counts one benchmark on binary b at n and 2n iterations and returns its result
-// line, or a failure with the output's tail.
-func (s *schedule) countBenchmark(ctx context.Context, b binary, name string, n int) (line, failure, tail string) {
-	counts, stdout, failure, tail := s.countRuns(ctx, b, name, n, "")
+// line, or a failure with the output's tail; and the processes' usage.
+func (s *schedule) countBenchmark(ctx context.Context, b binary, name string, n int, slot string) (line string, used usage, failure, tail string) {
+	counts, stdout, used, failure, tail := s.countRuns(ctx, b, name, n, slot, "")
 	if failure != "" {
-		return "", failure, tail
+		return "", used, failure, tail
 	}
 	per := cachegrind.Diff(counts[0], counts[1], n)
 	if per.Instructions <= 0 {
-		return "", fmt.Sprintf("the count did not grow from %d to %d iterations (%.0f to %.0f instructions): the benchmark's work does not scale with b.N", n, 2*n, counts[0].Totals["Ir"], counts[1].Totals["Ir"]), ""
+		return "", used, fmt.Sprintf("the count did not grow from %d to %d iterations (%.0f to %.0f instructions): the benchmark's work does not scale with b.N", n, 2*n, counts[0].Totals["Ir"], counts[1].Totals["Ir"]), ""
 	}
 	line = fmt.Sprintf("Benchmark%s %d %s %s %s %s", name, 2*n, strconv.FormatFloat(per.Instructions, 'f', 2, 64), report.InstructionsUnit, strconv.FormatFloat(per.EstCycles, 'f', 2, 64), report.EstCyclesUnit)
 	if !s.opts.Measure.Times() {
@@ -246,7 +336,7 @@ func (s *schedule) countBenchmark(ctx context.Context, b binary, name string, n 
 			}
 		}
 	}
-	return line + "\n", "", ""
+	return line + "\n", used, "", ""
 }
 
 // withGODEBUG is env with settings added to GODEBUG (after the user's own, which they

@@ -158,7 +158,7 @@ func (s *schedule) profileInstructions(ctx context.Context, req ProfileRequest, 
 		long, short *string
 	}{{base, &p.Base, &p.BaseShort}, {head, &p.Head, &p.HeadShort}} {
 		keep := filepath.Join(s.opts.ProfileDir, strings.TrimSuffix(profileName(req.Func, side.bin.side, InstructionsProfile), ".pprof")+".cachegrind")
-		if _, _, failure, _ := s.countRuns(ctx, side.bin, name, n, keep); failure != "" {
+		if _, _, _, failure, _ := s.countRuns(ctx, side.bin, name, n, string(side.bin.side), keep); failure != "" {
 			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no instruction profile of %s.%s: %s", req.Func.Package, req.Func.Name, failure))
 			return
 		}

@@ -278,7 +278,7 @@ func (s *schedule) round(ctx context.Context, round int, only []report.Func, sta
 	s.roundCPU = 0
 	s.roundRSS = map[sidePackage]uint64{}
 	// Timed runs first, so that a pair's two timed runs stay back to back; then, when the run
-	// counts, each job counted in the same order.
+	// counts, the jobs counted.
 	if s.opts.Measure.Times() {
 		for _, j := range jobs {
 			if ctx.Err() != nil {
@@ -288,16 +288,8 @@ func (s *schedule) round(ctx context.Context, round int, only []report.Func, sta
 			s.progress.Ran(round, j.bin.pkg.ImportPath, j.bin.side)
 		}
 	}
-	if s.count != nil {
-		for _, j := range jobs {
-			if ctx.Err() != nil {
-				break
-			}
-			s.countOne(ctx, j, round)
-			if !s.opts.Measure.Times() {
-				s.progress.Ran(round, j.bin.pkg.ImportPath, j.bin.side)
-			}
-		}
+	if s.count != nil && ctx.Err() == nil {
+		s.countRound(ctx, jobs, round)
 	}
 	if ctx.Err() != nil {
 		// A round cut short is not counted: its results stay out, so both sides keep the same

@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -115,23 +116,28 @@ func needValgrind(t *testing.T) {
 // BenchmarkWork: it is a regression in instructions/op and est-cycles/op, and nothing else is,
 // and the functions that grew are named. Then an A/A run of the same commit calls nothing.
 // Every count stays within the spread the README states.
+//
+// The first run counts three benchmarks at a time, the second one at a time: each benchmark's
+// head, the same commit in both, must count the same, or concurrent counts got mixed up.
 func TestMeasureCountsInstructions(t *testing.T) {
 	needValgrind(t)
 	repo, base, head := countedRepo(t, 3000, 3090)
+	headCounts := map[string]float64{} // by benchmark and unit
 	for _, tt := range []struct {
 		name       string
 		base, head string
+		jobs       int
 		verdict    report.GateVerdict
 		regressed  []string
 	}{
-		{name: "3% more work", base: base, head: head, verdict: report.Fail, regressed: []string{"Work instructions/op", "Work est-cycles/op"}},
-		{name: "A/A", base: head, head: head, verdict: report.Pass},
+		{name: "3% more work", base: base, head: head, jobs: 3, verdict: report.Fail, regressed: []string{"Work instructions/op", "Work est-cycles/op"}},
+		{name: "A/A", base: head, head: head, jobs: 1, verdict: report.Pass},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			m, err := Measure(context.Background(), MeasureOptions{
 				Run: benchexec.Options{
 					Dir: repo, Base: tt.base, Head: tt.head, Measure: report.MeasureInstructions,
-					Count: 5, MaxCount: 5, Benchtime: "3000x", Env: os.Environ(),
+					Count: 5, MaxCount: 5, Benchtime: "3000x", CountJobs: tt.jobs, Env: os.Environ(),
 				},
 				Config: config.Default(), ProfileDir: t.TempDir(),
 			})
@@ -156,17 +162,19 @@ func TestMeasureCountsInstructions(t *testing.T) {
 					continue
 				}
 				counted[c.Benchmark] = true
+				key := c.Benchmark + " " + c.Unit
+				if first, ok := headCounts[key]; !ok {
+					headCounts[key] = c.Head.Center
+				} else if d := c.Head.Center/first - 1; math.Abs(d) > spreadLimit(c.Benchmark) {
+					t.Errorf("%s: head counted %.0f one at a time, %.0f three at a time (%+.1f%%)", key, c.Head.Center, first, 100*d)
+				}
 				if c.Instrument != report.MeasureInstructions {
 					t.Errorf("%s %s: instrument %q, want instructions", c.Benchmark, c.Unit, c.Instrument)
 				}
 				for _, s := range []*report.Summary{c.Base, c.Head} {
 					lo, hi := s.Values[0], s.Values[s.N()-1]
 					spread := (hi - lo) / s.Center
-					limit := maxCountSpread
-					if c.Benchmark == "Goroutines" {
-						limit = maxSchedulerSpread
-					}
-					if spread > limit {
+					if limit := spreadLimit(c.Benchmark); spread > limit {
 						t.Errorf("%s %s: counts from %.0f to %.0f, a spread of %.1f%%, past %.0f%%", c.Benchmark, c.Unit, lo, hi, 100*spread, 100*limit)
 					}
 					if spread > widest {
@@ -222,3 +230,11 @@ const maxCountSpread = 0.06
 // scheduler's: starting, parking and waking goroutines, which depends on when the clock-driven
 // sysmon looks. Its est-cycles/op spread by 5.4% alone; the A/A run must still call nothing.
 const maxSchedulerSpread = 0.12
+
+// spreadLimit is the spread the counts of the fixture's benchmark name may show.
+func spreadLimit(name string) float64 {
+	if name == "Goroutines" {
+		return maxSchedulerSpread
+	}
+	return maxCountSpread
+}
