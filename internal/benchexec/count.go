@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,6 +83,58 @@ type counting struct {
 	iters map[benchKey]int
 	// names are each function's benchmarks, by full name without the GOMAXPROCS suffix.
 	names map[report.Func][]string
+	// counts are each benchmark's instructions per operation so far, by side; widened, the
+	// benchmarks whose N was widened.
+	counts  map[benchKey]map[report.Side][]float64
+	widened map[benchKey]bool
+	fixed   bool // the user fixed N (a -benchtime of Nx): it is not widened
+}
+
+// wideSpread is the spread of a benchmark's counts on a side (highest minus lowest, over the
+// lowest) past which its extra rounds count widenBy times as many operations. What is left of
+// the runtime's background moves a count by 0.1–1.5%; a count that moves more is mostly the
+// benchmark's own work varying from operation to operation (random inputs, random choices), and
+// the mean of N such operations varies as 1/√N: four times the operations halve the spread, at
+// four times the cost, paid only by such benchmarks and only when they are still undecided.
+const (
+	wideSpread = 0.02
+	widenBy    = 4
+)
+
+// widen gives each benchmark of the undecided functions whose counts spread past wideSpread
+// widenBy times its N, once: both sides' next pairs count the new N, so each pair stays a
+// comparison of equals, and the samples of both Ns estimate the same count per operation.
+func (c *counting) widen(undecided []report.Func) {
+	if c.fixed {
+		return
+	}
+	for _, f := range undecided {
+		for _, name := range c.names[f] {
+			key := benchKey{f.Package, name}
+			if c.widened[key] {
+				continue
+			}
+			for _, xs := range c.counts[key] {
+				if spread(xs) > wideSpread {
+					c.iters[key] *= widenBy
+					c.widened[key] = true
+					break
+				}
+			}
+		}
+	}
+}
+
+// spread is (highest − lowest) / lowest of positive numbers; 0 for fewer than two.
+func spread(xs []float64) float64 {
+	if len(xs) < 2 {
+		return 0
+	}
+	lo, hi := slices.Min(xs), slices.Max(xs)
+	if lo <= 0 {
+		return 0
+	}
+	return (hi - lo) / lo
 }
 
 // newCounting prepares the instrument: valgrind, and a directory the benchmarks' user may
@@ -91,7 +144,8 @@ func newCounting(user *sandbox.User, tmp string) (*counting, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &counting{valgrind: vg, iters: map[benchKey]int{}, names: map[report.Func][]string{}}
+	c := &counting{valgrind: vg, iters: map[benchKey]int{}, names: map[report.Func][]string{},
+		counts: map[benchKey]map[report.Side][]float64{}, widened: map[benchKey]bool{}}
 	if user != nil {
 		c.dir, err = user.Dir("counts")
 	} else {
@@ -164,6 +218,13 @@ func (s *schedule) countRound(ctx context.Context, jobs []job, round int) {
 			s.countFailed(j.bin, f, round, o.failure, o.tail)
 		default:
 			s.pending = append(s.pending, pendingOutput{side: s.sides[j.bin.side], text: s.header(j.bin.pkg.ImportPath, round) + "cpu: counted under Valgrind\n" + o.lines + "\n"})
+			for name, n := range o.perOp {
+				key := benchKey{f.Package, name}
+				if s.count.counts[key] == nil {
+					s.count.counts[key] = map[report.Side][]float64{}
+				}
+				s.count.counts[key][j.bin.side] = append(s.count.counts[key][j.bin.side], n)
+			}
 		}
 	}
 }
@@ -180,6 +241,7 @@ func (s *schedule) countJobs() int {
 // tail; and the processes' usage, summed.
 type countOutcome struct {
 	lines, failure, tail string
+	perOp                map[string]float64 // instructions per operation, by benchmark
 	usage                usage
 }
 
@@ -188,12 +250,13 @@ type countOutcome struct {
 // allocs/op of the 2N run. slot names cachegrind's files, apart from the other jobs' running
 // beside it.
 func (s *schedule) countJob(ctx context.Context, j job, slot string) countOutcome {
-	var o countOutcome
+	o := countOutcome{perOp: map[string]float64{}}
 	var lines strings.Builder
 	f := j.funcs[0]
 	for _, name := range s.count.names[f] {
 		n := s.count.iters[benchKey{f.Package, name}]
-		line, used, failure, tail := s.countBenchmark(ctx, j.bin, name, n, slot)
+		line, perOp, used, failure, tail := s.countBenchmark(ctx, j.bin, name, n, slot)
+		o.perOp[name] = perOp
 		o.usage.wall += used.wall
 		o.usage.cpu += used.cpu
 		if failure != "" {
@@ -229,6 +292,7 @@ func (s *schedule) countNames(ctx context.Context, f report.Func) ([]string, err
 	benchtime := countTarget.String()
 	if fixed > 0 && strings.HasSuffix(s.opts.Benchtime, "x") {
 		benchtime = "1x" // only the names are needed
+		s.count.fixed = true
 	}
 	args := []string{"-test.run=^$", "-test.count=1", "-test.cpu=1", "-test.benchtime=" + benchtime,
 		"-test.bench=^" + regexp.QuoteMeta("Benchmark"+f.Name) + "$" + s.subBench}
@@ -311,15 +375,16 @@ func CountArgs(out, bin, name string, iters int) []string {
 }
 
 // countBenchmark counts one benchmark on binary b at n and 2n iterations and returns its result
-// line, or a failure with the output's tail; and the processes' usage.
-func (s *schedule) countBenchmark(ctx context.Context, b binary, name string, n int, slot string) (line string, used usage, failure, tail string) {
+// line and instructions per operation, or a failure with the output's tail; and the processes'
+// usage.
+func (s *schedule) countBenchmark(ctx context.Context, b binary, name string, n int, slot string) (line string, perOp float64, used usage, failure, tail string) {
 	counts, stdout, used, failure, tail := s.countRuns(ctx, b, name, n, slot, "")
 	if failure != "" {
-		return "", used, failure, tail
+		return "", 0, used, failure, tail
 	}
 	per := cachegrind.Diff(counts[0], counts[1], n)
 	if per.Instructions <= 0 {
-		return "", used, fmt.Sprintf("the count did not grow from %d to %d iterations (%.0f to %.0f instructions): the benchmark's work does not scale with b.N", n, 2*n, counts[0].Totals["Ir"], counts[1].Totals["Ir"]), ""
+		return "", 0, used, fmt.Sprintf("the count did not grow from %d to %d iterations (%.0f to %.0f instructions): the benchmark's work does not scale with b.N", n, 2*n, counts[0].Totals["Ir"], counts[1].Totals["Ir"]), ""
 	}
 	line = fmt.Sprintf("Benchmark%s %d %s %s %s %s", name, 2*n, strconv.FormatFloat(per.Instructions, 'f', 2, 64), report.InstructionsUnit, strconv.FormatFloat(per.EstCycles, 'f', 2, 64), report.EstCyclesUnit)
 	if !s.opts.Measure.Times() {
@@ -336,7 +401,7 @@ func (s *schedule) countBenchmark(ctx context.Context, b binary, name string, n 
 			}
 		}
 	}
-	return line + "\n", used, "", ""
+	return line + "\n", per.Instructions, used, "", ""
 }
 
 // withGODEBUG is env with settings added to GODEBUG (after the user's own, which they

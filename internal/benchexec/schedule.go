@@ -119,6 +119,9 @@ func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 			break
 		}
 		run.Extra = append(run.Extra, undecided)
+		if s.count != nil {
+			s.count.widen(undecided)
+		}
 		s.progress.Extra(run.Rounds+1, planned[look], len(undecided))
 		for round := run.Rounds + 1; round <= planned[look] && !stopped; round++ {
 			stopped = !s.round(ctx, round, undecided, start)
