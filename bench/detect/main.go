@@ -8,6 +8,7 @@
 //	go run ./bench/detect -quick -out results/   # a smoke test, about a minute
 //	go run ./bench/detect -counted -out results/ # with the instructions instrument beside (needs valgrind)
 //	go run ./bench/detect -aa -counted -out results/ # A/A runs of the instructions instrument
+//	go run ./bench/detect -shards 3 -benchmarks 60 -trials 1 -out results/ # one job against 3 shards, merged
 //	go run ./bench/detect -count-spread 10ms     # how far counts of identical runs spread, and why
 //
 // It generates a Go module of N benchmarks whose noise resembles real ones (a CPU-bound chain,
@@ -68,6 +69,7 @@ func main() {
 	timed := flag.Bool("timed", false, "also run benchgate with timed iterations (-benchtime's timing in every run), to see what the calibrated count buys")
 	counted := flag.Bool("counted", false, "also run benchgate counting instructions under Valgrind (--measure instructions); with -aa, count instead of time")
 	countRounds := flag.Int("count-rounds", 5, "rounds of the counted strategy (gate run's default with --measure instructions)")
+	shards := flag.Int("shards", 0, "measure the fixture as one job and as `n` shards run one after another and merged (gate run --shard, gate merge), -trials times, quiet, and stop")
 	countSpread := flag.Duration("count-spread", 0, "measure how far counts of identical runs spread, with N for this native `time` (needs valgrind), -trials repetitions, and stop")
 	burn := flag.Uint64("burn", 0, "internal: be the competing process, with this seed")
 	flag.Parse()
@@ -81,6 +83,8 @@ func main() {
 	e := experiment{out: *out, n: *n, trials: *trials, count: *count, benchtime: *benchtime, threshold: *threshold, conditions: strings.Split(*conditions, ","), timed: *timed, counted: *counted, countRounds: *countRounds}
 	var err error
 	switch {
+	case *shards > 0:
+		err = e.shards(*shards)
 	case *countSpread > 0:
 		err = e.countSpread(*countSpread)
 	case *trueEffects:

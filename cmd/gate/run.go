@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/benchgate/benchgate/internal/formats"
 	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/shard"
 	"github.com/benchgate/benchgate/internal/trend"
 )
 
@@ -33,6 +35,7 @@ type runFlags struct {
 	seed                         uint64
 	command, build, results      string
 	formatIn                     string
+	shard                        string
 }
 
 func newRun(env environment) *cobra.Command {
@@ -108,6 +111,7 @@ nothing measured.`,
 	fl.StringVar(&f.results, "results", "", "with --command, read the results from this `path` (a file, or criterion's target/criterion) instead of standard output")
 	fl.StringVar(&f.formatIn, "format-in", "auto", "with --command, the `format` of its results: "+formatNames()+" (auto detects it)")
 	fl.StringVar(&f.measure, "measure", "", "the `instrument`: time (the run's own time and memory), instructions (instructions per op counted under Valgrind: near-deterministic on a noisy machine) or both (default: the config's measure, else time)")
+	fl.StringVar(&f.shard, "shard", "", "measure only shard `K/N` of the selected benchmark functions, split the same way on every runner (balanced by the costs recorded in --history when given); needs --out, and gate merge judges the shards together")
 	fl.IntVar(&f.countJobs, "count-jobs", 0, "with --measure instructions or both, count `n` benchmarks at a time (default: one per logical CPU; counts do not depend on what runs beside them)")
 	fl.StringVar(&f.history, "history", "", "put each comparison beside its recorded history on this data `branch` of origin (see gate baseline record), and apply the config's noise-multiple")
 	f.register(fl, "write base.txt, head.txt, report.json and report.md to `dir`")
@@ -130,6 +134,17 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 	}
 	if f.interleave != report.InterleaveBenchmark && f.interleave != report.InterleavePackage {
 		return usageError{fmt.Errorf("--interleave %q: expected benchmark or package", f.interleave)}
+	}
+	var spec *shard.Spec
+	if f.shard != "" {
+		s, err := shard.Parse(f.shard)
+		if err != nil {
+			return usageError{fmt.Errorf("--%w", err)}
+		}
+		if f.out == "" {
+			return usageError{errors.New("--shard needs --out DIR: gate merge reads the shards' directories")}
+		}
+		spec = &s
 	}
 	harness, err := harnessOf(cmd, f, packages)
 	if err != nil {
@@ -158,6 +173,11 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 			return usageError{fmt.Errorf("--history: origin has no records on a branch %s (gate baseline record writes them)", f.history)}
 		}
 	}
+	var costs map[report.Func]float64
+	costsFrom := ""
+	if spec != nil && history != nil {
+		costs, costsFrom = history.ShardCosts()
+	}
 	// The profiles are kept in --out's profiles/; without --out they live as long as the run.
 	profileDir := ""
 	switch {
@@ -176,6 +196,7 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 			Count: f.count, MaxCount: f.maxCount, Interleave: f.interleave, TimedIterations: f.timedIterations,
 			Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed, CountJobs: f.countJobs,
 			Harness: harness, Measure: measure, Env: env, Progress: progressFor(stderr),
+			Shard: spec, ShardCosts: costs, ShardCostsFrom: costsFrom,
 		},
 		Config: cfg, History: history, ProfileDir: profileDir,
 	})
@@ -212,6 +233,12 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 		} else {
 			fmt.Fprintln(stderr, "gate: give --out DIR to keep the profiles, for go tool pprof -diff_base")
 		}
+	}
+	if sh := rep.Run.Shard; sh != nil {
+		// A shard's verdict is its part's alone, and its false-alarm control too: gate merge
+		// judges the whole set, and only its verdict is the check's.
+		fmt.Fprintf(stderr, "gate: shard %d/%d measured %d of %d benchmark functions (split by %s) into %s; gate merge judges the shards together\n", sh.Index, sh.Count, len(sh.Functions), sh.Selected, sh.Method, f.out)
+		return nil
 	}
 	if rep.Verdict == report.Fail {
 		return gate.ErrFailed

@@ -19,12 +19,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/procenv"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/sandbox"
+	"github.com/benchgate/benchgate/internal/shard"
 	"github.com/benchgate/benchgate/internal/sysinfo"
 )
 
@@ -85,6 +87,13 @@ type Options struct {
 	// count.go), report.MeasureBoth does both in every pair. Counting needs the benchmark
 	// schedule and Go benchmarks.
 	Measure report.Instrument
+	// Shard, when set, measures only this shard's part of the selected benchmark functions, split
+	// as internal/shard does the same on every runner; ShardCosts are the functions' recorded
+	// costs the split balances (nil: equal costs), and ShardCostsFrom names where they were
+	// recorded, for the report.
+	Shard          *shard.Spec
+	ShardCosts     map[report.Func]float64
+	ShardCostsFrom string
 	// CountJobs is how many counting runs go on at once; 0 means one per logical CPU. Counts
 	// do not depend on what runs beside them, so they need no machine of their own.
 	CountJobs int
@@ -234,6 +243,26 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if len(jobs) == 0 {
 		return nil, fmt.Errorf("no benchmarks match the bench expression %q in %s on either side", opts.Bench, strings.Join(opts.Packages, " "))
 	}
+	var mine map[report.Func]bool
+	if opts.Shard != nil {
+		var funcs []report.Func
+		for _, b := range jobs {
+			for _, name := range b.pkg.benchmarks {
+				if benchRE.MatchString(name) {
+					funcs = append(funcs, report.Func{Package: b.pkg.ImportPath, Name: strings.TrimPrefix(name, "Benchmark")})
+				}
+			}
+		}
+		var part []report.Func
+		res.Run.Shard, part = splitFor(opts, funcs)
+		mine = map[report.Func]bool{}
+		for _, f := range part {
+			mine[f] = true
+		}
+		jobs = slices.DeleteFunc(jobs, func(b binary) bool {
+			return !slices.ContainsFunc(part, func(f report.Func) bool { return f.Package == b.pkg.ImportPath })
+		})
+	}
 	buildStart := time.Now()
 	progress.Building(len(jobs))
 	bins, failed := build(ctx, env, tmp, sides, jobs)
@@ -264,9 +293,27 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		}
 	}
 	res.Run.Measure = opts.Measure
-	sched := &schedule{opts: opts, env: env, user: user, count: count, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench)}
+	sched := &schedule{opts: opts, env: env, user: user, count: count, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench), mine: mine}
 	sched.run(ctx, bins, start)
 	return finish(ctx, res, sides, start, sched.disturbed)
+}
+
+// splitFor splits the selected functions as opts.Shard says, and returns what the report records
+// of it and this shard's part.
+func splitFor(opts Options, funcs []report.Func) (*report.Shard, []report.Func) {
+	plan := shard.Split(funcs, opts.ShardCosts, opts.Shard.Count)
+	part := plan.Parts[opts.Shard.Index-1]
+	rs := &report.Shard{
+		Index: opts.Shard.Index, Count: opts.Shard.Count, Method: plan.Method,
+		Functions: slices.Clone(part), Load: plan.Loads[opts.Shard.Index-1],
+	}
+	for _, p := range plan.Parts {
+		rs.Selected += len(p)
+	}
+	if opts.ShardCosts != nil {
+		rs.CostsFrom = opts.ShardCostsFrom
+	}
+	return rs, part
 }
 
 // getenv is the value of key in env, "" when it is not set.

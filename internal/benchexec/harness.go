@@ -85,6 +85,8 @@ func runHarness(ctx context.Context, opts Options, env []string, user *sandbox.U
 		if err := selects(); err != nil {
 			return err
 		}
+	} else if opts.Shard != nil {
+		return fmt.Errorf("--shard splits the benchmarks, and command %q runs them all at once: put %s where its harness takes the benchmark to run", h.Command, BenchPlaceholder)
 	}
 	hr := &harnessRun{
 		opts: opts, h: &h, env: env, user: user, sides: sides, res: res, progress: progress, tmp: tmp,
@@ -124,6 +126,18 @@ func runHarness(ctx context.Context, opts Options, env []string, user *sandbox.U
 			return err
 		}
 		hr.units = names
+		if opts.Shard != nil {
+			funcs := make([]report.Func, len(names))
+			for i, name := range names {
+				funcs[i] = report.Func{Package: harnessProcess, Name: name}
+			}
+			var part []report.Func
+			run.Shard, part = splitFor(opts, funcs)
+			hr.units = hr.units[:0]
+			for _, f := range part {
+				hr.units = append(hr.units, f.Name)
+			}
+		}
 	}
 	progress.Start(opts.Count, 2*len(hr.units), opts.Seed)
 	roundsStart := time.Now()

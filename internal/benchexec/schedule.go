@@ -31,7 +31,8 @@ type schedule struct {
 	goos, goarch string
 	progress     Progress
 	res          *Result
-	subBench     string // the -bench expression's sub-benchmark part ("/..." or "")
+	subBench     string               // the -bench expression's sub-benchmark part ("/..." or "")
+	mine         map[report.Func]bool // a shard's functions; nil: all selected
 
 	funcs  []report.Func                          // every selected benchmark function, sorted
 	binsOf map[report.Func]map[report.Side]binary // a function's binary on each side that has it
@@ -174,6 +175,9 @@ func (s *schedule) list(ctx context.Context, bins []binary) {
 				continue
 			}
 			f := report.Func{Package: b.pkg.ImportPath, Name: strings.TrimPrefix(name, "Benchmark")}
+			if s.mine != nil && !s.mine[f] {
+				continue
+			}
 			if s.binsOf[f] == nil {
 				s.binsOf[f] = map[report.Side]binary{}
 				s.funcs = append(s.funcs, f)

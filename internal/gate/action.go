@@ -177,7 +177,15 @@ func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
 	if err != nil {
 		return err
 	}
-	rep, err := a.measurePullRequest(ctx, c, pr)
+	var rep *report.Report
+	switch {
+	case a.Inputs.Shard != nil:
+		return a.measureShard(ctx, c, pr)
+	case a.Inputs.Merge != "":
+		rep, err = a.mergePullRequest(ctx, c, pr)
+	default:
+		rep, err = a.measurePullRequest(ctx, c, pr)
+	}
 	if err != nil {
 		return err
 	}
@@ -218,6 +226,91 @@ func (a *Action) measurePullRequest(ctx context.Context, c checkout, pr *ghapi.P
 	if err != nil {
 		return nil, err
 	}
+	return a.reportPullRequest(ctx, c, m, pr)
+}
+
+// measureShard measures the shard of a pull request's benchmarks that the shard input names,
+// balanced by the recorded history's costs when there is one, and writes its output to the
+// results directory for the merge job, with a job summary of its part. A shard's verdict is its
+// part's alone: it comments on nothing and fails nothing; the merge job does both.
+func (a *Action) measureShard(ctx context.Context, c checkout, pr *ghapi.PullRequest) error {
+	opts := a.runOptions(c, pr.BaseSHA, pr.HeadSHA)
+	opts.MergeBase, opts.Shard = true, a.Inputs.Shard
+	if history, err := ReadHistory(ctx, a.store(c), trend.Recent); err == nil {
+		opts.ShardCosts, opts.ShardCostsFrom = history.ShardCosts()
+	} else if !errors.Is(err, baseline.ErrNoRemote) {
+		a.Runtime.Warningf("benchgate: %v; the shards are split without recorded costs", err)
+	}
+	mo := MeasureOptions{Run: opts, Config: c.cfg}
+	if a.Inputs.Profile && a.Inputs.Command == "" {
+		mo.ProfileDir = filepath.Join(a.Env.Workspace, ghactions.ResultsDir, "profiles")
+	}
+	m, err := Measure(ctx, mo)
+	if err != nil {
+		return err
+	}
+	if err := m.WriteDir(filepath.Join(a.Env.Workspace, ghactions.ResultsDir)); err != nil {
+		return err
+	}
+	sh := m.Report.Run.Shard
+	var summary bytes.Buffer
+	fmt.Fprintf(&summary, "benchgate shard %d/%d measured %d of %d benchmark functions (split by %s). Its verdict is its part's alone: the merge job judges all the shards together and reports.\n\n", sh.Index, sh.Count, len(sh.Functions), sh.Selected, sh.Method)
+	if err := comment.MarkdownWith(&summary, m.Report, comment.Options{MaxBytes: comment.SummaryLimit - summary.Len(), RepoURL: a.Env.RepoURL()}); err != nil {
+		return err
+	}
+	a.Runtime.AddStepSummary(summary.String())
+	a.Runtime.SetOutput("report", filepath.Join(ghactions.ResultsDir, "report.json"))
+	return nil
+}
+
+// mergePullRequest merges the shards' outputs downloaded under the merge input's directory, one
+// directory a shard, and reports the union as measurePullRequest reports a measurement. The
+// shards must have measured this pull request's head.
+func (a *Action) mergePullRequest(ctx context.Context, c checkout, pr *ghapi.PullRequest) (*report.Report, error) {
+	dir := a.Inputs.Merge
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(a.Env.Workspace, dir)
+	}
+	dirs, err := shardDirs(dir)
+	if err != nil {
+		return nil, err
+	}
+	m, err := Merge(MergeOptions{Dirs: dirs, Config: c.cfg})
+	if err != nil {
+		return nil, err
+	}
+	if got := m.Report.Run.Head.SHA; got != pr.HeadSHA {
+		return nil, fmt.Errorf("the shards in %s measured head %s, and the pull request's head is %s", dir, report.ShortSHA(got), report.ShortSHA(pr.HeadSHA))
+	}
+	return a.reportPullRequest(ctx, c, m, pr)
+}
+
+// shardDirs are the directories in dir that hold a report.json, in name order: the shards'
+// outputs as actions/download-artifact puts them, one directory an artifact.
+func shardDirs(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("the merge input: %w", err)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, e.Name(), "report.json")); err == nil {
+			dirs = append(dirs, filepath.Join(dir, e.Name()))
+		}
+	}
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("the merge input %s holds no shard's directory with a report.json: download every shard's artifact into a directory of its own under it", dir)
+	}
+	return dirs, nil
+}
+
+// reportPullRequest adds the recorded history and the accepted regressions to a measurement of
+// a pull request, and reports it every way but the comment: the results directory, the job
+// summary, annotations and outputs.
+func (a *Action) reportPullRequest(ctx context.Context, c checkout, m *Measurement, pr *ghapi.PullRequest) (*report.Report, error) {
 	history, err := ReadHistory(ctx, a.store(c), trend.Recent)
 	switch {
 	case errors.Is(err, baseline.ErrNoRemote):

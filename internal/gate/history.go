@@ -7,6 +7,7 @@ import (
 	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/shard"
 	"github.com/benchgate/benchgate/internal/trend"
 )
 
@@ -124,4 +125,16 @@ var site = &baseline.Site{
 		}
 		return trend.Site(series, names)
 	},
+}
+
+// ShardCosts are the benchmark functions' costs a sharded run balances its split by: those of
+// the newest record that has any (see shard.Costs), and the record's name (branch@sha), which
+// every shard of a set must have used alike. nil and "" without records.
+func (h *History) ShardCosts() (map[report.Func]float64, string) {
+	for i := len(h.Records) - 1; i >= 0; i-- {
+		if costs := shard.Costs([]byte(h.Records[i].Results)); len(costs) > 0 {
+			return costs, h.Branch + "@" + report.ShortSHA(h.Records[i].Commit.SHA)
+		}
+	}
+	return nil, ""
 }

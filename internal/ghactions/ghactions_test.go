@@ -11,6 +11,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/shard"
 )
 
 // inputs is a runner's INPUT_* variables, as go-githubactions reads them: upper case, hyphens
@@ -44,17 +45,24 @@ func TestReadInputs(t *testing.T) {
 				"INPUT_PACKAGES": " ./a/...  ./b ", "INPUT_COUNT": "20", "INPUT_MAX-COUNT": "40", "INPUT_INTERLEAVE": "package", "INPUT_TIMEOUT": "0",
 				"INPUT_BUDGET": "15m", "INPUT_COMMENT": "on-regression", "INPUT_COMMENT-KEY": "linux", "INPUT_FAIL-ON": "never", "INPUT_REPORT": "r",
 				"INPUT_DATA-BRANCH": "perf", "INPUT_KEEP": "90d", "INPUT_ALLOW-PULL-REQUEST-TARGET": "true", "INPUT_PROFILE": "false",
-				"INPUT_LABEL-TOKEN": "github_pat_labels",
+				"INPUT_LABEL-TOKEN": "github_pat_labels", "INPUT_SHARD": "2/4",
 			},
 			want: Inputs{Token: "t", LabelToken: "github_pat_labels", Bench: "Encode", Benchtime: "200ms", Config: "perf.yml", ConfigNamed: true, WorkingDir: "mod", Packages: []string{"./a/...", "./b"},
 				Count: 20, MaxCount: 40, Interleave: report.InterleavePackage, Budget: 15 * time.Minute, Comment: CommentOnRegression, CommentKey: "linux",
-				FailOn: FailOnNever, ReportPath: "r", DataBranch: "perf", Keep: baseline.Retention{Days: 90}, AllowTarget: true},
+				FailOn: FailOnNever, ReportPath: "r", DataBranch: "perf", Keep: baseline.Retention{Days: 90}, AllowTarget: true, Shard: &shard.Spec{Index: 2, Count: 4}},
+		},
+		{
+			name: "merge",
+			env:  map[string]string{"INPUT_MERGE": " shards "},
+			want: Inputs{Packages: []string{}, Bench: ".", Config: ".github/benchgate.yml", WorkingDir: ".", Interleave: report.InterleaveBenchmark, Timeout: 10 * time.Minute,
+				Comment: CommentAlways, CommentKey: "benchgate", FailOn: FailOnRegression, ReportPath: ".benchgate", DataBranch: "benchgate-data", Profile: true, Merge: "shards"},
 		},
 		{
 			name: "everything wrong",
 			env: map[string]string{
 				"INPUT_COUNT": "ten", "INPUT_FAIL-ON": "sometimes", "INPUT_COMMENT-KEY": "a b", "INPUT_KEEP": "3 weeks", "INPUT_MAX-COUNT": "0",
 				"INPUT_INTERLEAVE": "round", "INPUT_TIMEOUT": "soon", "INPUT_BUDGET": "-1m", "INPUT_COMMENT": "sometimes", "INPUT_ALLOW-PULL-REQUEST-TARGET": "yes", "INPUT_PROFILE": "sure",
+				"INPUT_SHARD": "5/4", "INPUT_MERGE": "shards",
 			},
 			errs: []string{
 				`input "count": expected a whole number of rounds, at least 1, got "ten"`,
@@ -66,6 +74,7 @@ func TestReadInputs(t *testing.T) {
 				`input "fail-on": expected regression or never, got "sometimes"`,
 				`input "keep": expected a number of records such as "200", or of days such as "90d"; 0 keeps all, got "3 weeks"`,
 				`input "comment-key": expected 1 to 64 letters, digits, '.', '_' or '-', got "a b"`,
+				`input "shard": expected K/N with 1 ≤ K ≤ N ≤ 256, as ${{ matrix.shard }}/4, got "5/4"`,
 				`input "allow-pull-request-target": expected true or false, got "yes"`,
 				`input "profile": expected true or false, got "sure"`,
 			},

@@ -12,6 +12,7 @@ import (
 	"github.com/benchgate/benchgate/internal/formats"
 	"github.com/benchgate/benchgate/internal/ghapi"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/shard"
 )
 
 // ResultsDir is where the action writes the raw results, report.json and report.md, relative to
@@ -107,6 +108,11 @@ type Inputs struct {
 	// it): see benchexec.Harness.
 	Command, Build, Results string
 	FormatIn                formats.Format
+	// Shard, when set, measures only this shard of the benchmarks (the shard input, "K/N");
+	// Merge, when set, is a directory of shards' downloaded outputs that a pull_request job
+	// merges and reports instead of measuring (the merge input).
+	Shard *shard.Spec
+	Merge string
 }
 
 // ReadInputs reads and validates the inputs through getInput (go-githubactions' GetInput).
@@ -198,6 +204,17 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 		errs = append(errs, fmt.Errorf("input %q: %w", "format-in", err))
 	} else {
 		in.FormatIn = f
+	}
+	if v := strings.TrimSpace(getInput("shard")); v != "" {
+		if sp, err := shard.Parse(v); err != nil {
+			bad("shard", "K/N with 1 ≤ K ≤ N ≤ 256, as ${{ matrix.shard }}/4", v)
+		} else {
+			in.Shard = &sp
+		}
+	}
+	in.Merge = strings.TrimSpace(getInput("merge"))
+	if in.Shard != nil && in.Merge != "" {
+		errs = append(errs, errors.New(`inputs "shard" and "merge" are two jobs' inputs: a shard measures its part, the merge job judges the shards' outputs`))
 	}
 	if in.Command == "" && (in.Build != "" || in.Results != "") {
 		errs = append(errs, errors.New(`inputs "build" and "results" apply to a "command" only, which is empty`))

@@ -30,6 +30,7 @@ const (
 	MaxHistory     = 100 // values in a comparison's history
 	MaxProfiles    = 64  // profile diffs
 	MaxProfileFns  = 20  // functions in one
+	MaxShards      = 256 // shards of a run: a GitHub Actions matrix has at most 256 jobs
 )
 
 // Write encodes r as compact JSON, the same bytes encoding/json makes of it. It streams the
@@ -417,6 +418,13 @@ func (r *Report) Validate() error {
 		if _, err := ParseInstrument(string(run.Measure)); run.Measure != "" && err != nil {
 			bad("run.%v", err)
 		}
+		// Counts of rounds drive loops of whoever judges the run again (gate merge): bounded.
+		for _, n := range append([]int{run.Count, run.Rounds, run.MaxCount}, run.Looks...) {
+			if n < 0 || n > MaxValues {
+				bad("run: count, rounds, max_count and looks are 0 to %d rounds, got %d", MaxValues, n)
+				break
+			}
+		}
 		extra := 0
 		for _, look := range run.Extra {
 			extra += len(look)
@@ -436,6 +444,35 @@ func (r *Report) Validate() error {
 			if p.Side != Base && p.Side != Head {
 				bad("run.processes[%d].side: %q is not base or head", i, p.Side)
 			}
+		}
+		if sh := run.Shard; sh != nil {
+			if sh.Count < 1 || sh.Count > MaxShards || sh.Index < 1 || sh.Index > sh.Count {
+				bad("run.shard: %d/%d is not a shard K/N with 1 ≤ K ≤ N ≤ %d", sh.Index, sh.Count, MaxShards)
+			}
+			if sh.Method != "packages" && sh.Method != "functions" {
+				bad("run.shard.method: %q is not packages or functions", sh.Method)
+			}
+			if len(sh.Functions) > MaxComparisons || sh.Selected < len(sh.Functions) || sh.Selected > MaxComparisons {
+				bad("run.shard: %d functions of %d selected, limit %d", len(sh.Functions), sh.Selected, MaxComparisons)
+			}
+			for i, fn := range sh.Functions {
+				checkName(fmt.Sprintf("run.shard.functions[%d].package", i), fn.Package, true)
+				checkName(fmt.Sprintf("run.shard.functions[%d].name", i), fn.Name, true)
+			}
+			if !(sh.Load >= 0 && sh.Load <= 1e300) {
+				bad("run.shard.load: %v is not a cost", sh.Load)
+			}
+			checkName("run.shard.costs_from", sh.CostsFrom, false)
+		}
+		if len(run.Shards) > MaxShards {
+			bad("run.shards: %d entries, limit %d", len(run.Shards), MaxShards)
+		}
+		for i, sh := range run.Shards {
+			if sh.Index < 1 || sh.Index > MaxShards {
+				bad("run.shards[%d].index: %d, want 1 to %d", i, sh.Index, MaxShards)
+			}
+			checkName(fmt.Sprintf("run.shards[%d].machine.cpu_model", i), sh.Machine.CPUModel, false)
+			checkName(fmt.Sprintf("run.shards[%d].machine.go_version", i), sh.Machine.GoVersion, false)
 		}
 		for i, f := range run.Failures {
 			field := fmt.Sprintf("run.failures[%d]", i)

@@ -283,6 +283,39 @@ type Run struct {
 	Processes []Process `json:"processes"`
 	// Failures are the packages whose benchmarks failed on a side.
 	Failures []Failure `json:"failures,omitempty"`
+	// Shard is the part of the selected benchmark functions a sharded run measured (gate run
+	// --shard); Shards, in a merged report (gate merge), are the shards it was merged from.
+	Shard  *Shard     `json:"shard,omitempty"`
+	Shards []ShardRun `json:"shards,omitempty"`
+}
+
+// Shard is one shard of a split run and the split's inputs: every shard of a set computes the
+// same split from the same selected functions and costs, and gate merge checks that they did.
+type Shard struct {
+	// Index is this shard's number, from 1, of Count.
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// Method is how the split balanced the shards: "packages" kept each package's functions on
+	// one shard, "functions" spread them one by one.
+	Method string `json:"method"`
+	// Selected is how many benchmark functions were split; Functions are this shard's, and Load
+	// its expected cost in the split's units.
+	Selected  int     `json:"selected"`
+	Functions []Func  `json:"functions"`
+	Load      float64 `json:"load"`
+	// CostsFrom names the recorded run whose costs the split balanced (the data branch and
+	// commit); empty when every function counted the same.
+	CostsFrom string `json:"costs_from,omitempty"`
+}
+
+// ShardRun is what a merged report keeps of each shard: which it was, and where and how long
+// it ran.
+type ShardRun struct {
+	Index       int     `json:"index"`
+	Functions   int     `json:"functions"`
+	Machine     Machine `json:"machine"`
+	Rounds      int     `json:"rounds"`
+	WallSeconds float64 `json:"wall_seconds"`
 }
 
 // PackageName is the name a package path goes by: its last element, or the one before a major
