@@ -87,6 +87,9 @@ type Options struct {
 	// count.go), report.MeasureBoth does both in every pair. Counting needs the benchmark
 	// schedule and Go benchmarks.
 	Measure report.Instrument
+	// Retained measures, after the rounds, what each benchmark keeps alive per operation
+	// (retained-B/op; see retained.go), for Go benchmarks.
+	Retained bool
 	// Shard, when set, measures only this shard's part of the selected benchmark functions, split
 	// as internal/shard does the same on every runner; ShardCosts are the functions' recorded
 	// costs the split balances (nil: equal costs), and ShardCostsFrom names where they were
@@ -282,6 +285,9 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		if opts.Measure.Counts() {
 			fmt.Fprintf(&s.out, "Unit %s better=lower\nUnit %s better=lower\n", report.InstructionsUnit, report.EstCyclesUnit)
 		}
+		if opts.Retained {
+			fmt.Fprintf(&s.out, "Unit %s better=lower\n", report.RetainedUnit)
+		}
 	}
 	if err := own(user, sides); err != nil {
 		return nil, err
@@ -293,7 +299,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		}
 	}
 	res.Run.Measure = opts.Measure
-	sched := &schedule{opts: opts, env: env, user: user, count: count, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench), mine: mine}
+	sched := &schedule{opts: opts, env: env, user: user, count: count, sides: sides, goos: goos, goarch: goarch, progress: progress, res: res, subBench: subBenchmarks(opts.Bench), mine: mine, tmp: tmp}
 	sched.run(ctx, bins, start)
 	return finish(ctx, res, sides, start, sched.disturbed)
 }

@@ -79,7 +79,7 @@ func FindValgrind() (string, error) {
 type counting struct {
 	valgrind string
 	dir      string // where cachegrind writes, the benchmarks' user's when there is one
-	// iters is each benchmark's N, chosen once from its base's time per operation.
+	// iters is each benchmark's N, chosen once from its base's time per operation (calibrate).
 	iters map[benchKey]int
 	// names are each function's benchmarks, by full name without the GOMAXPROCS suffix.
 	names map[report.Func][]string
@@ -278,46 +278,59 @@ func (s *schedule) countFailed(b binary, f report.Func, round int, msg, tail str
 }
 
 // countNames are the benchmarks of function f that the run selects, each with its N chosen at
-// the first call: the N of a -benchtime of Nx, else from a native run of its base (or head,
-// for a new function) so that N operations take countTarget.
+// the first call (see calibrate).
 func (s *schedule) countNames(ctx context.Context, f report.Func) ([]string, error) {
 	if names, ok := s.count.names[f]; ok {
 		return names, nil
 	}
+	names, ops, fixed, err := s.calibrate(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		s.count.iters[benchKey{f.Package, name}] = ops[name]
+	}
+	s.count.names[f], s.count.fixed = names, fixed
+	return names, nil
+}
+
+// calibrate lists the benchmarks of function f that the run selects, by full name without the
+// GOMAXPROCS suffix, each with the N of operations a run of it on one processor does: the N of
+// a -benchtime of Nx (then fixed is true), else the N that takes countTarget natively, from a
+// run of its base (or head, for a new function).
+func (s *schedule) calibrate(ctx context.Context, f report.Func) (names []string, ops map[string]int, fixed bool, err error) {
 	b, ok := s.binsOf[f][report.Base]
 	if !ok {
 		b = s.binsOf[f][report.Head]
 	}
-	fixed, _ := strconv.Atoi(strings.TrimSuffix(s.opts.Benchtime, "x"))
+	n, _ := strconv.Atoi(strings.TrimSuffix(s.opts.Benchtime, "x"))
+	fixed = n > 0 && strings.HasSuffix(s.opts.Benchtime, "x")
 	benchtime := countTarget.String()
-	if fixed > 0 && strings.HasSuffix(s.opts.Benchtime, "x") {
+	if fixed {
 		benchtime = "1x" // only the names are needed
-		s.count.fixed = true
 	}
 	args := []string{"-test.run=^$", "-test.count=1", "-test.cpu=1", "-test.benchtime=" + benchtime,
 		"-test.bench=^" + regexp.QuoteMeta("Benchmark"+f.Name) + "$" + s.subBench}
 	o := runBinary(ctx, s.env, s.user, b.pkg.Dir, b.path, args, s.opts.Timeout)
 	if o.failure != "" {
-		return nil, fmt.Errorf("choosing the iteration count: %s", o.failure)
+		return nil, nil, false, fmt.Errorf("choosing the iteration count: %s", o.failure)
 	}
-	var names []string
+	ops = map[string]int{}
 	for _, r := range timedResults(o.stdout) {
 		name := report.WithoutProcs(r.name)
-		n := 1
+		ops[name] = 1
 		switch {
-		case fixed > 0:
-			n = fixed
+		case fixed:
+			ops[name] = n
 		case r.nsPerOp > 0:
-			n = int(math.Min(math.Ceil(float64(countTarget)/r.nsPerOp), 1e9))
+			ops[name] = max(1, int(math.Min(math.Ceil(float64(countTarget)/r.nsPerOp), 1e9)))
 		}
-		s.count.iters[benchKey{f.Package, name}] = max(n, 1)
 		names = append(names, name)
 	}
 	if len(names) == 0 {
-		return nil, errors.New("the benchmark printed no result to choose an iteration count from")
+		return nil, nil, false, errors.New("the benchmark printed no result to choose an iteration count from")
 	}
-	s.count.names[f] = names
-	return names, nil
+	return names, ops, fixed, nil
 }
 
 // benchExpr is the -test.bench expression that selects exactly the benchmark with full name

@@ -27,6 +27,9 @@ type ProfileRequest struct {
 	// Instructions asks for per-function instruction counts, for a regression in
 	// instructions/op or est-cycles/op of a run that counts.
 	Instructions bool
+	// Retained asks for heap profiles after N and 2N operations, for a regression in
+	// retained-B/op.
+	Retained bool
 }
 
 // Profile is one profile of a benchmark function on each side, taken after the rounds.
@@ -38,7 +41,7 @@ type Profile struct {
 	Kind string
 	// Base and Head are the profiles' paths, in Options.ProfileDir. For InstructionsProfile they
 	// are cachegrind's outputs at 2×Ops iterations, and BaseShort and HeadShort at Ops: the
-	// difference is the count of Ops operations.
+	// difference is the count of Ops operations; for RetainedProfile, heap profiles so.
 	Base, Head           string
 	BaseShort, HeadShort string
 	// Ops is the number of operations each side ran (-test.benchtime=Nx, the same on both).
@@ -50,6 +53,7 @@ const (
 	CPUProfile          = "cpu"
 	MemoryProfile       = "memory"
 	InstructionsProfile = "instructions"
+	RetainedProfile     = "retained"
 )
 
 // cpuProfileTime is how long a CPU profile runs on each side: at the runtime's 100 samples a
@@ -59,6 +63,11 @@ const cpuProfileTime = time.Second
 // memoryProfileTime is how long a memory profile runs at the base's speed: sampling every
 // allocation slows allocation-heavy code down many times.
 const memoryProfileTime = 200 * time.Millisecond
+
+// maxMemoryProfileOps bounds a memory profile's operations: recording every allocation costs a
+// microsecond or two each, so 200 ms of a 20 ns allocation took 20 seconds a side (measured);
+// a hundred thousand operations show where the bytes go as well.
+const maxMemoryProfileOps = 100_000
 
 // maxProfiled is how many functions are profiled when Options.MaxProfiled is 0.
 const maxProfiled = 5
@@ -113,6 +122,9 @@ func (s *schedule) profile(ctx context.Context, start time.Time) {
 				d = memoryProfileTime
 			}
 			ops := max(1, int(math.Ceil(float64(d)/ns)))
+			if kind == MemoryProfile {
+				ops = min(ops, maxMemoryProfileOps)
+			}
 			// Each side runs about d, and the head that regressed a little longer.
 			if s.opts.Budget > 0 && time.Since(start)+3*d > s.opts.Budget {
 				s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget left no room for profiling %d of the %d regressed benchmark functions", s.opts.Budget, len(reqs)-i, len(reqs)))
@@ -125,7 +137,8 @@ func (s *schedule) profile(ctx context.Context, start time.Time) {
 				path *string
 			}{{base, &p.Base}, {head, &p.Head}} {
 				*side.path = filepath.Join(s.opts.ProfileDir, profileName(req.Func, side.bin.side, kind))
-				if err := s.runProfile(ctx, side.bin, s.profileBench(req), ops, kind, *side.path); err != nil {
+				args := []string{"-test.bench=" + s.profileBench(req), fmt.Sprintf("-test.benchtime=%dx", ops)}
+				if err := s.runProfile(ctx, side.bin, args, kind, *side.path); err != nil {
 					s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no %s profile of %s.%s: %v", kind, req.Func.Package, req.Func.Name, err))
 					ok = false
 					break
@@ -134,6 +147,13 @@ func (s *schedule) profile(ctx context.Context, start time.Time) {
 			if ok {
 				s.res.Profiles = append(s.res.Profiles, p)
 			}
+		}
+		if req.Retained {
+			if s.opts.Budget > 0 && time.Since(start) > s.opts.Budget {
+				s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget left no room for profiling %d of the %d regressed benchmark functions", s.opts.Budget, len(reqs)-i, len(reqs)))
+				return
+			}
+			s.profileRetained(ctx, req, base, head)
 		}
 	}
 }
@@ -191,11 +211,11 @@ func (s *schedule) profileBench(req ProfileRequest) string {
 	return expr
 }
 
-// runProfile runs a binary's benchmarks that the bench expression selects for ops operations
-// with a profile of kind written to path.
+// runProfile runs a binary's benchmarks that run selects (its -test.bench, -test.benchtime and
+// the like) with a profile of kind written to path; a memory profile records every allocation.
 // Where the benchmarks run as a user of their own, the profile is written in that user's
 // directory and copied to path as untrusted output (sandbox.ReadFile).
-func (s *schedule) runProfile(ctx context.Context, b binary, bench string, ops int, kind, path string) error {
+func (s *schedule) runProfile(ctx context.Context, b binary, run []string, kind, path string) error {
 	written := path
 	if s.user != nil {
 		dir, err := s.user.Dir("profiles")
@@ -204,7 +224,7 @@ func (s *schedule) runProfile(ctx context.Context, b binary, bench string, ops i
 		}
 		written = filepath.Join(dir, filepath.Base(path))
 	}
-	args := []string{"-test.run=^$", "-test.count=1", "-test.bench=" + bench, fmt.Sprintf("-test.benchtime=%dx", ops)}
+	args := append([]string{"-test.run=^$", "-test.count=1"}, run...)
 	if kind == CPUProfile {
 		args = append(args, "-test.cpuprofile="+written)
 	} else {

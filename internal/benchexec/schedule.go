@@ -33,6 +33,8 @@ type schedule struct {
 	res          *Result
 	subBench     string               // the -bench expression's sub-benchmark part ("/..." or "")
 	mine         map[report.Func]bool // a shard's functions; nil: all selected
+	tmp          string               // gate's own temporary directory
+	retainedOps  map[benchKey]int     // each benchmark's N in the retained-B/op measurement
 
 	funcs  []report.Func                          // every selected benchmark function, sorted
 	binsOf map[report.Func]map[report.Side]binary // a function's binary on each side that has it
@@ -94,6 +96,7 @@ func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 	s.usage, s.failed = map[sidePackage][]usage{}, map[failKey]bool{}
 	s.iterations, s.pairTime, s.pairRuns = map[report.Func]int{}, map[report.Func]time.Duration{}, map[report.Func]int{}
 	s.nsPerOp, s.nsPerBench = map[report.Func]float64{}, map[benchKey]float64{}
+	s.retainedOps = map[benchKey]int{}
 	run := &s.res.Run
 	run.Seed, run.Interleave, run.MaxCount = s.opts.Seed, s.opts.Interleave, s.opts.MaxCount
 	run.FixedIterations = s.calibrates()
@@ -143,6 +146,7 @@ func (s *schedule) run(ctx context.Context, bins []binary, start time.Time) {
 	run.BenchmarkSeconds = s.benchTime
 	s.progress.Done()
 	if !stopped {
+		s.retain(ctx, start)
 		s.profile(ctx, start)
 	}
 	s.summarizeUsage()

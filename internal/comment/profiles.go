@@ -16,6 +16,7 @@ var profileWhat = map[string]string{
 	report.ProfileAllocSpace:   "allocated bytes",
 	report.ProfileAllocObjects: "allocated objects",
 	report.ProfileInstructions: "instructions",
+	report.ProfileInuseSpace:   "retained bytes",
 }
 
 // profileAmount formats a change per operation in a profile kind's unit, with its sign.
@@ -27,7 +28,7 @@ func profileAmount(kind string, v float64) string {
 	switch kind {
 	case report.ProfileCPU:
 		return sign + benchunit.Scale(v/1e9, benchunit.Decimal) + "s"
-	case report.ProfileAllocSpace:
+	case report.ProfileAllocSpace, report.ProfileInuseSpace:
 		return sign + benchunit.Scale(v, benchunit.Binary) + "B"
 	}
 	return sign + benchunit.Scale(v, benchunit.Decimal)
@@ -75,8 +76,11 @@ func profilesMarkdown(r *report.Report) string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", escape(fn.Name), profileAmount(p.Kind, fn.Flat), share(fn.FlatShare), profileAmount(p.Kind, fn.Cum), share(fn.CumShare))
 		}
 		open := "go tool pprof -diff_base"
-		if p.Kind == report.ProfileInstructions {
+		switch p.Kind {
+		case report.ProfileInstructions:
 			open = "cg_diff" // cachegrind's outputs, at twice the operations
+		case report.ProfileInuseSpace:
+			open = "go tool pprof -sample_index=inuse_space -diff_base" // the heaps after twice the operations
 		}
 		fmt.Fprintf(&b, "\nPer operation, over %d operations a side; base %s, head %s. In the results directory: `%s profiles/%s profiles/%s`\n\n</details>\n",
 			p.Ops, strings.TrimPrefix(profileAmount(p.Kind, p.Base), "+"), strings.TrimPrefix(profileAmount(p.Kind, p.Head), "+"), open, fileName(p.BaseFile), fileName(p.HeadFile))

@@ -300,6 +300,17 @@ func judge(c *report.Comparison, cfg *config.Config, alpha float64) (decided boo
 	case c.Head == nil:
 		c.Verdict = report.Removed
 		return true
+	case keepsFromNothing(c.Base, c.Head, c.Unit):
+		// A leak where there was none is a regression whatever the threshold, and whatever
+		// the false-alarm control makes of five samples a side: a benchmark either keeps
+		// nothing (retained-B/op reads 0 below its floor) or it keeps something in every run.
+		c.Verdict = report.Regression
+		c.Reason = fmt.Sprintf("keeps %s B/op after it ends, where base keeps nothing", count(c.Head.Center))
+		return true
+	case keepsFromNothing(c.Head, c.Base, c.Unit):
+		c.Verdict = report.Improvement
+		c.Reason = fmt.Sprintf("keeps nothing after it ends, where base keeps %s B/op", count(c.Base.Center))
+		return true
 	}
 	if c.Assumption == report.AssumeNothing {
 		if pr := c.Paired; pr != nil && pr.N < minPairs {
@@ -372,6 +383,14 @@ func judge(c *report.Comparison, cfg *config.Config, alpha float64) (decided boo
 	}
 	past := lo != nil && hi != nil && (*lo > thr || *hi < -thr)
 	return c.Paired == nil || past
+}
+
+// keepsFromNothing tells whether, in retained-B/op, before keeps nothing in any sample and
+// after keeps something in every one.
+func keepsFromNothing(before, after *report.Summary, unit string) bool {
+	return unit == report.RetainedUnit && before.N() > 0 && after.N() > 0 &&
+		!slices.ContainsFunc(before.Values, func(v float64) bool { return v != 0 }) &&
+		!slices.ContainsFunc(after.Values, func(v float64) bool { return v <= 0 })
 }
 
 // count formats a count per operation for a reason: whole, or with two decimals below 100.

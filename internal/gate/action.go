@@ -140,8 +140,8 @@ func (a *Action) runOptions(c checkout, base, head string) benchexec.Options {
 	opts := benchexec.Options{
 		Dir: c.dir, Base: base, Head: head, Packages: in.Packages, Bench: in.Bench,
 		Count: in.Count, MaxCount: in.MaxCount, Interleave: in.Interleave, Benchtime: in.Benchtime, Timeout: in.Timeout, Budget: in.Budget,
-		Measure: c.cfg.Measure,
-		Env:     c.environ, Progress: benchexec.LineProgress(a.Log),
+		Measure: c.cfg.Measure, Retained: in.Retained && in.Command == "",
+		Env: c.environ, Progress: benchexec.LineProgress(a.Log),
 	}
 	if in.Measure != "" {
 		opts.Measure = in.Measure

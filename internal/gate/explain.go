@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/google/pprof/profile"
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/benchgate/benchgate/internal/benchexec"
@@ -51,6 +52,8 @@ func regressed(cfg *config.Config) func(run *report.Run, base, head []byte) []be
 				r.req.Memory = true
 			case report.InstructionsUnit, report.EstCyclesUnit:
 				r.req.Instructions = true
+			case report.RetainedUnit:
+				r.req.Retained = true
 			default:
 				continue
 			}
@@ -97,6 +100,29 @@ func diffCounts(p benchexec.Profile) (report.ProfileDiff, error) {
 	return pd, nil
 }
 
+// diffRetained is where head keeps more than base, by allocation site, per operation: each
+// side's heap profile after Ops operations (BaseShort, HeadShort) subtracted from the one after
+// twice as many (base and head, read already).
+func diffRetained(p benchexec.Profile, base2N, head2N *profile.Profile) (report.ProfileDiff, error) {
+	baseN, errB := profdiff.ReadFile(p.BaseShort)
+	headN, errH := profdiff.ReadFile(p.HeadShort)
+	if err := cmp.Or(errB, errH); err != nil {
+		return report.ProfileDiff{}, err
+	}
+	d, err := profdiff.Retained(baseN, base2N, headN, head2N, p.Ops, topFunctions)
+	if err != nil {
+		return report.ProfileDiff{}, err
+	}
+	pd := report.ProfileDiff{
+		Package: p.Func.Package, Function: p.Func.Name, Benchmark: p.Benchmark, Kind: report.ProfileInuseSpace, Unit: d.Unit, Ops: p.Ops,
+		BaseFile: filepath.Base(p.Base), HeadFile: filepath.Base(p.Head), Base: d.Base, Head: d.Head, Change: d.Change,
+	}
+	for _, fn := range d.Funcs {
+		pd.Functions = append(pd.Functions, report.ProfileFunction{Name: fn.Name, Flat: fn.Flat, Cum: fn.Cum, FlatShare: fn.FlatShare, CumShare: fn.CumShare})
+	}
+	return pd, nil
+}
+
 // diffProfiles diffs each profiled function's head against its base: a CPU profile in time, a
 // memory profile in allocated bytes and in allocated objects. A profile that cannot be read is
 // a warning.
@@ -116,6 +142,15 @@ func diffProfiles(profiles []benchexec.Profile, warnings []string) ([]report.Pro
 		head, errH := profdiff.ReadFile(p.Head)
 		if err := cmp.Or(errB, errH); err != nil {
 			warnings = append(warnings, fmt.Sprintf("the profiles of %s.%s were not compared: %v", p.Func.Package, p.Func.Name, err))
+			continue
+		}
+		if p.Kind == benchexec.RetainedProfile {
+			pd, err := diffRetained(p, base, head)
+			if err != nil {
+				warnings = append(warnings, fmt.Sprintf("the retained heaps of %s.%s were not compared: %v", p.Func.Package, p.Func.Name, err))
+				continue
+			}
+			out = append(out, pd)
 			continue
 		}
 		kinds := []profdiff.Kind{profdiff.CPU}

@@ -36,7 +36,7 @@ func TestReadInputs(t *testing.T) {
 			name: "defaults",
 			env:  map[string]string{},
 			want: Inputs{Packages: []string{}, Bench: ".", Config: ".github/benchgate.yml", WorkingDir: ".", Interleave: report.InterleaveBenchmark, Timeout: 10 * time.Minute,
-				Comment: CommentAlways, CommentKey: "benchgate", FailOn: FailOnRegression, ReportPath: ".benchgate", DataBranch: "benchgate-data", Profile: true},
+				Comment: CommentAlways, CommentKey: "benchgate", FailOn: FailOnRegression, ReportPath: ".benchgate", DataBranch: "benchgate-data", Profile: true, Retained: true},
 		},
 		{
 			name: "every input",
@@ -44,7 +44,7 @@ func TestReadInputs(t *testing.T) {
 				"INPUT_TOKEN": "t", "INPUT_BENCH": "Encode", "INPUT_BENCHTIME": "200ms", "INPUT_CONFIG": "perf.yml", "INPUT_WORKING-DIRECTORY": "mod",
 				"INPUT_PACKAGES": " ./a/...  ./b ", "INPUT_COUNT": "20", "INPUT_MAX-COUNT": "40", "INPUT_INTERLEAVE": "package", "INPUT_TIMEOUT": "0",
 				"INPUT_BUDGET": "15m", "INPUT_COMMENT": "on-regression", "INPUT_COMMENT-KEY": "linux", "INPUT_FAIL-ON": "never", "INPUT_REPORT": "r",
-				"INPUT_DATA-BRANCH": "perf", "INPUT_KEEP": "90d", "INPUT_ALLOW-PULL-REQUEST-TARGET": "true", "INPUT_PROFILE": "false",
+				"INPUT_DATA-BRANCH": "perf", "INPUT_KEEP": "90d", "INPUT_ALLOW-PULL-REQUEST-TARGET": "true", "INPUT_PROFILE": "false", "INPUT_RETAINED": "false",
 				"INPUT_LABEL-TOKEN": "github_pat_labels", "INPUT_SHARD": "2/4",
 			},
 			want: Inputs{Token: "t", LabelToken: "github_pat_labels", Bench: "Encode", Benchtime: "200ms", Config: "perf.yml", ConfigNamed: true, WorkingDir: "mod", Packages: []string{"./a/...", "./b"},
@@ -55,7 +55,7 @@ func TestReadInputs(t *testing.T) {
 			name: "merge",
 			env:  map[string]string{"INPUT_MERGE": " shards "},
 			want: Inputs{Packages: []string{}, Bench: ".", Config: ".github/benchgate.yml", WorkingDir: ".", Interleave: report.InterleaveBenchmark, Timeout: 10 * time.Minute,
-				Comment: CommentAlways, CommentKey: "benchgate", FailOn: FailOnRegression, ReportPath: ".benchgate", DataBranch: "benchgate-data", Profile: true, Merge: "shards"},
+				Comment: CommentAlways, CommentKey: "benchgate", FailOn: FailOnRegression, ReportPath: ".benchgate", DataBranch: "benchgate-data", Profile: true, Retained: true, Merge: "shards"},
 		},
 		{
 			name: "everything wrong",

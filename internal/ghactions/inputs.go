@@ -103,6 +103,8 @@ type Inputs struct {
 	AllowTarget bool // allow-pull-request-target
 	// Profile profiles the regressions after the rounds (the profile input).
 	Profile bool
+	// Retained measures retained-B/op after the rounds (the retained input).
+	Retained bool
 	// Command, when set, is the benchmark command of another harness than go test, built by
 	// Build, its results read from Results (standard output when "") in FormatIn ("" detects
 	// it): see benchexec.Harness.
@@ -222,7 +224,7 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 	for _, b := range []struct {
 		name, def string
 		to        *bool
-	}{{"allow-pull-request-target", "false", &in.AllowTarget}, {"profile", "true", &in.Profile}} {
+	}{{"allow-pull-request-target", "false", &in.AllowTarget}, {"profile", "true", &in.Profile}, {"retained", "true", &in.Retained}} {
 		switch v := orDefault(getInput(b.name), b.def); v {
 		case "true", "false":
 			*b.to = v == "true"

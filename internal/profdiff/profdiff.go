@@ -31,6 +31,9 @@ const (
 	CPU          Kind = "cpu"
 	AllocSpace   Kind = "alloc_space"
 	AllocObjects Kind = "alloc_objects"
+	// InuseSpace is the live heap's bytes a memory profile shows, as of the last collection:
+	// the testing package collects before writing one, so it is what a benchmark kept.
+	InuseSpace Kind = "inuse_space"
 )
 
 // Func is one function's change per operation.
@@ -144,6 +147,36 @@ func Compare(base, head *profile.Profile, kind Kind, baseOps, headOps, top int) 
 		}
 	}
 	return d, nil
+}
+
+// Total is a profile's sum in kind's sample type.
+func Total(p *profile.Profile, kind Kind) (float64, error) {
+	i, _, err := sampleIndex(p, kind)
+	if err != nil {
+		return 0, err
+	}
+	return total(p, i), nil
+}
+
+// Retained diffs what head keeps against what base keeps, per operation, by allocation site:
+// each side's heap profile after n operations subtracted from its profile after 2n, so that what
+// a run keeps whatever its length (set-up, the runtime's own heap) cancels, then the sides
+// compared as Compare does.
+func Retained(baseN, base2N, headN, head2N *profile.Profile, n, top int) (*Diff, error) {
+	grown := func(short, long *profile.Profile) (*profile.Profile, error) {
+		s := short.Copy()
+		s.Scale(-1)
+		return profile.Merge([]*profile.Profile{long.Copy(), s})
+	}
+	base, err := grown(baseN, base2N)
+	if err != nil {
+		return nil, fmt.Errorf("base: %w", err)
+	}
+	head, err := grown(headN, head2N)
+	if err != nil {
+		return nil, fmt.Errorf("head: %w", err)
+	}
+	return Compare(base, head, InuseSpace, n, n, top)
 }
 
 // negligible is the smallest flat change, as a fraction of the whole, that a diff lists.

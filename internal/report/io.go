@@ -371,8 +371,8 @@ func (r *Report) Validate() error {
 		checkName(f+".function", p.Function, true)
 		checkName(f+".benchmark", p.Benchmark, false)
 		checkName(f+".unit", p.Unit, false)
-		if p.Kind != ProfileCPU && p.Kind != ProfileAllocSpace && p.Kind != ProfileAllocObjects && p.Kind != ProfileInstructions {
-			bad("%s.kind: %q is not cpu, alloc_space, alloc_objects or instructions", f, p.Kind)
+		if p.Kind != ProfileCPU && p.Kind != ProfileAllocSpace && p.Kind != ProfileAllocObjects && p.Kind != ProfileInstructions && p.Kind != ProfileInuseSpace {
+			bad("%s.kind: %q is not cpu, alloc_space, alloc_objects, instructions or inuse_space", f, p.Kind)
 		}
 		if p.Ops < 1 {
 			bad("%s.ops: %d, want at least 1", f, p.Ops)

@@ -35,6 +35,10 @@ const (
 	PeakRSSUnit      = "peak-RSS-B"
 )
 
+// RetainedUnit is the live heap a benchmark leaves behind per operation, after a full
+// collection: what gate run measures after the rounds, unless told not to.
+const RetainedUnit = "retained-B/op"
+
 // Instrument is what a run measures samples with (gate run --measure): the run's own time
 // and memory, instructions counted under Valgrind, or both.
 type Instrument string
@@ -229,6 +233,9 @@ const (
 	// ProfileInstructions is cachegrind's exact count, by function, of a run that counts
 	// (unit instructions); a function's Cum is its Flat, since the count has no callees'.
 	ProfileInstructions = "instructions"
+	// ProfileInuseSpace is where the live heap a benchmark keeps grew, by allocation site:
+	// heap profiles after N and 2N operations, the difference per operation.
+	ProfileInuseSpace = "inuse_space"
 )
 
 // Run is how gate run measured: the revisions, the machine, the schedule and what each process

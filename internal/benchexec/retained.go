@@ -1,0 +1,170 @@
+package benchexec
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/profdiff"
+	"github.com/benchgate/benchgate/internal/report"
+)
+
+// What a benchmark keeps: after the rounds, each selected benchmark runs at N and at 2N
+// operations with every allocation recorded (-test.memprofilerate=1), and the testing package
+// writes its heap profile after a full collection (-test.memprofile). The profile's in-use bytes
+// are the live heap as of the last completed collection; the 2N run's less the N run's, over N,
+// is what each operation left alive: set-up, package-level data and the runtime's own heap are in
+// both runs and cancel. Between identical runs of a benchmark that keeps nothing, the in-use
+// bytes moved by up to 6.7 KiB (measured: the runtime's own objects, and package initializers'
+// data a collection had not yet published), so a difference under retainedFloor reads as
+// nothing, and retained-B/op resolves retainedFloor / N: 1.6 bytes an operation at the most
+// operations it runs, 10,000.
+
+// retainedPairs is how many pairs of retained-B/op samples each benchmark gets: the counts are
+// near-deterministic: five a side are the fewest Mann–Whitney decides on at α = 0.05, and six the fewest
+// a 95% confidence interval needs.
+const retainedPairs = 6
+
+// retainedFloor is the smallest growth of the live heap between the N and 2N runs that counts:
+// above twice the largest that identical runs showed.
+const retainedFloor = 16 << 10
+
+// maxRetainedOps bounds N: recording every allocation costs a microsecond or two each, and at
+// 10,000 operations the resolution is 1.6 bytes an operation already.
+const maxRetainedOps = 10_000
+
+// retain measures each selected benchmark's retained-B/op in retainedPairs pairs, each pair's
+// two sides back to back in a shuffled order, and adds the samples to the sides' results. A
+// benchmark that cannot be measured so is left out with a warning; it does not fail.
+func (s *schedule) retain(ctx context.Context, start time.Time) {
+	if !s.opts.Retained || s.res.Run.Rounds == 0 {
+		return
+	}
+	names := map[report.Func][]string{} // each function's benchmarks; their N is in s.retainedOps
+	skipped := map[report.Func]bool{}
+	for pair := 1; pair <= retainedPairs; pair++ {
+		if ctx.Err() != nil {
+			break
+		}
+		if s.opts.Budget > 0 && time.Since(start) > s.opts.Budget {
+			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget ended the retained-B/op measurement after %d of its %d pairs", s.opts.Budget, pair-1, retainedPairs))
+			break
+		}
+		rng := rand.New(rand.NewPCG(s.opts.Seed, uint64(1000+pair)))
+		funcs := append([]report.Func(nil), s.funcs...)
+		rng.Shuffle(len(funcs), func(i, j int) { funcs[i], funcs[j] = funcs[j], funcs[i] })
+		for _, f := range funcs {
+			if skipped[f] || s.failedFunc(f) || len(s.binsOf[f]) < 2 {
+				continue
+			}
+			if _, ok := names[f]; !ok {
+				listed, ops, _, err := s.calibrate(ctx, f)
+				if err != nil {
+					skipped[f] = true
+					s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no retained-B/op for %s.%s: %v", f.Package, f.Name, err))
+					continue
+				}
+				names[f] = listed
+				for name, n := range ops {
+					s.retainedOps[benchKey{f.Package, name}] = min(n, maxRetainedOps)
+				}
+			}
+			sides := []report.Side{report.Base, report.Head}
+			if rng.IntN(2) == 1 {
+				sides[0], sides[1] = sides[1], sides[0]
+			}
+			var out [2]bytes.Buffer
+			for i, side := range sides {
+				b := s.binsOf[f][side]
+				for _, name := range names[f] {
+					n := s.retainedOps[benchKey{f.Package, name}]
+					v, err := s.retained(ctx, b, name, n)
+					if err != nil {
+						skipped[f] = true
+						if ctx.Err() == nil {
+							s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no retained-B/op for %s.%s: %v", f.Package, f.Name, err))
+						}
+						break
+					}
+					fmt.Fprintf(&out[i], "Benchmark%s %d %s %s\n", name, 2*n, strconv.FormatFloat(v, 'f', -1, 64), report.RetainedUnit)
+				}
+			}
+			if skipped[f] {
+				continue
+			}
+			// A pair joins the results only whole, so both sides keep the same samples.
+			for i, side := range sides {
+				b := s.binsOf[f][side]
+				s.sides[side].out.WriteString(s.header(b.pkg.ImportPath, pair) + out[i].String() + "\n")
+			}
+		}
+	}
+}
+
+// retained is what benchmark name on binary b keeps per operation, from its live heap after n
+// and after 2n operations.
+func (s *schedule) retained(ctx context.Context, b binary, name string, n int) (float64, error) {
+	var inuse [2]float64
+	for i, ops := range []int{n, 2 * n} {
+		path := filepath.Join(s.tmp, fmt.Sprintf("retained.%d.pprof", i))
+		if err := s.runProfile(ctx, b, oneCPU(name, ops), MemoryProfile, path); err != nil {
+			return 0, err
+		}
+		p, err := profdiff.ReadFile(path)
+		if err != nil {
+			return 0, err
+		}
+		if inuse[i], err = profdiff.Total(p, profdiff.InuseSpace); err != nil {
+			return 0, err
+		}
+		os.Remove(path)
+	}
+	if grown := inuse[1] - inuse[0]; grown >= retainedFloor {
+		return grown / float64(n), nil
+	}
+	return 0, nil
+}
+
+// oneCPU are the arguments that run benchmark name (its full name without the GOMAXPROCS
+// suffix) alone, ops times, on one processor, as counting does.
+func oneCPU(name string, ops int) []string {
+	return []string{"-test.cpu=1", "-test.bench=" + benchExpr(name), fmt.Sprintf("-test.benchtime=%dx", ops)}
+}
+
+// profileRetained keeps, for a function whose retained-B/op regressed, its heap profiles after
+// N and 2N operations on each side in the profile directory: where, by allocation site, the
+// kept bytes were allocated. Its benchmarks run together (the sub-benchmark alone when the
+// request names one), at the largest N of the measurement.
+func (s *schedule) profileRetained(ctx context.Context, req ProfileRequest, base, head binary) {
+	n := 0
+	for key, ops := range s.retainedOps {
+		if key.pkg == req.Func.Package && (key.name == req.Func.Name || strings.HasPrefix(key.name, req.Func.Name+"/")) {
+			n = max(n, ops)
+		}
+	}
+	if n == 0 {
+		return
+	}
+	p := Profile{Func: req.Func, Benchmark: subBenchmark(req), Kind: RetainedProfile, Ops: n}
+	for _, side := range []struct {
+		bin         binary
+		long, short *string
+	}{{base, &p.Base, &p.BaseShort}, {head, &p.Head, &p.HeadShort}} {
+		name := strings.TrimSuffix(profileName(req.Func, side.bin.side, RetainedProfile), ".pprof")
+		*side.short, *side.long = filepath.Join(s.opts.ProfileDir, name+".n.pprof"), filepath.Join(s.opts.ProfileDir, name+".2n.pprof")
+		for i, ops := range []int{n, 2 * n} {
+			args := []string{"-test.cpu=1", "-test.bench=" + s.profileBench(req), fmt.Sprintf("-test.benchtime=%dx", ops)}
+			if err := s.runProfile(ctx, side.bin, args, MemoryProfile, []string{*side.short, *side.long}[i]); err != nil {
+				s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no retained heap profile of %s.%s: %v", req.Func.Package, req.Func.Name, err))
+				return
+			}
+		}
+	}
+	s.res.Profiles = append(s.res.Profiles, p)
+}
