@@ -46,6 +46,8 @@ func (s *schedule) retain(ctx context.Context, start time.Time) {
 	if !s.opts.Retained || s.res.Run.Rounds == 0 {
 		return
 	}
+	began := time.Now()
+	defer func() { s.res.Run.RetainedSeconds = time.Since(began).Seconds() }()
 	names := map[report.Func][]string{} // each function's benchmarks; their N is in s.retainedOps
 	skipped := map[report.Func]bool{}
 	for pair := 1; pair <= retainedPairs; pair++ {

@@ -103,6 +103,9 @@ func (st style) runLines(run *report.Run) []string {
 	if run.BenchmarkSeconds > 0 {
 		timing += fmt.Sprintf(" and %.1fs in the benchmarks' timed loops; a process starts in %.0fms", run.BenchmarkSeconds, 1000*run.StartupSeconds)
 	}
+	if run.RetainedSeconds > 0 {
+		timing += fmt.Sprintf("; %.1fs measuring retained-B/op", run.RetainedSeconds)
+	}
 	return []string{
 		"base: " + st.revision(run.Base),
 		"head: " + st.revision(run.Head),

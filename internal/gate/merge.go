@@ -285,6 +285,7 @@ func mergeRuns(shards []shardOutput) *benchexec.Result {
 		run.WallSeconds = max(run.WallSeconds, r.WallSeconds)
 		run.BuildSeconds = max(run.BuildSeconds, r.BuildSeconds)
 		run.RoundsSeconds = max(run.RoundsSeconds, r.RoundsSeconds)
+		run.RetainedSeconds = max(run.RetainedSeconds, r.RetainedSeconds)
 		run.ProcessesSeconds += r.ProcessesSeconds
 		run.BenchmarkSeconds += r.BenchmarkSeconds
 		run.Processes = append(run.Processes, r.Processes...)

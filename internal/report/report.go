@@ -285,6 +285,8 @@ type Run struct {
 	BuildSeconds     float64 `json:"build_seconds"`
 	RoundsSeconds    float64 `json:"rounds_seconds"`
 	ProcessesSeconds float64 `json:"processes_seconds"`
+	// RetainedSeconds is the retained-B/op measurement after the rounds; 0 when it did not run.
+	RetainedSeconds float64 `json:"retained_seconds,omitempty"`
 	// Processes is the resource usage of each package's benchmark process on each side, over
 	// the rounds.
 	Processes []Process `json:"processes"`
