@@ -175,3 +175,57 @@ func appendFile(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestShardsCommand shards a --command harness (pytest-benchmark, whose {bench} selects one
+// test): the tests are split as Go benchmark functions are, the two shards measure disjoint
+// parts, and the merge finds the one regression.
+func TestShardsCommand(t *testing.T) {
+	py := pytestPython(t)
+	suite := func(parse int) string {
+		s := "def work(n):\n    s = 0\n    for i in range(n):\n        s += i * i\n    return s\n"
+		for i, name := range []string{"parse", "render", "lex", "emit"} {
+			n := 20000 + 1000*i
+			if name == "parse" {
+				n = parse
+			}
+			s += fmt.Sprintf("\ndef test_%s(benchmark):\n    benchmark.pedantic(work, args=(%d,), rounds=8, iterations=1, warmup_rounds=1)\n", name, n)
+		}
+		return s
+	}
+	repo, base := harnessRepo(t, map[string]string{"test_bench.py": suite(20000)}, map[string]string{"test_bench.py": suite(40000)})
+	command := py + " -m pytest -q -p no:cacheprovider --benchmark-json=results.json --benchmark-save-data -k {bench}"
+	work := t.TempDir()
+	var dirs []string
+	units := map[string]int{}
+	for k := 1; k <= 2; k++ {
+		dir := filepath.Join(work, fmt.Sprint(k))
+		code, stdout, stderr := runGate(t, repo, "run", "--base", base, "--head", "HEAD", "--shard", fmt.Sprintf("%d/2", k),
+			"--command", command, "--results", "results.json", "--count", "5", "--max-count", "5", "--out", dir)
+		if code != exitPass {
+			t.Fatalf("shard %d/2: exit %d\n%s\n%s", k, code, stdout, stderr)
+		}
+		sh := readReport(t, dir).Run.Shard
+		if sh == nil || len(sh.Functions) == 0 {
+			t.Fatalf("shard %d/2 recorded %+v", k, sh)
+		}
+		for _, f := range sh.Functions {
+			units[f.Name]++
+		}
+		dirs = append(dirs, dir)
+	}
+	if len(units) != 4 {
+		t.Errorf("the shards measured %v, want the four tests once each", units)
+	}
+	for u, n := range units {
+		if n != 1 {
+			t.Errorf("%s measured by %d shards", u, n)
+		}
+	}
+	code, stdout, stderr := runGate(t, repo, append([]string{"merge", "--out", filepath.Join(work, "merged")}, dirs...)...)
+	if code != exitFail {
+		t.Fatalf("merge: exit %d, want %d\n%s\n%s", code, exitFail, stdout, stderr)
+	}
+	if got := regressed(readReport(t, filepath.Join(work, "merged"))); len(got) != 1 || !strings.HasPrefix(got[0], "test_parse") {
+		t.Errorf("merged regressions %q, want test_parse's alone", got)
+	}
+}
