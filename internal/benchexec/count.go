@@ -278,59 +278,68 @@ func (s *schedule) countFailed(b binary, f report.Func, round int, msg, tail str
 }
 
 // countNames are the benchmarks of function f that the run selects, each with its N chosen at
-// the first call (see calibrate).
+// the first call: the N of a -benchtime of Nx, else the N calibrate chose.
 func (s *schedule) countNames(ctx context.Context, f report.Func) ([]string, error) {
 	if names, ok := s.count.names[f]; ok {
 		return names, nil
 	}
-	names, ops, fixed, err := s.calibrate(ctx, f)
+	n, _ := strconv.Atoi(strings.TrimSuffix(s.opts.Benchtime, "x"))
+	fixed := n > 0 && strings.HasSuffix(s.opts.Benchtime, "x")
+	benches, err := s.calibrate(ctx, f, !fixed)
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range names {
-		s.count.iters[benchKey{f.Package, name}] = ops[name]
+	var names []string
+	for _, b := range benches {
+		ops := b.ops
+		if fixed {
+			ops = n
+		}
+		s.count.iters[benchKey{f.Package, b.name}] = ops
+		names = append(names, b.name)
 	}
 	s.count.names[f], s.count.fixed = names, fixed
 	return names, nil
 }
 
-// calibrate lists the benchmarks of function f that the run selects, by full name without the
-// GOMAXPROCS suffix, each with the N of operations a run of it on one processor does: the N of
-// a -benchtime of Nx (then fixed is true), else the N that takes countTarget natively, from a
-// run of its base (or head, for a new function).
-func (s *schedule) calibrate(ctx context.Context, f report.Func) (names []string, ops map[string]int, fixed bool, err error) {
+// calibrated is a benchmark as calibrate found it: its full name without the GOMAXPROCS suffix,
+// its time per operation on one processor, and the N of operations that take countTarget.
+type calibrated struct {
+	name    string
+	nsPerOp float64
+	ops     int
+}
+
+// calibrate lists the benchmarks of function f that the run selects, from a run of its base (or
+// head, for a new function) on one processor; timed, it runs them for countTarget and says how
+// many operations take that long, else once, for their names only.
+func (s *schedule) calibrate(ctx context.Context, f report.Func, timed bool) ([]calibrated, error) {
 	b, ok := s.binsOf[f][report.Base]
 	if !ok {
 		b = s.binsOf[f][report.Head]
 	}
-	n, _ := strconv.Atoi(strings.TrimSuffix(s.opts.Benchtime, "x"))
-	fixed = n > 0 && strings.HasSuffix(s.opts.Benchtime, "x")
 	benchtime := countTarget.String()
-	if fixed {
-		benchtime = "1x" // only the names are needed
+	if !timed {
+		benchtime = "1x"
 	}
 	args := []string{"-test.run=^$", "-test.count=1", "-test.cpu=1", "-test.benchtime=" + benchtime,
 		"-test.bench=^" + regexp.QuoteMeta("Benchmark"+f.Name) + "$" + s.subBench}
 	o := runBinary(ctx, s.env, s.user, b.pkg.Dir, b.path, args, s.opts.Timeout)
 	if o.failure != "" {
-		return nil, nil, false, fmt.Errorf("choosing the iteration count: %s", o.failure)
+		return nil, fmt.Errorf("choosing the iteration count: %s", o.failure)
 	}
-	ops = map[string]int{}
+	var out []calibrated
 	for _, r := range timedResults(o.stdout) {
-		name := report.WithoutProcs(r.name)
-		ops[name] = 1
-		switch {
-		case fixed:
-			ops[name] = n
-		case r.nsPerOp > 0:
-			ops[name] = max(1, int(math.Min(math.Ceil(float64(countTarget)/r.nsPerOp), 1e9)))
+		c := calibrated{name: report.WithoutProcs(r.name), nsPerOp: r.nsPerOp, ops: 1}
+		if r.nsPerOp > 0 {
+			c.ops = max(1, int(math.Min(math.Ceil(float64(countTarget)/r.nsPerOp), 1e9)))
 		}
-		names = append(names, name)
+		out = append(out, c)
 	}
-	if len(names) == 0 {
-		return nil, nil, false, errors.New("the benchmark printed no result to choose an iteration count from")
+	if len(out) == 0 {
+		return nil, errors.New("the benchmark printed no result to choose an iteration count from")
 	}
-	return names, ops, fixed, nil
+	return out, nil
 }
 
 // benchExpr is the -test.bench expression that selects exactly the benchmark with full name

@@ -2,14 +2,20 @@ package benchexec
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/perf/benchfmt"
 
 	"github.com/benchgate/benchgate/internal/profdiff"
 	"github.com/benchgate/benchgate/internal/report"
@@ -23,8 +29,8 @@ import (
 // both runs and cancel. Between identical runs of a benchmark that keeps nothing, the in-use
 // bytes moved by up to 6.7 KiB (measured: the runtime's own objects, and package initializers'
 // data a collection had not yet published), so a difference under retainedFloor reads as
-// nothing, and retained-B/op resolves retainedFloor / N: 1.6 bytes an operation at the most
-// operations it runs, 10,000.
+// nothing, and retained-B/op resolves retainedFloor / N: 3.3 bytes an operation at the most
+// operations it runs, 5,000.
 
 // retainedPairs is how many pairs of retained-B/op samples each benchmark gets: the counts are
 // near-deterministic: five a side are the fewest Mann–Whitney decides on at α = 0.05, and six the fewest
@@ -36,12 +42,18 @@ const retainedPairs = 6
 const retainedFloor = 16 << 10
 
 // maxRetainedOps bounds N: recording every allocation costs a microsecond or two each, and at
-// 10,000 operations the resolution is 1.6 bytes an operation already.
-const maxRetainedOps = 10_000
+// 5,000 operations the resolution is 3.3 bytes an operation already.
+const maxRetainedOps = 5_000
+
+// maxRetainedRun bounds the runs of one benchmark in one sample (N and 2N operations): a
+// benchmark slower than a third of it an operation is not measured, since even at N = 1 its
+// samples would cost more than the rounds' and resolve only 16 KiB an operation.
+const maxRetainedRun = time.Second
 
 // retain measures each selected benchmark's retained-B/op in retainedPairs pairs, each pair's
 // two sides back to back in a shuffled order, and adds the samples to the sides' results. A
-// benchmark that cannot be measured so is left out with a warning; it does not fail.
+// benchmark that cannot be measured so is left out with a warning; it does not fail. No pair
+// starts that the budget has no room for.
 func (s *schedule) retain(ctx context.Context, start time.Time) {
 	if !s.opts.Retained || s.res.Run.Rounds == 0 {
 		return
@@ -49,55 +61,84 @@ func (s *schedule) retain(ctx context.Context, start time.Time) {
 	began := time.Now()
 	defer func() { s.res.Run.RetainedSeconds = time.Since(began).Seconds() }()
 	names := map[report.Func][]string{} // each function's benchmarks; their N is in s.retainedOps
-	skipped := map[report.Func]bool{}
-	for pair := 1; pair <= retainedPairs; pair++ {
+	var slow []string
+	estimate := 0.0 // seconds a pair of every measured benchmark takes
+	for _, f := range s.funcs {
+		if s.failedFunc(f) || len(s.binsOf[f]) < 2 {
+			continue
+		}
+		benches, err := s.timedBenchmarks(f), error(nil)
+		if len(benches) == 0 {
+			benches, err = s.calibrate(ctx, f, true)
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no retained-B/op for %s.%s: %v", f.Package, f.Name, err))
+			}
+			continue
+		}
+		cost := 0.0
+		for _, b := range benches {
+			n := min(b.ops, maxRetainedOps)
+			cost += 2 * (3*float64(n)*b.nsPerOp/1e9 + 2*s.res.Run.StartupSeconds)
+			s.retainedOps[benchKey{f.Package, b.name}] = n
+			if 3*float64(n)*b.nsPerOp > float64(maxRetainedRun) {
+				slow = append(slow, f.Package+"."+f.Name)
+				cost = -1
+				break
+			}
+		}
+		if cost >= 0 {
+			for _, b := range benches {
+				names[f] = append(names[f], b.name)
+			}
+			estimate += cost
+		}
+	}
+	if len(slow) > 0 {
+		s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("retained-B/op is not measured for %d benchmark functions slower than %v an operation (%s): at N = 1 their samples would cost more than they tell", len(slow), maxRetainedRun/3, strings.Join(slow[:min(3, len(slow))], ", ")))
+	}
+	for pair := 1; pair <= retainedPairs && len(names) > 0; pair++ {
 		if ctx.Err() != nil {
 			break
 		}
-		if s.opts.Budget > 0 && time.Since(start) > s.opts.Budget {
+		if s.opts.Budget > 0 && time.Since(start)+time.Duration(estimate*float64(time.Second)) > s.opts.Budget {
 			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("the %v budget ended the retained-B/op measurement after %d of its %d pairs", s.opts.Budget, pair-1, retainedPairs))
 			break
 		}
+		pairStart := time.Now()
 		rng := rand.New(rand.NewPCG(s.opts.Seed, uint64(1000+pair)))
-		funcs := append([]report.Func(nil), s.funcs...)
+		funcs := slices.Collect(maps.Keys(names))
+		slices.SortFunc(funcs, func(a, b report.Func) int {
+			return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.Name, b.Name))
+		})
 		rng.Shuffle(len(funcs), func(i, j int) { funcs[i], funcs[j] = funcs[j], funcs[i] })
 		for _, f := range funcs {
-			if skipped[f] || s.failedFunc(f) || len(s.binsOf[f]) < 2 {
-				continue
-			}
-			if _, ok := names[f]; !ok {
-				listed, ops, _, err := s.calibrate(ctx, f)
-				if err != nil {
-					skipped[f] = true
-					s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no retained-B/op for %s.%s: %v", f.Package, f.Name, err))
-					continue
-				}
-				names[f] = listed
-				for name, n := range ops {
-					s.retainedOps[benchKey{f.Package, name}] = min(n, maxRetainedOps)
-				}
-			}
 			sides := []report.Side{report.Base, report.Head}
 			if rng.IntN(2) == 1 {
 				sides[0], sides[1] = sides[1], sides[0]
 			}
 			var out [2]bytes.Buffer
+			var err error
 			for i, side := range sides {
 				b := s.binsOf[f][side]
 				for _, name := range names[f] {
 					n := s.retainedOps[benchKey{f.Package, name}]
-					v, err := s.retained(ctx, b, name, n)
-					if err != nil {
-						skipped[f] = true
-						if ctx.Err() == nil {
-							s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no retained-B/op for %s.%s: %v", f.Package, f.Name, err))
-						}
+					var v float64
+					if v, err = s.retained(ctx, b, name, n); err != nil {
 						break
 					}
 					fmt.Fprintf(&out[i], "Benchmark%s %d %s %s\n", name, 2*n, strconv.FormatFloat(v, 'f', -1, 64), report.RetainedUnit)
 				}
+				if err != nil {
+					break
+				}
 			}
-			if skipped[f] {
+			if err != nil {
+				delete(names, f)
+				if ctx.Err() == nil {
+					s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no retained-B/op for %s.%s: %v", f.Package, f.Name, err))
+				}
 				continue
 			}
 			// A pair joins the results only whole, so both sides keep the same samples.
@@ -106,7 +147,24 @@ func (s *schedule) retain(ctx context.Context, start time.Time) {
 				s.sides[side].out.WriteString(s.header(b.pkg.ImportPath, pair) + out[i].String() + "\n")
 			}
 		}
+		estimate = time.Since(pairStart).Seconds()
 	}
+}
+
+// timedBenchmarks are function f's benchmarks as the timed rounds measured them on base, with
+// their time per operation, so that no run is needed to calibrate them; nil when the run did
+// not time them.
+func (s *schedule) timedBenchmarks(f report.Func) []calibrated {
+	var out []calibrated
+	for key, ns := range s.nsPerBench {
+		if key.pkg != f.Package || string(benchfmt.Name(key.name).Base()) != f.Name || ns <= 0 {
+			continue
+		}
+		ops := max(1, int(math.Min(math.Ceil(float64(countTarget)/ns), 1e9)))
+		out = append(out, calibrated{name: report.WithoutProcs(key.name), nsPerOp: ns, ops: ops})
+	}
+	slices.SortFunc(out, func(a, b calibrated) int { return cmp.Compare(a.name, b.name) })
+	return out
 }
 
 // retained is what benchmark name on binary b keeps per operation, from its live heap after n
