@@ -64,7 +64,7 @@ age of their commits, in the same commit.`,
 	fl.StringVar(&f.config, "config", config.DefaultPath, "config `file` for the comparison with the parent that is printed")
 	fl.StringVar(&f.measure, "measure", "", "the `instrument`: time, instructions or both, as gate run --measure (default: the config's measure, else time)")
 	fl.IntVar(&f.countJobs, "count-jobs", 0, "with --measure instructions or both, count `n` benchmarks at a time, as gate run --count-jobs (default: one per logical CPU)")
-	fl.BoolVar(&f.noRetained, "no-retained", false, "do not measure retained-B/op after the rounds, as gate run --no-retained")
+	fl.BoolVar(&f.retained, "retained", false, "after the rounds, measure retained-B/op, as gate run --retained")
 	fl.StringVar(&f.from, "from", "", "record the head side of a finished gate run from `dir` (written by gate run --out) instead of measuring")
 	fl.StringVar(&f.branch, "branch", "benchgate-data", "the data `branch`")
 	fl.StringVar(&f.remote, "remote", "origin", "the `remote` the data branch is pushed to")
@@ -78,7 +78,7 @@ type recordFlags struct {
 	rev, bench, benchtime, config, from, branch, remote, keep string
 	measure                                                   string
 	count, countJobs                                          int
-	noRetained                                                bool
+	retained                                                  bool
 	timeout, budget                                           time.Duration
 }
 
@@ -91,7 +91,7 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages
 	}
 	rec := gate.RecordOptions{Store: baseline.Open(".", f.remote, f.branch, env), Keep: keep}
 	if f.from != "" {
-		for _, name := range []string{"rev", "count", "bench", "benchtime", "timeout", "budget", "config", "measure", "count-jobs", "no-retained"} {
+		for _, name := range []string{"rev", "count", "bench", "benchtime", "timeout", "budget", "config", "measure", "count-jobs", "retained"} {
 			if cmd.Flags().Changed(name) {
 				return usageError{fmt.Errorf("--%s: --from records a finished run, which is measured already", name)}
 			}
@@ -126,7 +126,7 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages
 		m, err := gate.MeasureCommit(ctx, f.rev, gate.MeasureOptions{
 			Run: benchexec.Options{
 				Dir: ".", Packages: packages, Bench: f.bench,
-				Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, CountJobs: f.countJobs, Retained: !f.noRetained,
+				Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, CountJobs: f.countJobs, Retained: f.retained,
 				Measure: measure, Env: env, Progress: progressFor(cmd.ErrOrStderr()),
 			},
 			Config: cfg,

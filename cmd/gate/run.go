@@ -31,7 +31,7 @@ type runFlags struct {
 	interleave                   string
 	count, maxCount, countJobs   int
 	timedIterations, noProfile   bool
-	noRetained                   bool
+	retained                     bool
 	timeout, budget              time.Duration
 	seed                         uint64
 	command, build, results      string
@@ -107,7 +107,7 @@ nothing measured.`,
 	fl.DurationVar(&f.budget, "budget", 0, "start no round that would end the run past `d`; 0 for no limit")
 	fl.Uint64Var(&f.seed, "seed", 0, "`seed` for the shuffled order of the rounds (default: a new one)")
 	fl.BoolVar(&f.noProfile, "no-profile", false, "do not profile the regressions after the rounds (by default the five largest run once more on each side with a CPU or memory profile, and the report says where their time or allocations went)")
-	fl.BoolVar(&f.noRetained, "no-retained", false, "do not measure retained-B/op after the rounds (by default each benchmark runs 5 more pairs at N and 2N operations with every allocation recorded, and the live heap that grew between them, per operation, is compared like any unit: what the change makes the program keep)")
+	fl.BoolVar(&f.retained, "retained", false, "after the rounds, measure retained-B/op: each benchmark runs 6 more pairs at N and 2N operations with every allocation recorded, and the live heap that grew between them, per operation, is compared like any unit (what the change makes the program keep)")
 	fl.StringVar(&f.command, "command", "", "measure this benchmark `command` of another harness instead of go test (see above)")
 	fl.StringVar(&f.build, "build", "", "with --command, build each side once with this `command` before the rounds")
 	fl.StringVar(&f.results, "results", "", "with --command, read the results from this `path` (a file, or criterion's target/criterion) instead of standard output")
@@ -198,7 +198,7 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 			Count: f.count, MaxCount: f.maxCount, Interleave: f.interleave, TimedIterations: f.timedIterations,
 			Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, Seed: f.seed, CountJobs: f.countJobs,
 			Harness: harness, Measure: measure, Env: env, Progress: progressFor(stderr),
-			Shard: spec, ShardCosts: costs, ShardCostsFrom: costsFrom, Retained: harness == nil && !f.noRetained,
+			Shard: spec, ShardCosts: costs, ShardCostsFrom: costsFrom, Retained: f.retained,
 		},
 		Config: cfg, History: history, ProfileDir: profileDir,
 	})
@@ -264,7 +264,7 @@ func harnessOf(cmd *cobra.Command, f runFlags, packages []string) (*benchexec.Ha
 	if len(packages) > 0 {
 		return nil, usageError{fmt.Errorf("packages %s: a --command measures what it runs; give no packages", strings.Join(packages, " "))}
 	}
-	for _, name := range []string{"bench", "benchtime", "interleave", "timed-iterations", "no-retained"} {
+	for _, name := range []string{"bench", "benchtime", "interleave", "timed-iterations", "retained"} {
 		if changed(name) {
 			return nil, usageError{fmt.Errorf("--%s applies to go test's benchmarks, not to --command (which selects with {bench})", name)}
 		}

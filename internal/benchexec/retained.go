@@ -96,7 +96,7 @@ func (s *schedule) retain(ctx context.Context, start time.Time) {
 		}
 	}
 	if len(slow) > 0 {
-		s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("retained-B/op is not measured for %d benchmark functions slower than %v an operation (%s): at N = 1 their samples would cost more than they tell", len(slow), maxRetainedRun/3, strings.Join(slow[:min(3, len(slow))], ", ")))
+		s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("retained-B/op is not measured for %d benchmark functions slower than %v an operation (%s): at N = 1 their samples would cost more than they tell", len(slow), (maxRetainedRun/3).Round(time.Millisecond), strings.Join(slow[:min(3, len(slow))], ", ")))
 	}
 	for pair := 1; pair <= retainedPairs && len(names) > 0; pair++ {
 		if ctx.Err() != nil {

@@ -224,7 +224,7 @@ func ReadInputs(getInput func(string) string) (Inputs, error) {
 	for _, b := range []struct {
 		name, def string
 		to        *bool
-	}{{"allow-pull-request-target", "false", &in.AllowTarget}, {"profile", "true", &in.Profile}, {"retained", "true", &in.Retained}} {
+	}{{"allow-pull-request-target", "false", &in.AllowTarget}, {"profile", "true", &in.Profile}, {"retained", "false", &in.Retained}} {
 		switch v := orDefault(getInput(b.name), b.def); v {
 		case "true", "false":
 			*b.to = v == "true"
