@@ -183,8 +183,8 @@ func TestShardsCommand(t *testing.T) {
 	py := pytestPython(t)
 	suite := func(parse int) string {
 		s := "def work(n):\n    s = 0\n    for i in range(n):\n        s += i * i\n    return s\n"
-		for i, name := range []string{"parse", "render", "lex", "emit"} {
-			n := 20000 + 1000*i
+		for i, name := range []string{"parse", "render"} {
+			n := 100000 + 5000*i
 			if name == "parse" {
 				n = parse
 			}
@@ -192,7 +192,8 @@ func TestShardsCommand(t *testing.T) {
 		}
 		return s
 	}
-	repo, base := harnessRepo(t, map[string]string{"test_bench.py": suite(20000)}, map[string]string{"test_bench.py": suite(40000)})
+	// test_parse does four times the work on head: past the noise of a loaded machine's pairs.
+	repo, base := harnessRepo(t, map[string]string{"test_bench.py": suite(100000)}, map[string]string{"test_bench.py": suite(400000)})
 	command := py + " -m pytest -q -p no:cacheprovider --benchmark-json=results.json --benchmark-save-data -k {bench}"
 	work := t.TempDir()
 	var dirs []string
@@ -213,8 +214,8 @@ func TestShardsCommand(t *testing.T) {
 		}
 		dirs = append(dirs, dir)
 	}
-	if len(units) != 4 {
-		t.Errorf("the shards measured %v, want the four tests once each", units)
+	if len(units) != 2 {
+		t.Errorf("the shards measured %v, want the two tests once each", units)
 	}
 	for u, n := range units {
 		if n != 1 {
