@@ -70,15 +70,7 @@ func TestCountVerdicts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rep, _ := readPaired(t, countedRaw(tt.base), countedRaw(tt.head)).Compare(config.Default(), compare.Extra{})
-			var c *report.Comparison
-			for i := range rep.Comparisons {
-				if rep.Comparisons[i].Unit == report.InstructionsUnit {
-					c = &rep.Comparisons[i]
-				}
-			}
-			if c == nil {
-				t.Fatalf("no %s comparison in %+v", report.InstructionsUnit, rep.Comparisons)
-			}
+			c := comparisonIn(t, rep, report.InstructionsUnit)
 			if c.Instrument != report.MeasureInstructions {
 				t.Errorf("instrument %q, want %q", c.Instrument, report.MeasureInstructions)
 			}

@@ -45,18 +45,22 @@ func TestRetainedVerdicts(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rep, _ := readPaired(t, retainedRaw(tt.base), retainedRaw(tt.head)).Compare(config.Default(), compare.Extra{})
-			var c *report.Comparison
-			for i := range rep.Comparisons {
-				if rep.Comparisons[i].Unit == report.RetainedUnit {
-					c = &rep.Comparisons[i]
-				}
-			}
-			if c == nil {
-				t.Fatalf("no %s comparison", report.RetainedUnit)
-			}
+			c := comparisonIn(t, rep, report.RetainedUnit)
 			if c.Verdict != tt.want || !strings.Contains(c.Reason, tt.reason) {
 				t.Errorf("%s (%s), want %s with a reason containing %q", c.Verdict, c.Reason, tt.want, tt.reason)
 			}
 		})
 	}
+}
+
+// comparisonIn is the report's comparison in unit; the test fails without one.
+func comparisonIn(t *testing.T, rep *report.Report, unit string) *report.Comparison {
+	t.Helper()
+	for i := range rep.Comparisons {
+		if rep.Comparisons[i].Unit == unit {
+			return &rep.Comparisons[i]
+		}
+	}
+	t.Fatalf("no %s comparison in %+v", unit, rep.Comparisons)
+	return nil
 }
