@@ -121,8 +121,9 @@ func FuzzMerge(f *testing.F) {
 }
 
 // TestMergeSet checks the fuzz seeds' outcomes: the valid set merges into one report of all
-// four functions; the set whose second report claims the first's function, and the one whose
-// second results smuggle it in, are refused.
+// four functions, and with a warning when its shards ran on different CPU models; the set whose
+// second report claims the first's function, and the one whose second results smuggle it in,
+// are refused.
 func TestMergeSet(t *testing.T) {
 	dir := t.TempDir()
 	writeShard(t, filepath.Join(dir, "s1"), 1, "A", "B")
@@ -148,6 +149,24 @@ func TestMergeSet(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "A-2 B-2 C-2 D-2" || len(m.Report.Run.Shards) != 2 {
 		t.Errorf("merged %q from %d shards, want A-2 B-2 C-2 D-2 from 2", got, len(m.Report.Run.Shards))
+	}
+	// The same set, with the second shard measured on another CPU model: merged, and said.
+	other := filepath.Join(dir, "other-cpu")
+	writeShard(t, other, 2, "C", "D")
+	r, err := report.ReadFile(filepath.Join(other, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Run.Machine.CPUModel = "Other CPU"
+	if err := report.WriteFile(filepath.Join(other, "report.json"), r); err != nil {
+		t.Fatal(err)
+	}
+	m, err = Merge(MergeOptions{Dirs: []string{filepath.Join(dir, "s1"), other}, Config: config.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(m.Report.Warnings, "\n"); !strings.Contains(w, `the shards ran on different CPU models (1/2 on ""; 2/2 on "Other CPU")`) {
+		t.Errorf("warnings %q, want one on the shards' CPU models", w)
 	}
 	for _, tt := range []struct{ second, want string }{
 		{"claims", "both claim example.com/p.A"},
