@@ -259,12 +259,11 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		var part []report.Func
 		res.Run.Shard, part = splitFor(opts, funcs)
 		mine = map[report.Func]bool{}
+		pkgs := map[string]bool{} // a shard builds only the packages of its functions
 		for _, f := range part {
-			mine[f] = true
+			mine[f], pkgs[f.Package] = true, true
 		}
-		jobs = slices.DeleteFunc(jobs, func(b binary) bool {
-			return !slices.ContainsFunc(part, func(f report.Func) bool { return f.Package == b.pkg.ImportPath })
-		})
+		jobs = slices.DeleteFunc(jobs, func(b binary) bool { return !pkgs[b.pkg.ImportPath] })
 	}
 	buildStart := time.Now()
 	progress.Building(len(jobs))

@@ -310,6 +310,15 @@ type calibrated struct {
 	ops     int
 }
 
+// opsFor is the N of operations of nsPerOp each that take countTarget natively; 1 when the
+// time is unknown.
+func opsFor(nsPerOp float64) int {
+	if nsPerOp <= 0 {
+		return 1
+	}
+	return max(1, int(math.Min(math.Ceil(float64(countTarget)/nsPerOp), 1e9)))
+}
+
 // calibrate lists the benchmarks of function f that the run selects, from a run of its base (or
 // head, for a new function) on one processor; timed, it runs them for countTarget and says how
 // many operations take that long, else once, for their names only.
@@ -330,11 +339,7 @@ func (s *schedule) calibrate(ctx context.Context, f report.Func, timed bool) ([]
 	}
 	var out []calibrated
 	for _, r := range timedResults(o.stdout) {
-		c := calibrated{name: report.WithoutProcs(r.name), nsPerOp: r.nsPerOp, ops: 1}
-		if r.nsPerOp > 0 {
-			c.ops = max(1, int(math.Min(math.Ceil(float64(countTarget)/r.nsPerOp), 1e9)))
-		}
-		out = append(out, c)
+		out = append(out, calibrated{name: report.WithoutProcs(r.name), nsPerOp: r.nsPerOp, ops: opsFor(r.nsPerOp)})
 	}
 	if len(out) == 0 {
 		return nil, errors.New("the benchmark printed no result to choose an iteration count from")
@@ -392,8 +397,8 @@ func (s *schedule) countRuns(ctx context.Context, b binary, name string, n int, 
 // processor, writing cachegrind's counts to out. The environment needs CountGODEBUG.
 func CountArgs(out, bin, name string, iters int) []string {
 	args := append([]string{"--tool=cachegrind", "--cache-sim=yes", "--cachegrind-out-file=" + out}, cacheGeometry...)
-	return append(args, bin, "-test.run=^$", "-test.count=1", "-test.cpu=1",
-		"-test.bench="+benchExpr(name), fmt.Sprintf("-test.benchtime=%dx", iters))
+	args = append(args, bin, "-test.run=^$", "-test.count=1")
+	return append(args, oneCPU(name, iters)...)
 }
 
 // countBenchmark counts one benchmark on binary b at n and 2n iterations and returns its result

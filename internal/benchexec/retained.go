@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -160,8 +159,7 @@ func (s *schedule) timedBenchmarks(f report.Func) []calibrated {
 		if key.pkg != f.Package || string(benchfmt.Name(key.name).Base()) != f.Name || ns <= 0 {
 			continue
 		}
-		ops := max(1, int(math.Min(math.Ceil(float64(countTarget)/ns), 1e9)))
-		out = append(out, calibrated{name: report.WithoutProcs(key.name), nsPerOp: ns, ops: ops})
+		out = append(out, calibrated{name: report.WithoutProcs(key.name), nsPerOp: ns, ops: opsFor(ns)})
 	}
 	slices.SortFunc(out, func(a, b calibrated) int { return cmp.Compare(a.name, b.name) })
 	return out
@@ -192,7 +190,7 @@ func (s *schedule) retained(ctx context.Context, b binary, name string, n int) (
 }
 
 // oneCPU are the arguments that run benchmark name (its full name without the GOMAXPROCS
-// suffix) alone, ops times, on one processor, as counting does.
+// suffix) alone, ops times, on one processor: as counting and retained-B/op run it.
 func oneCPU(name string, ops int) []string {
 	return []string{"-test.cpu=1", "-test.bench=" + benchExpr(name), fmt.Sprintf("-test.benchtime=%dx", ops)}
 }

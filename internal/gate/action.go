@@ -216,17 +216,23 @@ func (a *Action) failed(rep *report.Report) error {
 // checkout c, with its recorded history and its accepted regressions, and reports it every way
 // but the comment: the results directory, the job summary, annotations and outputs.
 func (a *Action) measurePullRequest(ctx context.Context, c checkout, pr *ghapi.PullRequest) (*report.Report, error) {
+	m, err := Measure(ctx, a.pullRequestOptions(c, pr))
+	if err != nil {
+		return nil, err
+	}
+	return a.reportPullRequest(ctx, c, m, pr)
+}
+
+// pullRequestOptions are what measuring a pull request (or a shard of it) takes: its head
+// against the merge-base with its base, profiled as the profile input says.
+func (a *Action) pullRequestOptions(c checkout, pr *ghapi.PullRequest) MeasureOptions {
 	opts := a.runOptions(c, pr.BaseSHA, pr.HeadSHA)
 	opts.MergeBase = true
 	mo := MeasureOptions{Run: opts, Config: c.cfg}
 	if a.Inputs.Profile && a.Inputs.Command == "" { // profiles are go test's
 		mo.ProfileDir = filepath.Join(a.Env.Workspace, ghactions.ResultsDir, "profiles")
 	}
-	m, err := Measure(ctx, mo)
-	if err != nil {
-		return nil, err
-	}
-	return a.reportPullRequest(ctx, c, m, pr)
+	return mo
 }
 
 // measureShard measures the shard of a pull request's benchmarks that the shard input names,
@@ -234,16 +240,12 @@ func (a *Action) measurePullRequest(ctx context.Context, c checkout, pr *ghapi.P
 // results directory for the merge job, with a job summary of its part. A shard's verdict is its
 // part's alone: it comments on nothing and fails nothing; the merge job does both.
 func (a *Action) measureShard(ctx context.Context, c checkout, pr *ghapi.PullRequest) error {
-	opts := a.runOptions(c, pr.BaseSHA, pr.HeadSHA)
-	opts.MergeBase, opts.Shard = true, a.Inputs.Shard
+	mo := a.pullRequestOptions(c, pr)
+	mo.Run.Shard = a.Inputs.Shard
 	if history, err := ReadHistory(ctx, a.store(c), trend.Recent); err == nil {
-		opts.ShardCosts, opts.ShardCostsFrom = history.ShardCosts()
+		mo.Run.ShardCosts, mo.Run.ShardCostsFrom = history.ShardCosts()
 	} else if !errors.Is(err, baseline.ErrNoRemote) {
 		a.Runtime.Warningf("benchgate: %v; the shards are split without recorded costs", err)
-	}
-	mo := MeasureOptions{Run: opts, Config: c.cfg}
-	if a.Inputs.Profile && a.Inputs.Command == "" {
-		mo.ProfileDir = filepath.Join(a.Env.Workspace, ghactions.ResultsDir, "profiles")
 	}
 	m, err := Measure(ctx, mo)
 	if err != nil {
