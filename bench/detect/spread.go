@@ -22,9 +22,12 @@ import (
 var spreadSettings = []string{"cpu.rdtscp=off,asyncpreemptoff=1", benchexec.CountGODEBUG}
 
 // countSpread measures how far the instructions per operation of identical runs spread, under
-// each of spreadSettings: one benchmark of each kind, N chosen so that N operations take target
-// natively, -trials repetitions of the runs at N and 2N under cachegrind; and, where they spread
-// most, the functions whose counts per operation differ most between the repetitions.
+// each of spreadSettings, and with the two ways of cancelling start-up: one benchmark of each
+// kind, N chosen so that N operations take target natively, -trials repetitions (at least 4) of
+// the runs at N and 2N under cachegrind, as benchgate counted before, and, under its settings,
+// of the runs it counts now, at 2 and 2+3N (the same operations in the difference, so the same
+// cost); and, where the first spread most, the
+// functions whose counts per operation differ most between the repetitions.
 func (e experiment) countSpread(target time.Duration) error {
 	bs := plan(len(kinds)) // one of each kind, all in p00; only the base is run
 	s, cleanup, err := e.prepare(bs)
@@ -41,7 +44,7 @@ func (e experiment) countSpread(target time.Duration) error {
 	reps := max(e.trials, 4)
 	var md strings.Builder
 	fmt.Fprintf(&md, "Spread of instructions/op over %d identical runs (highest minus lowest, over the lowest), N for %v natively, run %s\n\n", reps, target, time.Now().UTC().Format("2006-01-02"))
-	md.WriteString("| kind | N | instructions/op | " + strings.Join(spreadSettings, " | ") + " | where the first spread most |\n| :-- | --: | --: |" + strings.Repeat(" --: |", len(spreadSettings)) + " :-- |\n")
+	md.WriteString("| kind | N | instructions/op | " + strings.Join(spreadSettings, " | ") + " | " + benchexec.CountGODEBUG + ", runs at 2 and 2+3N | where the first spread most |\n| :-- | --: | --: |" + strings.Repeat(" --: |", len(spreadSettings)+1) + " :-- |\n")
 	for _, b := range bs {
 		n, err := iterationsFor(bin, b.name, target)
 		if err != nil {
@@ -53,23 +56,28 @@ func (e experiment) countSpread(target time.Duration) error {
 		for i, settings := range spreadSettings {
 			var per []cachegrind.PerOp
 			for range reps {
-				p, err := countOnce(bin, b.name, n, settings)
+				p, err := countOnce(bin, b.name, n, 2*n, settings)
 				if err != nil {
 					return err
 				}
 				per = append(per, p)
 			}
-			lo, hi := math.Inf(1), math.Inf(-1)
-			for _, p := range per {
-				lo, hi = math.Min(lo, p.Instructions), math.Max(hi, p.Instructions)
-			}
 			if i == 0 {
-				fmt.Fprintf(&md, " %.0f |", lo)
+				fmt.Fprintf(&md, " %.0f |", slices.MinFunc(per, byInstructions).Instructions)
 				where = mostVarying(per, 3)
 			}
-			cells = append(cells, fmt.Sprintf(" %.2f%% |", 100*(hi-lo)/lo))
-			fmt.Fprintf(os.Stderr, "%s %s: %.0f to %.0f\n", b.name, settings, lo, hi)
+			cells = append(cells, fmt.Sprintf(" %.2f%% |", widthOf(per)))
 		}
+		var per []cachegrind.PerOp
+		for range reps {
+			p, err := countOnce(bin, b.name, 2, 2+3*n, benchexec.CountGODEBUG)
+			if err != nil {
+				return err
+			}
+			per = append(per, p)
+		}
+		cells = append(cells, fmt.Sprintf(" %.2f%% |", widthOf(per)))
+		fmt.Fprintf(os.Stderr, "%s:%s\n", b.name, strings.Join(cells, ""))
 		fmt.Fprintf(&md, "%s %s |\n", strings.Join(cells, ""), where)
 	}
 	fmt.Print(md.String())
@@ -77,6 +85,14 @@ func (e experiment) countSpread(target time.Duration) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(e.out, "spread.md"), []byte(md.String()), 0o644)
+}
+
+func byInstructions(a, b cachegrind.PerOp) int { return cmp.Compare(a.Instructions, b.Instructions) }
+
+// widthOf is how far the counts per spread: highest minus lowest, over the lowest, in percent.
+func widthOf(per []cachegrind.PerOp) float64 {
+	lo, hi := slices.MinFunc(per, byInstructions).Instructions, slices.MaxFunc(per, byInstructions).Instructions
+	return 100 * (hi - lo) / lo
 }
 
 // nsPerOp finds a benchmark result's time per operation.
@@ -97,11 +113,11 @@ func iterationsFor(bin, name string, target time.Duration) (int, error) {
 	return max(int(math.Ceil(float64(target)/ns)), 1), nil
 }
 
-// countOnce counts benchmark name at n and 2n iterations as benchgate does, but with GODEBUG
-// settings.
-func countOnce(bin, name string, n int, settings string) (cachegrind.PerOp, error) {
+// countOnce counts benchmark name at short and long iterations as benchgate does, but with
+// GODEBUG settings, and gives the count per operation between them.
+func countOnce(bin, name string, short, long int, settings string) (cachegrind.PerOp, error) {
 	var outs [2]*cachegrind.Out
-	for i, iters := range []int{n, 2 * n} {
+	for i, iters := range []int{short, long} {
 		file := bin + ".cachegrind.out"
 		cmd := exec.Command("valgrind", benchexec.CountArgs(file, bin, name, iters)...)
 		cmd.Env = append(os.Environ(), "GODEBUG="+settings)
@@ -114,7 +130,7 @@ func countOnce(bin, name string, n int, settings string) (cachegrind.PerOp, erro
 		}
 		outs[i] = o
 	}
-	return cachegrind.Diff(outs[0], outs[1], n), nil
+	return cachegrind.Diff(outs[0], outs[1], long-short), nil
 }
 
 // mostVarying names the top functions whose instructions per operation differ most between

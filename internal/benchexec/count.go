@@ -25,11 +25,19 @@ import (
 )
 
 // The instructions instrument counts what a benchmark executes instead of timing it: each
-// sample of a benchmark is two runs of its binary under Valgrind's cachegrind, at N and at 2N
-// iterations (-test.benchtime=Nx), and the difference over N is the count per operation, so
-// that the process's start-up, the testing package's b.N=1 warm-up and everything else that
-// does not grow with the iterations cancel. Counts do not depend on what else the machine
-// runs: two runs of the same binary differ by a fraction of a percent.
+// sample of a benchmark is two runs of its binary under Valgrind's cachegrind, a short one of
+// countShort iterations and a long one of countShort+3N (-test.benchtime=Nx), and the
+// difference over 3N is the count per operation, so that the process's start-up, the testing
+// package's b.N=1 warm-up and everything else that does not grow with the iterations cancel.
+// Counts do not depend on what else the machine runs: two runs of the same binary differ by a
+// fraction of a percent.
+//
+// Why a short run and a long one rather than N and 2N, which earlier versions ran: the same
+// operations in all (3N) then all go into the difference instead of a third of them, and both
+// what varies from operation to operation and the background's noise are divided by 3N instead
+// of N. On the detection fixture, eight identical counts of each kind spread 2–4 times less at
+// the same cost (the random-work kind 10.6% → 2.7%, allocation 1.9% → 0.5%, map 0.56% → 0.32%;
+// go run ./bench/detect -count-spread 10ms -trials 8).
 //
 // The runs use one processor (-test.cpu 1): Valgrind runs a process's threads one at a time,
 // and with more than one P the Go scheduler's idle Ps spin in those turns, which made two
@@ -53,6 +61,14 @@ import (
 // such a run takes about a second.
 const countTarget = 10 * time.Millisecond
 
+// countShort is the short run's iterations. Two, not one: a b.N benchmark runs b.N=1 first and
+// then the N asked for, a b.Loop benchmark runs only the N asked for, so from two iterations up
+// the long run does exactly 3N more operations than the short one in both styles (from one, a
+// b.Loop benchmark would do one fewer, and a change of style would move a slow benchmark's count).
+const countShort = 2
+
+// countLong is the long run's iterations for a benchmark whose N is n.
+func countLong(n int) int { return countShort + 3*n }
 // Simulated caches, the same on every machine so that est-cycles/op compares across runners
 // and over a history: 32 KiB 8-way L1 caches and an 8 MiB 16-way last level, 64-byte lines.
 var cacheGeometry = []string{"--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"}
@@ -247,7 +263,7 @@ type countOutcome struct {
 
 // countJob counts each benchmark of job j's function on its side: a result line per benchmark
 // with instructions/op and est-cycles/op, and, when the run is not also timed, B/op and
-// allocs/op of the 2N run. slot names cachegrind's files, apart from the other jobs' running
+// allocs/op of the long run. slot names cachegrind's files, apart from the other jobs' running
 // beside it.
 func (s *schedule) countJob(ctx context.Context, j job, slot string) countOutcome {
 	o := countOutcome{perOp: map[string]float64{}}
@@ -360,13 +376,13 @@ func benchExpr(name string) string {
 	return strings.Join(parts, "/")
 }
 
-// countRuns counts benchmark name on binary b at n and 2n iterations under cachegrind and
-// returns both counts, the 2n run's output, or a failure with the output's tail; and the two
-// processes' usage. slot tells its cachegrind files from those of runs beside it. keep, when
-// set, is a path prefix the raw outputs are copied to (keep+".n.out" and keep+".2n.out"), for
-// cg_annotate and cg_diff.
+// countRuns counts benchmark name on binary b under cachegrind at countShort and countLong(n)
+// iterations and returns both counts, the long run's output, or a failure with the output's
+// tail; and the two processes' usage. slot tells its cachegrind files from those of runs beside
+// it. keep, when set, is a path prefix the raw outputs are copied to (keep+".short.out" and
+// keep+".long.out"), for cg_annotate and cg_diff.
 func (s *schedule) countRuns(ctx context.Context, b binary, name string, n int, slot, keep string) (counts [2]*cachegrind.Out, stdout []byte, used usage, failure, tail string) {
-	for i, iters := range []int{n, 2 * n} {
+	for i, iters := range []int{countShort, countLong(n)} {
 		file := fmt.Sprintf("cachegrind.%s.%d.out", slot, i)
 		args := append(CountArgs(filepath.Join(s.count.dir, file), b.path, name, iters), "-test.benchmem")
 		o := runBinary(ctx, withGODEBUG(s.env, CountGODEBUG), s.user, b.pkg.Dir, s.count.valgrind, args, s.opts.Timeout)
@@ -383,7 +399,7 @@ func (s *schedule) countRuns(ctx context.Context, b binary, name string, n int, 
 			return counts, nil, used, fmt.Sprintf("cachegrind's output: %v", err), o.tail
 		}
 		if keep != "" {
-			if err := os.WriteFile(keep+[]string{".n.out", ".2n.out"}[i], data, 0o644); err != nil {
+			if err := os.WriteFile(keep+[]string{".short.out", ".long.out"}[i], data, 0o644); err != nil {
 				return counts, nil, used, err.Error(), ""
 			}
 		}
@@ -401,21 +417,21 @@ func CountArgs(out, bin, name string, iters int) []string {
 	return append(args, oneCPU(name, iters)...)
 }
 
-// countBenchmark counts one benchmark on binary b at n and 2n iterations and returns its result
-// line and instructions per operation, or a failure with the output's tail; and the processes'
+// countBenchmark counts one benchmark on binary b with N n and returns its result line and
+// instructions per operation, or a failure with the output's tail; and the processes'
 // usage.
 func (s *schedule) countBenchmark(ctx context.Context, b binary, name string, n int, slot string) (line string, perOp float64, used usage, failure, tail string) {
 	counts, stdout, used, failure, tail := s.countRuns(ctx, b, name, n, slot, "")
 	if failure != "" {
 		return "", 0, used, failure, tail
 	}
-	per := cachegrind.Diff(counts[0], counts[1], n)
+	per := cachegrind.Diff(counts[0], counts[1], 3*n)
 	if per.Instructions <= 0 {
-		return "", 0, used, fmt.Sprintf("the count did not grow from %d to %d iterations (%.0f to %.0f instructions): the benchmark's work does not scale with b.N", n, 2*n, counts[0].Totals["Ir"], counts[1].Totals["Ir"]), ""
+		return "", 0, used, fmt.Sprintf("the count did not grow from %d to %d iterations (%.0f to %.0f instructions): the benchmark's work does not scale with b.N", countShort, countLong(n), counts[0].Totals["Ir"], counts[1].Totals["Ir"]), ""
 	}
-	line = fmt.Sprintf("Benchmark%s %d %s %s %s %s", name, 2*n, strconv.FormatFloat(per.Instructions, 'f', 2, 64), report.InstructionsUnit, strconv.FormatFloat(per.EstCycles, 'f', 2, 64), report.EstCyclesUnit)
+	line = fmt.Sprintf("Benchmark%s %d %s %s %s %s", name, countLong(n), strconv.FormatFloat(per.Instructions, 'f', 2, 64), report.InstructionsUnit, strconv.FormatFloat(per.EstCycles, 'f', 2, 64), report.EstCyclesUnit)
 	if !s.opts.Measure.Times() {
-		// The run's own memory numbers, from the 2N run: they do not depend on its speed.
+		// The run's own memory numbers, from the long run: they do not depend on its speed.
 		r := benchfmt.NewReader(bytes.NewReader(stdout), "")
 		for r.Scan() {
 			if res, ok := r.Result().(*benchfmt.Result); ok {

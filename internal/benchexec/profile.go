@@ -40,11 +40,13 @@ type Profile struct {
 	// Kind is "cpu" or "memory".
 	Kind string
 	// Base and Head are the profiles' paths, in Options.ProfileDir. For InstructionsProfile they
-	// are cachegrind's outputs at 2×Ops iterations, and BaseShort and HeadShort at Ops: the
-	// difference is the count of Ops operations; for RetainedProfile, heap profiles so.
+	// are cachegrind's outputs of the long run, and BaseShort and HeadShort of the short one:
+	// the difference is the count of Ops operations; for RetainedProfile, heap profiles after
+	// 2×Ops and Ops operations.
 	Base, Head           string
 	BaseShort, HeadShort string
-	// Ops is the number of operations each side ran (-test.benchtime=Nx, the same on both).
+	// Ops is the number of operations each side ran (-test.benchtime=Nx, the same on both), or
+	// for the two-run kinds, the operations between its short and long runs.
 	Ops int
 }
 
@@ -172,7 +174,7 @@ func (s *schedule) profileInstructions(ctx context.Context, req ProfileRequest, 
 	if n == 0 {
 		return
 	}
-	p := Profile{Func: req.Func, Benchmark: subBenchmark(req), Kind: InstructionsProfile, Ops: n}
+	p := Profile{Func: req.Func, Benchmark: subBenchmark(req), Kind: InstructionsProfile, Ops: 3 * n}
 	for _, side := range []struct {
 		bin         binary
 		long, short *string
@@ -182,7 +184,7 @@ func (s *schedule) profileInstructions(ctx context.Context, req ProfileRequest, 
 			s.res.Warnings = append(s.res.Warnings, fmt.Sprintf("no instruction profile of %s.%s: %s", req.Func.Package, req.Func.Name, failure))
 			return
 		}
-		*side.short, *side.long = keep+".n.out", keep+".2n.out"
+		*side.short, *side.long = keep+".short.out", keep+".long.out"
 	}
 	s.res.Profiles = append(s.res.Profiles, p)
 }
