@@ -78,7 +78,7 @@ func profilesMarkdown(r *report.Report) string {
 		open := "go tool pprof -diff_base"
 		switch p.Kind {
 		case report.ProfileInstructions:
-			open = "cg_diff" // cachegrind's outputs, at twice the operations
+			open = "cg_diff" // cachegrind's outputs of the long runs
 		case report.ProfileInuseSpace:
 			open = "go tool pprof -sample_index=inuse_space -diff_base" // the heaps after twice the operations
 		}
