@@ -8,6 +8,12 @@
 // change, what it and everything it called added. Shares are of the whole change, so a function
 // with a 70% flat share is where most of the added time (or allocated bytes, or objects) went;
 // shares can exceed 100% when other functions got faster.
+//
+// A CPU profile samples: the runtime records the stack every period of CPU time (10 ms at its
+// 100 Hz), so a function is caught a roughly Poisson number of times, and the difference of its
+// base and head counts has a standard error of √(base + head) samples. A diff says so per
+// function (Func.FlatError). Memory profiles as benchgate takes them record every allocation
+// (MemProfileRate 1) and have no sampling error.
 package profdiff
 
 import (
@@ -44,6 +50,11 @@ type Func struct {
 	Flat, Cum float64
 	// FlatShare and CumShare are Flat and Cum as fractions of the whole change.
 	FlatShare, CumShare float64
+	// BaseSamples and HeadSamples are the samples each side's CPU profile took in the function
+	// itself, and FlatError is Flat's standard error from that sampling, per operation:
+	// √(base/baseOps² + head/headOps²) periods. All 0 for the kinds that record every event.
+	BaseSamples, HeadSamples int64
+	FlatError                float64
 }
 
 // Diff is where a benchmark's head spent more, or less, than its base.
@@ -110,9 +121,35 @@ func Compare(base, head *profile.Profile, kind Kind, baseOps, headOps, top int) 
 	if err != nil {
 		return nil, err
 	}
-	flat, cum := map[string]float64{}, map[string]float64{}
-	for _, s := range merged.Sample {
-		v := float64(s.Value[mi]) / float64(baseOps)
+	flat, cum := byFunction(merged, mi, 1/float64(baseOps))
+	for name, f := range flat {
+		// What rounding leaves of a function both sides spent the same in is no change.
+		if math.Abs(f) > negligible*math.Abs(d.Change) {
+			d.Funcs = append(d.Funcs, Func{Name: name, Flat: f, Cum: cum[name]})
+		}
+	}
+	slices.SortFunc(d.Funcs, func(a, b Func) int { return cmp.Or(cmp.Compare(b.Flat, a.Flat), cmp.Compare(a.Name, b.Name)) })
+	d.Funcs = d.Funcs[:min(top, len(d.Funcs))]
+	if kind == CPU {
+		if err := samplingErrors(d.Funcs, base, head, baseOps, headOps); err != nil {
+			return nil, err
+		}
+	}
+	for i := range d.Funcs {
+		if d.Change != 0 {
+			d.Funcs[i].FlatShare = d.Funcs[i].Flat / d.Change
+			d.Funcs[i].CumShare = d.Funcs[i].Cum / d.Change
+		}
+	}
+	return d, nil
+}
+
+// byFunction sums each sample's value in column i, times scale, by function: flat to the
+// innermost function that is the code's own, cumulative to every function on the stack, once.
+func byFunction(p *profile.Profile, i int, scale float64) (flat, cum map[string]float64) {
+	flat, cum = map[string]float64{}, map[string]float64{}
+	for _, s := range p.Sample {
+		v := float64(s.Value[i]) * scale
 		seen := map[string]bool{}
 		leaf := true
 		for _, loc := range s.Location {
@@ -122,7 +159,7 @@ func Compare(base, head *profile.Profile, kind Kind, baseOps, headOps, top int) 
 				}
 				name := line.Function.Name
 				if leaf && !preemption[name] {
-					flat[name] += v // the innermost function that is the code's own
+					flat[name] += v
 					leaf = false
 				}
 				if !seen[name] {
@@ -132,21 +169,38 @@ func Compare(base, head *profile.Profile, kind Kind, baseOps, headOps, top int) 
 			}
 		}
 	}
-	for name, f := range flat {
-		// What rounding leaves of a function both sides spent the same in is no change.
-		if math.Abs(f) > negligible*math.Abs(d.Change) {
-			d.Funcs = append(d.Funcs, Func{Name: name, Flat: f, Cum: cum[name]})
+	return flat, cum
+}
+
+// samplingErrors sets each function's sample counts and its flat change's standard error, from
+// the CPU profiles' sample counts and their period.
+func samplingErrors(funcs []Func, base, head *profile.Profile, baseOps, headOps int) error {
+	counts := func(p *profile.Profile) (map[string]float64, float64, error) {
+		i, _, err := sampleIndex(p, "samples")
+		if err != nil {
+			return nil, 0, err
 		}
-	}
-	slices.SortFunc(d.Funcs, func(a, b Func) int { return cmp.Or(cmp.Compare(b.Flat, a.Flat), cmp.Compare(a.Name, b.Name)) })
-	d.Funcs = d.Funcs[:min(top, len(d.Funcs))]
-	for i := range d.Funcs {
-		if d.Change != 0 {
-			d.Funcs[i].FlatShare = d.Funcs[i].Flat / d.Change
-			d.Funcs[i].CumShare = d.Funcs[i].Cum / d.Change
+		if p.Period <= 0 {
+			return nil, 0, fmt.Errorf("the profile has no sampling period (period %d)", p.Period)
 		}
+		flat, _ := byFunction(p, i, 1)
+		return flat, float64(p.Period), nil
 	}
-	return d, nil
+	b, bp, err := counts(base)
+	if err != nil {
+		return fmt.Errorf("base: %w", err)
+	}
+	h, hp, err := counts(head)
+	if err != nil {
+		return fmt.Errorf("head: %w", err)
+	}
+	for i := range funcs {
+		f := &funcs[i]
+		nb, nh := b[f.Name], h[f.Name]
+		f.BaseSamples, f.HeadSamples = int64(nb), int64(nh)
+		f.FlatError = math.Hypot(math.Sqrt(nb)*bp/float64(baseOps), math.Sqrt(nh)*hp/float64(headOps))
+	}
+	return nil
 }
 
 // Total is a profile's sum in kind's sample type.

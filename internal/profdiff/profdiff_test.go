@@ -1,6 +1,7 @@
 package profdiff
 
 import (
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,6 +70,20 @@ func TestCompare(t *testing.T) {
 		if !strings.HasSuffix(top.Name, ".hot") || top.FlatShare < 0.5 || top.CumShare < 0.5 {
 			t.Errorf("top function %+v, want prof.hot with more than half of the added time; all: %+v", top, d.Funcs)
 		}
+		// Each function's flat change is its head's samples less its base's, a period each;
+		// its standard error √(base + head) periods; all per operation.
+		for _, fn := range d.Funcs {
+			period := float64(base.Period) / ops
+			if want := float64(fn.HeadSamples-fn.BaseSamples) * period; math.Abs(fn.Flat-want) > 1e-6*period {
+				t.Errorf("%s: flat %g per op from %d → %d samples, want %g", fn.Name, fn.Flat, fn.BaseSamples, fn.HeadSamples, want)
+			}
+			if want := math.Sqrt(float64(fn.BaseSamples+fn.HeadSamples)) * period; math.Abs(fn.FlatError-want) > 1e-6*period || fn.FlatError == 0 {
+				t.Errorf("%s: flat error %g per op from %d → %d samples, want %g", fn.Name, fn.FlatError, fn.BaseSamples, fn.HeadSamples, want)
+			}
+		}
+		if top.Flat < 2*top.FlatError {
+			t.Errorf("prof.hot's three-fold slowdown %+v is within twice its sampling error", top)
+		}
 	})
 	t.Run("allocations", func(t *testing.T) {
 		t.Parallel()
@@ -82,6 +97,9 @@ func TestCompare(t *testing.T) {
 			}
 			t.Logf("%s: change %.0f per op; top: %+v", kind, d.Change, d.Funcs[:min(3, len(d.Funcs))])
 			top := d.Funcs[0]
+			if top.FlatError != 0 || top.BaseSamples != 0 || top.HeadSamples != 0 {
+				t.Errorf("%s: every allocation is recorded, yet %+v has a sampling error", kind, top)
+			}
 			if !strings.HasSuffix(top.Name, ".gather") || top.FlatShare < 0.5 {
 				t.Errorf("%s: top function %+v, want prof.gather with more than half of the change; all: %+v", kind, top, d.Funcs)
 			}
