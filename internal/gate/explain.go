@@ -168,7 +168,8 @@ func diffProfiles(profiles []benchexec.Profile, warnings []string) ([]report.Pro
 				BaseFile: filepath.Base(p.Base), HeadFile: filepath.Base(p.Head), Base: d.Base, Head: d.Head, Change: d.Change,
 			}
 			for _, fn := range d.Funcs {
-				pd.Functions = append(pd.Functions, report.ProfileFunction{Name: fn.Name, Flat: fn.Flat, Cum: fn.Cum, FlatShare: fn.FlatShare, CumShare: fn.CumShare})
+				pd.Functions = append(pd.Functions, report.ProfileFunction{Name: fn.Name, Flat: fn.Flat, Cum: fn.Cum, FlatShare: fn.FlatShare, CumShare: fn.CumShare,
+					BaseSamples: fn.BaseSamples, HeadSamples: fn.HeadSamples, FlatError: fn.FlatError})
 			}
 			out = append(out, pd)
 		}

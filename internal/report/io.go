@@ -388,6 +388,9 @@ func (r *Report) Validate() error {
 		}
 		for j, fn := range p.Functions {
 			checkName(fmt.Sprintf("%s.functions[%d].name", f, j), fn.Name, true)
+			if fn.BaseSamples < 0 || fn.HeadSamples < 0 || fn.FlatError < 0 {
+				bad("%s.functions[%d]: base_samples %d, head_samples %d, flat_error %g; want none negative", f, j, fn.BaseSamples, fn.HeadSamples, fn.FlatError)
+			}
 		}
 	}
 	if run := r.Run; run != nil {

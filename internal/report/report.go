@@ -223,6 +223,13 @@ type ProfileFunction struct {
 	Cum       float64 `json:"cum"`
 	FlatShare float64 `json:"flat_share"`
 	CumShare  float64 `json:"cum_share"`
+	// BaseSamples and HeadSamples are the samples a CPU profile took in the function itself on
+	// each side, and FlatError is Flat's standard error from that sampling, per operation
+	// (√(base + head) samples of the profile's period, over the operations). All absent for
+	// kinds that record every event (allocations, instructions) and in older reports.
+	BaseSamples int64   `json:"base_samples,omitempty"`
+	HeadSamples int64   `json:"head_samples,omitempty"`
+	FlatError   float64 `json:"flat_error,omitempty"`
 }
 
 // The kinds of profile a ProfileDiff reads.

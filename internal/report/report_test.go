@@ -142,6 +142,10 @@ func TestReadRefuses(t *testing.T) {
 			r.Comparisons[0].History = &History{Values: []float64{1}, SpreadPercent: &v}
 		}), "comparisons[0].history.spread_percent: -1 is not a percentage"},
 		{"history without a branch", modified(func(r *Report) { r.History = &HistorySource{Commits: 3} }), "history.branch: required"},
+		{"negative samples", modified(func(r *Report) {
+			r.Profiles = []ProfileDiff{{Package: "example.com/m", Function: "Encode", Kind: ProfileCPU, Ops: 100, BaseFile: "b.pprof", HeadFile: "h.pprof",
+				Functions: []ProfileFunction{{Name: "m.encode", Flat: 1, BaseSamples: -3, HeadSamples: 4, FlatError: 0.5}}}}
+		}), "profiles[0].functions[0]: base_samples -3, head_samples 4, flat_error 0.5; want none negative"},
 		{"bad alpha", modified(func(r *Report) { r.Settings.Alpha = 2 }), "settings.alpha: 2 is not between 0 and 1"},
 		{"too many comparisons", many(MaxComparisons + 1), "comparisons: 50001 entries, limit 50000"},
 		{"too large", `{"schema_version": 1, "warnings": ["` + strings.Repeat("x", MaxBytes) + `"]}`, "report is larger than 67108864 bytes"},
