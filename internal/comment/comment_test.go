@@ -43,6 +43,9 @@ func TestRender(t *testing.T) {
 				if err := render(&got, r); err != nil {
 					t.Fatal(err)
 				}
+				if bytes.ContainsRune(got.Bytes(), '−') {
+					t.Error("a U+2212 minus sign beside the '-' benchstat writes")
+				}
 				golden.Check(t, base+ext, got.Bytes())
 			})
 		}
@@ -360,6 +363,173 @@ func TestSetBytes(t *testing.T) {
 				t.Errorf("the regression is not named xxsum.Sum64/16B-2:\n%s", out)
 			}
 			golden.Check(t, filepath.Join("testdata/setbytes", name), b.Bytes())
+		})
+	}
+}
+
+// TestProfileRows renders one profile diff of each shape: a CPU profile's rows within twice
+// their sampling error are marked and left out of the summary, kinds that record every event
+// are never marked, a change that float rounding leaves of equal sides is zero, and a negative
+// change has the '-' the rest of the output has.
+func TestProfileRows(t *testing.T) {
+	const period = 1e7 / 1000 // a 10 ms sample over 1000 operations, in ns per operation
+	fn := func(name string, base, head int64) report.ProfileFunction {
+		flat := float64(head-base) * period
+		return report.ProfileFunction{Name: name, Flat: flat, Cum: flat, FlatShare: flat / (60 * period), CumShare: flat / (60 * period),
+			BaseSamples: base, HeadSamples: head, FlatError: math.Sqrt(float64(base+head)) * period}
+	}
+	cpu := func(fns ...report.ProfileFunction) report.ProfileDiff {
+		return report.ProfileDiff{Package: "example.com/m", Function: "Encode", Kind: report.ProfileCPU, Unit: "nanoseconds", Ops: 1000,
+			BaseFile: "b.pprof", HeadFile: "h.pprof", Base: 100 * period, Head: 160 * period, Change: 60 * period, Functions: fns}
+	}
+	for _, tc := range []struct {
+		name    string
+		diff    report.ProfileDiff
+		summary string   // the terminal's line
+		rows    []string // markdown rows that must be there
+	}{
+		{"past and within the sampling error", cpu(fn("m.encode", 40, 100), fn("runtime.futex", 10, 16), fn("m.grow", 9, 3)),
+			"m.Encode: CPU time +600.0µs/op: 100% in m.encode",
+			[]string{"| m.encode | +600.0µs | 100% | +600.0µs | 100% | 40 → 100 |", "| runtime.futex | +60.00µs | ~ | +60.00µs | 10% | 10 → 16 |", "| m.grow | -60.00µs | ~ | -60.00µs | -10% | 9 → 3 |"}},
+		{"nothing past the sampling error", cpu(fn("runtime.futex", 10, 16), fn("m.grow", 9, 3)),
+			"m.Encode: CPU time +600.0µs/op: no function's own change is past the profiles' sampling error",
+			[]string{"| runtime.futex | +60.00µs | ~ | +60.00µs | 10% | 10 → 16 |"}},
+		{"a cumulative change rounding left of equal sides", func() report.ProfileDiff {
+			f := fn("m.encode", 40, 100)
+			f.Cum, f.CumShare = -1e-13, -1e-18
+			return cpu(f)
+		}(), "m.Encode: CPU time +600.0µs/op: 100% in m.encode", []string{"| m.encode | +600.0µs | 100% | 0s | 0% | 40 → 100 |"}},
+		{"every allocation recorded", report.ProfileDiff{Package: "example.com/m", Function: "Encode", Kind: report.ProfileAllocObjects, Unit: "count", Ops: 1000,
+			BaseFile: "b.pprof", HeadFile: "h.pprof", Base: 8, Head: 32, Change: 24,
+			Functions: []report.ProfileFunction{{Name: "m.encode", Flat: 25, Cum: 25, FlatShare: 25.0 / 24, CumShare: 25.0 / 24}, {Name: "m.grow", Flat: -1, Cum: -1, FlatShare: -1.0 / 24, CumShare: -1.0 / 24}}},
+			"m.Encode: allocated objects +24.00/op: 104% in m.encode",
+			[]string{"| Function | Flat | Share | Cumulative | Share |\n", "| m.encode | +25.00 | 104% | +25.00 | 104% |", "| m.grow | -1.000 | -4% | -1.000 | -4% |"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &report.Report{Profiles: []report.ProfileDiff{tc.diff}}
+			var md, text bytes.Buffer
+			if err := comment.Markdown(&md, r); err != nil {
+				t.Fatal(err)
+			}
+			if err := comment.Text(&text, r); err != nil {
+				t.Fatal(err)
+			}
+			if want := "  " + tc.summary + "\n"; !strings.Contains(text.String(), want) {
+				t.Errorf("terminal lacks %q:\n%s", want, text.String())
+			}
+			for _, row := range tc.rows {
+				if !strings.Contains(md.String(), row) {
+					t.Errorf("markdown lacks %q:\n%s", row, md.String())
+				}
+			}
+			if marked := strings.Contains(md.String(), "| ~ |"); marked != strings.Contains(md.String(), "~: within the sampling error") {
+				t.Errorf("rows marked %v, but the legend says otherwise:\n%s", marked, md.String())
+			}
+		})
+	}
+}
+
+// TestExactChange formats comparisons whose sides each hold one value throughout: a change
+// between two such values is exact, with no interval or p-value; anything else is formatted as
+// benchstat formats it.
+func TestExactChange(t *testing.T) {
+	summary := func(values ...float64) *report.Summary {
+		return &report.Summary{Center: values[len(values)/2], Low: &values[0], High: &values[len(values)-1], Confidence: 0.95, Values: values}
+	}
+	same := func(v float64, n int) *report.Summary {
+		values := make([]float64, n)
+		for i := range values {
+			values[i] = v
+		}
+		return summary(values...)
+	}
+	ptr := func(v float64) *float64 { return &v }
+	for _, tc := range []struct {
+		name                 string
+		unit                 string
+		base, head           *report.Summary
+		paired               *report.Paired
+		p                    float64
+		wantStat, wantPaired string
+		wantExact            bool
+	}{
+		{"allocations, paired", "allocs/op", same(28, 30), same(106, 30),
+			&report.Paired{Test: report.PairedTest, N: 30, DeltaPercent: 278.57, LowPercent: ptr(278.57), HighPercent: ptr(278.57), P: 1e-9, Alpha: 0.05},
+			1e-4, "exact: 28 → 106, n=30", "", true},
+		{"bytes of unequal sample sizes", "B/op", same(4096, 7), same(8192, 10), nil, 1e-4, "exact: 4096 → 8192, n=7+10", "", true},
+		{"a constant fraction", "sec/op", same(1.5e-6, 6), same(2.25e-6, 6), nil, 1e-4, "exact: 1.500µ → 2.250µ, n=6", "", true},
+		{"the same value on both sides", "allocs/op", same(6, 10), same(6, 10), nil, 1, "p=1.000 n=10", "", false},
+		{"one sample a side", "allocs/op", same(1, 1), same(2, 1), nil, 1, "p=1.000 n=1", "", false},
+		{"varying samples, paired", "allocs/op", summary(1, 1, 2), summary(3, 3, 3),
+			&report.Paired{Test: report.PairedTest, N: 3, DeltaPercent: 200, LowPercent: ptr(-0.04), HighPercent: ptr(300), P: 0.2, Alpha: 0.05},
+			0.1, "p=0.100 n=3", "+200.0% [0.0%, +300.0%] p=0.200 n=3", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &report.Comparison{Benchmark: "A", Unit: tc.unit, Better: report.Lower, Assumption: report.AssumeNothing, Base: tc.base, Head: tc.head, P: &tc.p, PAdjusted: &tc.p, Paired: tc.paired}
+			cells := comment.Format(c, 0.05)
+			if cells.Stat != tc.wantStat || cells.Paired != tc.wantPaired || (cells.Exact != "") != tc.wantExact {
+				t.Errorf("stat %q, paired %q, exact %q; want %q, %q, exact %v", cells.Stat, cells.Paired, cells.Exact, tc.wantStat, tc.wantPaired, tc.wantExact)
+			}
+			if strings.Contains(cells.Stat+cells.Paired, "[") && tc.wantExact {
+				t.Errorf("an exact change with an interval: %+v", cells)
+			}
+		})
+	}
+}
+
+// TestOneRowPerBenchmark renders the regressions and improvements of benchmarks with several
+// changed units: each benchmark has one row that names it once and holds its units, the
+// regressed units first; a derived unit stays beside its source's change.
+func TestOneRowPerBenchmark(t *testing.T) {
+	varying := func(center float64) *report.Summary {
+		return &report.Summary{Center: center, Confidence: 0.95, Values: []float64{0.99 * center, center, 1.01 * center}}
+	}
+	cmp := func(bench, unit string, base, head float64, v report.Verdict) report.Comparison {
+		d, p := (head/base-1)*100, 0.001
+		return report.Comparison{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: bench, Unit: unit, Better: report.Lower,
+			Assumption: report.AssumeNothing, Base: varying(base), Head: varying(head), DeltaPercent: &d, P: &p, PAdjusted: &p, ThresholdPercent: 5, Verdict: v}
+	}
+	throughput := cmp("Encode", "B/s", 200, 100, report.Regression)
+	throughput.Better, throughput.DerivedFrom = report.Higher, "sec/op"
+	for _, tc := range []struct {
+		name string
+		cmps []report.Comparison
+		want []string // the notable rows, in order, from their first cell to their change
+	}{
+		{"three units regressed", []report.Comparison{
+			cmp("Encode", "sec/op", 100, 112.6, report.Regression), cmp("Encode", "B/op", 1000, 3000, report.Regression), cmp("Encode", "allocs/op", 28.2, 106.3, report.Regression),
+		}, []string{"| m.Encode | allocs/op<br>B/op<br>sec/op | "}},
+		{"slower and allocating less, beside another benchmark", []report.Comparison{
+			cmp("Encode", "allocs/op", 10, 5, report.Improvement), cmp("Encode", "sec/op", 100, 120, report.Regression), cmp("Decode", "sec/op", 100, 160, report.Regression),
+		}, []string{"| m.Decode | sec/op | ", "| m.Encode | sec/op<br>allocs/op | "}},
+		{"a derived unit", []report.Comparison{cmp("Encode", "sec/op", 100, 200, report.Regression), throughput},
+			[]string{"| m.Encode | sec/op | "}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &report.Report{Settings: report.Settings{Alpha: 0.05}, Comparisons: tc.cmps}
+			r.Tally()
+			var b bytes.Buffer
+			if err := comment.Markdown(&b, r); err != nil {
+				t.Fatal(err)
+			}
+			table, _, _ := strings.Cut(b.String(), "<details>")
+			var rows []string
+			for _, line := range strings.Split(table, "\n") {
+				if strings.HasPrefix(line, "| m.") {
+					rows = append(rows, line)
+				}
+			}
+			if len(rows) != len(tc.want) {
+				t.Fatalf("%d rows, want %d:\n%s", len(rows), len(tc.want), table)
+			}
+			for i, want := range tc.want {
+				if !strings.HasPrefix(rows[i], want) {
+					t.Errorf("row %d:\n%s\nwant it to begin %q", i, rows[i], want)
+				}
+			}
+			if tc.name == "a derived unit" && !strings.Contains(rows[0], "🔴 **+100.00%** · B/s -50.00%") {
+				t.Errorf("the derived unit is not beside its source's change:\n%s", rows[0])
+			}
 		})
 	}
 }

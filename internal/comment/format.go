@@ -12,6 +12,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchunit"
@@ -20,15 +21,18 @@ import (
 	"github.com/benchgate/benchgate/internal/trend"
 )
 
-// Cells are the printable parts of one comparison, formatted as benchstat formats them.
+// Cells are the printable parts of one comparison, formatted as benchstat formats them, except
+// that an exact change is shown as exact.
 type Cells struct {
 	Base, BaseRange string // "1.718µ", "1%"
 	Head, HeadRange string
 	Delta           string // "+6.12%", "~", "?" or "" when a side is missing
-	Stat            string // "p=0.000 n=10", "n=1", "n=7+10"
-	// Paired is the paired comparison the verdict was made on, "" when there is none:
-	// "+5.1% [4.6%, 5.7%] p=0.002 n=10".
+	Stat            string // "p=0.000 n=10", "n=1", "n=7+10"; "exact: 28 → 106, n=30"
+	// Paired is the paired comparison the verdict was made on, "" when there is none or the
+	// change is exact: "+5.1% [4.6%, 5.7%] p=0.002 n=10".
 	Paired string
+	// Exact is an exact change's two values, "28 → 106"; "" for any other comparison.
+	Exact string
 }
 
 // Format returns the printable cells of c. Centers of one comparison share a scale, so they
@@ -52,9 +56,32 @@ func Format(c *report.Comparison, alpha float64) Cells {
 		return out
 	}
 	out.Delta = Delta(c, alpha)
+	if base, head, ok := exactValues(c, scaler); ok {
+		out.Exact = base + " → " + head
+		out.Stat = "exact: " + out.Exact + ", " + sizes(c)
+		return out
+	}
 	out.Stat = Stat(c)
 	out.Paired = Paired(c)
 	return out
+}
+
+// exactValues returns the two values of an exact change: each side's samples, at least two, are
+// all one value, and the two differ (allocs/op of code that allocates the same every time). An
+// interval or a p-value would only restate how many samples there are, so the change is told by
+// its values, whole numbers in full.
+func exactValues(c *report.Comparison, scaler benchunit.Scaler) (base, head string, ok bool) {
+	constant := func(s *report.Summary) bool { return s.N() >= 2 && s.Values[0] == s.Values[s.N()-1] }
+	if !constant(c.Base) || !constant(c.Head) || c.Base.Values[0] == c.Head.Values[0] {
+		return "", "", false
+	}
+	value := func(v float64) string {
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		return scaler.Format(v)
+	}
+	return value(c.Base.Values[0]), value(c.Head.Values[0]), true
 }
 
 // Paired formats a comparison's paired result: its center, its interval, the test's p-value and
@@ -64,11 +91,21 @@ func Paired(c *report.Comparison) string {
 	if pr == nil {
 		return ""
 	}
-	s := fmt.Sprintf("%+.1f%%", pr.DeltaPercent)
+	s := signedPercent(pr.DeltaPercent)
 	if pr.LowPercent != nil && pr.HighPercent != nil {
-		s += fmt.Sprintf(" [%+.1f%%, %+.1f%%]", *pr.LowPercent, *pr.HighPercent)
+		s += fmt.Sprintf(" [%s, %s]", signedPercent(*pr.LowPercent), signedPercent(*pr.HighPercent))
 	}
 	return s + fmt.Sprintf(" p=%.3f n=%d", pr.P, pr.N)
+}
+
+// signedPercent formats a change in percent to a tenth, signed, and one that rounds to zero as
+// "0.0%", neither "+0.0%" nor "-0.0%".
+func signedPercent(v float64) string {
+	s := fmt.Sprintf("%+.1f", v)
+	if s == "+0.0" || s == "-0.0" {
+		s = "0.0"
+	}
+	return s + "%"
 }
 
 // PctRange is the half-width of a summary's confidence interval in percent of its center, as
@@ -121,11 +158,16 @@ func Stat(c *report.Comparison) string {
 	if c.P != nil && *c.P != 0 {
 		s = fmt.Sprintf("p=%0.3f ", *c.P)
 	}
+	return s + sizes(c)
+}
+
+// sizes is the sample sizes as benchstat prints them: "n=10", or "n=7+10" when they differ.
+func sizes(c *report.Comparison) string {
 	n1, n2 := c.Base.N(), c.Head.N()
 	if n1 == n2 {
-		return s + fmt.Sprintf("n=%d", n1)
+		return fmt.Sprintf("n=%d", n1)
 	}
-	return s + fmt.Sprintf("n=%d+%d", n1, n2)
+	return fmt.Sprintf("n=%d+%d", n1, n2)
 }
 
 // GeomeanCells formats a geomean row: the two centers and the change.

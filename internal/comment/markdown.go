@@ -208,10 +208,10 @@ func acceptedLines(r *report.Report) string {
 
 var acceptedWhere = map[string]string{report.AcceptDescription: "in the pull request's description", report.AcceptCommit: "in the head commit's message", report.AcceptLabel: "with a label"}
 
-// notableRows are the regressions and improvements, benchmark by benchmark: the regressed
-// benchmarks first, then the improved, each the largest change first, and a benchmark's units
-// together. A derived unit (B/s from b.SetBytes) is told in its source unit's row, not in one of
-// its own.
+// notableRows are the regressions and improvements, one row per benchmark: the regressed
+// benchmarks first, then the improved, each the largest change first, and in a benchmark's row
+// its changed units one under another, the regressions first. A derived unit (B/s from
+// b.SetBytes) is told beside its source unit's change, not on a line of its own.
 func notableRows(r *report.Report) []string {
 	notable := func(c *report.Comparison) bool {
 		return c.Verdict == report.Regression || c.Verdict == report.Improvement
@@ -266,6 +266,8 @@ func notableRows(r *report.Report) []string {
 	withPairs := paired(r)
 	var rows []string
 	for _, f := range fs {
+		// One row per benchmark: each column holds its units' cells one under another.
+		var units, bases, heads, changes, stats, thresholds, histories []string
 		for _, c := range f.rows {
 			cells := Format(c, alpha)
 			mark := "🔴"
@@ -275,30 +277,58 @@ func notableRows(r *report.Report) []string {
 			case c.Accepted != nil:
 				mark = "🟡"
 			}
-			p := ""
+			p, n := "", ""
 			if c.P != nil && *c.P != 0 {
 				p = fmt.Sprintf("%.3f", *c.P)
 			}
-			_, n, _ := strings.Cut(cells.Stat, "n=")
-			stats := p + " | " + n
+			if cells.Exact != "" {
+				p = "exact"
+			}
+			_, n, _ = strings.Cut(cells.Stat, "n=")
+			stat := p + " | " + n
 			if withPairs {
-				stats = escape(cells.Paired)
+				stat = escape(cells.Paired)
+				if cells.Exact != "" {
+					stat = escape("exact: " + cells.Exact)
+				}
 			}
 			change := mark + " **" + escape(cells.Delta) + "**"
 			for _, d := range f.derived[c.Unit] {
 				change += " · " + escape(d.Unit+" "+Format(d, alpha).Delta)
 			}
-			row := fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |",
-				escape(qualified(c)), escape(c.Unit), escape(withRange(cells.Base, cells.BaseRange)),
-				escape(withRange(cells.Head, cells.HeadRange)), change, stats,
-				escape(Threshold(c.ThresholdPercent)))
-			if r.History != nil {
-				row += " " + escape(historyCell(c)) + " |"
-			}
-			rows = append(rows, row+"\n")
+			units = append(units, escape(c.Unit))
+			bases = append(bases, escape(withRange(cells.Base, cells.BaseRange)))
+			heads = append(heads, escape(withRange(cells.Head, cells.HeadRange)))
+			changes = append(changes, change)
+			stats = append(stats, stat)
+			thresholds = append(thresholds, escape(Threshold(c.ThresholdPercent)))
+			histories = append(histories, escape(historyCell(c)))
 		}
+		if !withPairs {
+			// The p and n columns, each its units' cells stacked.
+			ps, ns := make([]string, len(stats)), make([]string, len(stats))
+			for i, st := range stats {
+				ps[i], ns[i], _ = strings.Cut(st, " | ")
+			}
+			stats = []string{stacked(ps) + " | " + stacked(ns)}
+		}
+		row := fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |",
+			escape(qualified(f.rows[0])), stacked(units), stacked(bases), stacked(heads), stacked(changes), stacked(stats), stacked(thresholds))
+		if r.History != nil {
+			row += " " + stacked(histories) + " |"
+		}
+		rows = append(rows, row+"\n")
 	}
 	return rows
+}
+
+// stacked puts a benchmark's cells of one column one under another in its table cell; cells all
+// empty make an empty cell.
+func stacked(cells []string) string {
+	if !slices.ContainsFunc(cells, func(c string) bool { return c != "" }) {
+		return ""
+	}
+	return strings.Join(cells, "<br>")
 }
 
 // deltaSize is how large a comparison's change is, for ranking: a change from zero is larger
