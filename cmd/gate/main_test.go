@@ -78,7 +78,7 @@ func TestCompare(t *testing.T) {
 		{name: "regression", args: []string{"compare", regOld, regNew}, code: exitFail, stdout: []string{"Render-8", "regression (>5%)", "FAIL: 2 regressions past threshold, 1 inconclusive"}, stderr: []string{"gate: warning: ", "unit widgets/op has no known direction"}},
 		{name: "pass", args: []string{"compare", passOld, passNew}, code: exitPass, stdout: []string{"removed", "new", "PASS:"}},
 		// A change from zero is larger than any threshold.
-		{name: "thresholds from the config", args: []string{"compare", "--config", loose, regOld, regNew}, code: exitFail, stdout: []string{"+8.57% (p=0.000 n=10)   within threshold (≤1000%)", "1.000 ± 0%        ? (p=0.000 n=10)    regression (>1000%)"}},
+		{name: "thresholds from the config", args: []string{"compare", "--config", loose, regOld, regNew}, code: exitFail, stdout: []string{"+8.57% (p=0.000 n=10)   within threshold (≤1000%)", "1.000 ± 0%        ? (exact: 0 → 1, n=10)    regression (>1000%)"}},
 		{name: "markdown", args: []string{"compare", "--format", "markdown", regOld, regNew}, code: exitFail, stdout: []string{"### ❌ 2 regressions past threshold · 1 inconclusive", "| Benchmark | Unit |"}},
 		{name: "json", args: []string{"compare", "--format=json", regOld, regNew}, code: exitFail, stdout: []string{`"schema_version":1`, `"verdict":"fail"`}},
 		{name: "stdin", args: []string{"compare", "-", regNew}, stdin: string(oldData), code: exitFail, stdout: []string{"Render-8", "FAIL: 2 regressions"}},
