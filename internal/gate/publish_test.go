@@ -11,17 +11,22 @@ import (
 // regressed, with its derived B/s beside the time it comes from, the largest change first.
 func TestRegressionLines(t *testing.T) {
 	pct := func(v float64) *float64 { return &v }
-	sum := func(v float64) *report.Summary {
+	// Times vary from run to run; allocations do not, and their change is exact.
+	sum := func(unit string, v float64) *report.Summary {
 		s := &report.Summary{Center: v}
-		for range 10 {
-			s.Values = append(s.Values, v)
+		for i := range 10 {
+			if unit == "allocs/op" {
+				s.Values = append(s.Values, v)
+			} else {
+				s.Values = append(s.Values, v*(1+float64(i-5)/1000))
+			}
 		}
 		return s
 	}
 	cmp := func(bench, unit string, base, head float64, v report.Verdict) report.Comparison {
 		return report.Comparison{
 			Config: map[string]string{"pkg": "example.com/xxhash/v2"}, Benchmark: bench, Unit: unit,
-			Base: sum(base), Head: sum(head), DeltaPercent: pct((head/base - 1) * 100), P: pct(0.001), PAdjusted: pct(0.002), ThresholdPercent: 5, Verdict: v,
+			Base: sum(unit, base), Head: sum(unit, head), DeltaPercent: pct((head/base - 1) * 100), P: pct(0.001), PAdjusted: pct(0.002), ThresholdPercent: 5, Verdict: v,
 		}
 	}
 	rep := &report.Report{Settings: report.Settings{Alpha: 0.05}, Comparisons: []report.Comparison{
@@ -34,7 +39,7 @@ func TestRegressionLines(t *testing.T) {
 	rep.Comparisons[2].DerivedFrom = "sec/op"
 	rep.Tally()
 	want := []string{
-		"example.com/xxhash/v2.Sum64/16B-2: sec/op 10.00n → 12.00n, +20.00% (p=0.001 n=10), threshold 5%; B/s -16.69%; allocs/op 1.000 → 2.000, +100.00% (p=0.001 n=10), threshold 5%",
+		"example.com/xxhash/v2.Sum64/16B-2: sec/op 10.00n → 12.00n, +20.00% (p=0.001 n=10), threshold 5%; B/s -16.69%; allocs/op 1.000 → 2.000, +100.00% (exact: 1 → 2, n=10), threshold 5%",
 		"example.com/xxhash/v2.Sum64/1KiB-2: sec/op 1.000µ → 1.500µ, +50.00% (p=0.001 n=10), threshold 5%",
 	}
 	if got := regressionLines(rep); !reflect.DeepEqual(got, want) {
