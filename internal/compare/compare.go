@@ -142,7 +142,6 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 		keys = append(keys, k)
 	}
 	benchproc.SortKeys(keys)
-	baseCol, headCol := c.sideKeys()
 	units := c.reader.Units()
 	thresholds := &benchmath.Thresholds{CompareAlpha: cfg.Alpha}
 
@@ -155,7 +154,7 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 	}
 	n := 0
 	for _, t := range c.tables {
-		n += len(t.rows)
+		n += len(t.cells)
 	}
 	cmps := make([]report.Comparison, 0, n)
 	jobs := make([]job, 0, n)
@@ -169,9 +168,9 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 		assumption := units.GetAssumption(unit)
 		better := better(units, cfg, unit)
 		first := len(cmps)
-		rows := make([]benchproc.Key, 0, len(t.rows))
-		for r := range t.rows {
-			rows = append(rows, r)
+		rows := make([]benchproc.Key, len(t.cells))
+		for i, cl := range t.cells {
+			rows[i] = cl.row
 		}
 		benchproc.SortKeys(rows)
 		for _, row := range rows {
@@ -187,9 +186,10 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 				c.Instrument = i // absent: timed, as in every report before instruments
 			}
 			cmps = append(cmps, c)
-			bk, hk := cellKey{row, baseCol}, cellKey{row, headCol}
-			jobs = append(jobs, job{base: t.cells[bk], head: t.cells[hk], basePairs: t.pairs[bk], headPairs: t.pairs[hk], assumption: assumption})
-			funcs = append(funcs, t.funcs[row])
+			cl := &t.cells[t.rows[row]]
+			base, head := cl.sides[0], cl.sides[1]
+			jobs = append(jobs, job{base: base.values, head: head.values, basePairs: base.pairs, headPairs: head.pairs, assumption: assumption})
+			funcs = append(funcs, cl.fn)
 		}
 		if len(rows) > 1 {
 			geoms = append(geoms, report.Geomean{Config: cfgMap, Unit: unit})
@@ -239,6 +239,9 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 // has a zero on one side only (no ratio tells that change).
 func pairDiffs(base, head []float64, basePairs, headPairs []int) []pairDiff {
 	group := func(values []float64, pairs []int) map[int][]float64 {
+		if pairs == nil {
+			return nil
+		}
 		m := map[int][]float64{}
 		for i, v := range values {
 			if pairs[i] == 0 {
@@ -272,25 +275,6 @@ func pairDiffs(base, head []float64, basePairs, headPairs []int) []pairDiff {
 	}
 	slices.SortFunc(out, func(a, b pairDiff) int { return a.pair - b.pair })
 	return out
-}
-
-// sideKeys returns the column keys of the base and head sides. Both sides have results (Compare
-// checked), so both keys exist.
-func (c *Results) sideKeys() (base, head benchproc.Key) {
-	for _, t := range c.tables {
-		for k := range t.cells {
-			switch report.Side(k.col.StringValues()) {
-			case report.Base:
-				base = k.col
-			case report.Head:
-				head = k.col
-			}
-			if !base.IsZero() && !head.IsZero() {
-				return base, head
-			}
-		}
-	}
-	return base, head
 }
 
 // better gives a unit's direction: the input's unit metadata first, then the config, then the

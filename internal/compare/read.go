@@ -19,10 +19,6 @@ import (
 	"golang.org/x/perf/benchproc"
 )
 
-// sideField is the internal configuration key every result is given with its side. Keys that
-// start with "." cannot be written in benchmark output, so input cannot forge it.
-const sideField = ".side"
-
 // Input is one stream of benchmark results in the Go benchmark format.
 type Input struct {
 	// Name identifies the input in messages, usually its path.
@@ -39,6 +35,9 @@ type Input struct {
 // of silently comparing nothing).
 const ignoredKeys = report.SideKey + "," + report.CommitKey + "," + report.PairKey + ",cpu"
 
+// ignored is ignoredKeys as a list, split once rather than for every result.
+var ignored = strings.Split(ignoredKeys, ",")
+
 // Results are benchmark results read from inputs and grouped into tables of cells, as benchstat
 // groups them, ready to be compared. Compare may be called more than once (with different
 // configs), but not concurrently.
@@ -46,7 +45,6 @@ type Results struct {
 	reader   *benchfmt.Reader
 	tableBy  *benchproc.Projection
 	rowBy    *benchproc.Projection
-	colBy    *benchproc.Projection
 	unitF    *benchproc.Field
 	tables   map[benchproc.Key]*table
 	warnings []string
@@ -61,25 +59,46 @@ type Results struct {
 // seenAt is a value and the position of the first result that had it.
 type seenAt struct{ value, pos string }
 
-func (c *Results) sawCPU(side report.Side, cpu string, pos func() string) {
+func (c *Results) sawCPU(side report.Side, cpu []byte, pos func() string) {
 	for _, s := range c.cpus[side] {
-		if s.value == cpu {
+		if s.value == string(cpu) {
 			return
 		}
 	}
-	c.cpus[side] = append(c.cpus[side], seenAt{cpu, pos()})
+	c.cpus[side] = append(c.cpus[side], seenAt{string(cpu), pos()})
 }
 
+// table is one configuration and unit: a cell per benchmark, as benchstat's table has a row.
 type table struct {
-	rows  map[benchproc.Key]struct{}
-	cells map[cellKey][]float64
-	// pairs holds, beside each cell's values, the pair each value belongs to (0 for none).
-	pairs map[cellKey][]int
-	// units are the benchmarks of the schedule (package and top-level function) of each row.
-	funcs map[benchproc.Key]report.Func
+	rows  map[benchproc.Key]int // index into cells
+	cells []cell
 }
 
-type cellKey struct{ row, col benchproc.Key }
+// cell is one benchmark's samples in one table, each side's in the order they were read. One
+// lookup finds both sides, and values are kept bare, not as benchfmt results: a run of 5,000
+// benchmarks is 300,000 of them.
+type cell struct {
+	row benchproc.Key
+	// fn is the benchmark of the schedule (package and top-level function) of the row.
+	fn    report.Func
+	sides [2]samples // base, head
+}
+
+// samples are one side's values of a cell.
+type samples struct {
+	values []float64
+	// pairs holds, beside each value, the pair it belongs to (0 for none); nil when none has
+	// one, as in every file not written by gate run.
+	pairs []int
+}
+
+// sideIndex is the index of a side in cell.sides.
+func sideIndex(s report.Side) int {
+	if s == report.Head {
+		return 1
+	}
+	return 0
+}
 
 func newResults() *Results {
 	var p benchproc.ProjectionParser
@@ -89,12 +108,10 @@ func newResults() *Results {
 	must(err)
 	rowBy, err := p.Parse(".fullname", filter)
 	must(err)
-	colBy, err := p.Parse(sideField+"@("+string(report.Base)+" "+string(report.Head)+")", filter)
-	must(err)
 	_, err = p.Parse(ignoredKeys, filter)
 	must(err)
 	return &Results{
-		tableBy: tableBy, rowBy: rowBy, colBy: colBy, unitF: unitF,
+		tableBy: tableBy, rowBy: rowBy, unitF: unitF,
 		tables:  map[benchproc.Key]*table{},
 		results: map[report.Side]int{},
 		cpus:    map[report.Side][]seenAt{},
@@ -159,7 +176,7 @@ func (c *Results) add(res *benchfmt.Result, fileSide report.Side) bool {
 		return fmt.Sprintf("%s:%d", file, line)
 	}
 	side := fileSide
-	if s := res.GetConfig(report.SideKey); s != "" {
+	if s := configValue(res, report.SideKey); len(s) > 0 {
 		side = report.Side(s)
 	}
 	if side != report.Base && side != report.Head {
@@ -179,50 +196,64 @@ func (c *Results) add(res *benchfmt.Result, fileSide report.Side) bool {
 		return false
 	}
 	pair := 0
-	if v := res.GetConfig(report.PairKey); v != "" {
-		n, err := strconv.Atoi(v)
+	if v := configValue(res, report.PairKey); len(v) > 0 {
+		n, err := strconv.Atoi(string(v))
 		if err != nil || n < 1 {
 			c.warn(fmt.Sprintf("%s: %s is %q; expected a whole number from 1; result compared without its pair", pos(), report.PairKey, v))
 		} else {
 			pair = n
 		}
 	}
-	res.SetConfig(sideField, string(side))
 	c.results[side]++
-	if cpu := res.GetConfig("cpu"); cpu != "" {
+	if cpu := configValue(res, "cpu"); len(cpu) > 0 {
 		c.sawCPU(side, cpu, pos)
 	}
 
-	row, col := c.rowBy.Project(res), c.colBy.Project(res)
+	row := c.rowBy.Project(res)
 	for i, tk := range c.tableBy.ProjectValues(res) {
 		t := c.tables[tk]
 		if t == nil {
-			t = &table{rows: map[benchproc.Key]struct{}{}, cells: map[cellKey][]float64{}, pairs: map[cellKey][]int{}, funcs: map[benchproc.Key]report.Func{}}
+			t = &table{rows: map[benchproc.Key]int{}}
 			c.tables[tk] = t
+			// A unit's first value always starts a table.
+			if unit := res.Values[i].Unit; c.unitPos[unit] == "" {
+				c.unitPos[unit] = pos()
+			}
 		}
-		if _, ok := t.rows[row]; !ok {
-			t.rows[row] = struct{}{}
-			t.funcs[row] = report.Func{Package: res.GetConfig("pkg"), Name: string(res.Name.Base())}
-		}
-		k := cellKey{row, col}
-		values, ok := t.cells[k]
+		k, ok := t.rows[row]
 		if !ok {
-			values = make([]float64, 0, 10) // the usual -count
+			k = len(t.cells)
+			t.rows[row] = k
+			t.cells = append(t.cells, cell{row: row, fn: report.Func{Package: string(configValue(res, "pkg")), Name: string(res.Name.Base())}})
 		}
-		if len(values) == report.MaxValues {
+		s := &t.cells[k].sides[sideIndex(side)]
+		if len(s.values) == report.MaxValues {
 			// More samples than a report may hold: the first ones are compared, and the report
 			// stays readable.
 			c.warn(fmt.Sprintf("%s: Benchmark%s has more than %d results in %s on this side; the rest are skipped", pos(), res.Name.Full(), report.MaxValues, res.Values[i].Unit))
 			continue
 		}
-		t.cells[k] = append(values, res.Values[i].Value)
-		t.pairs[k] = append(t.pairs[k], pair)
-		unit := res.Values[i].Unit
-		if _, ok := c.unitPos[unit]; !ok {
-			c.unitPos[unit] = pos()
+		if s.values == nil {
+			s.values = make([]float64, 0, 10) // the usual -count
 		}
+		if pair != 0 && s.pairs == nil {
+			s.pairs = make([]int, len(s.values), cap(s.values))
+		}
+		if s.pairs != nil {
+			s.pairs = append(s.pairs, pair)
+		}
+		s.values = append(s.values, res.Values[i].Value)
 	}
 	return true
+}
+
+// configValue returns the value of res's configuration key, or nil; unlike res.GetConfig, it does
+// not copy it, which for every result adds up.
+func configValue(res *benchfmt.Result, key string) []byte {
+	if i, ok := res.ConfigIndex(key); ok {
+		return res.Config[i].Value
+	}
+	return nil
 }
 
 // Read reads and groups the inputs. It fails only when an input cannot be read; everything that
@@ -306,14 +337,16 @@ func (c *Results) checkConfigs() {
 	benchproc.SortKeys(keys)
 	var baseOnly, headOnly []benchproc.Key
 	for _, k := range keys {
-		sides := map[report.Side]bool{}
-		for ck := range c.tables[k].cells {
-			sides[report.Side(ck.col.StringValues())] = true
+		var sides [2]bool
+		for _, cl := range c.tables[k].cells {
+			for i, s := range cl.sides {
+				sides[i] = sides[i] || len(s.values) > 0
+			}
 		}
 		switch {
-		case !sides[report.Head]:
+		case !sides[1]:
 			baseOnly = append(baseOnly, k)
-		case !sides[report.Base]:
+		case !sides[0]:
 			headOnly = append(headOnly, k)
 		}
 	}
@@ -425,7 +458,7 @@ func unreportable(res *benchfmt.Result) string {
 	}
 	keys := 0
 	for _, cfg := range res.Config {
-		if !cfg.File || len(cfg.Value) == 0 || slices.Contains(strings.Split(ignoredKeys, ","), cfg.Key) {
+		if !cfg.File || len(cfg.Value) == 0 || slices.Contains(ignored, cfg.Key) {
 			continue
 		}
 		keys++
