@@ -393,6 +393,13 @@ func TestActionProfileDiff(t *testing.T) {
 				t.Errorf("profile %s: %v", f, err)
 			}
 		}
+		// A CPU diff's functions carry their samples and sampling error; the others record every
+		// allocation and have none.
+		if len(p.Functions) == 0 {
+			t.Errorf("%s %s: no functions", p.Function, p.Kind)
+		} else if top := p.Functions[0]; (p.Kind == report.ProfileCPU) != (top.FlatError > 0 && top.BaseSamples+top.HeadSamples > 0) {
+			t.Errorf("%s %s: top function %+v", p.Function, p.Kind, top)
+		}
 	}
 }
 
