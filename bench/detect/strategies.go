@@ -98,7 +98,7 @@ func (s setup) benchgate(seed uint64, o gateOptions, cfg *config.Config) (*repor
 	}
 	if o.adaptive {
 		opts.MaxCount = 0 // the default
-		opts.Undecided = compare.Undecided(cfg)
+		opts.Undecided = compare.Undecided(cfg, nil)
 	}
 	res, err := benchexec.Run(context.Background(), opts)
 	if err != nil {

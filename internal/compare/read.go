@@ -279,14 +279,16 @@ func ReadRun(base, head []byte) (*Results, error) {
 }
 
 // Undecided is what gate run asks at each look of a run (benchexec.Options.Undecided): the
-// benchmark functions whose verdicts under cfg are still undecided, given the run so far.
-func Undecided(cfg *config.Config) func(run *report.Run, base, head []byte) []report.Func {
+// benchmark functions whose verdicts under cfg, beside the history h (nil for none), are still
+// undecided, given the run so far. The looks judge as the final report does, so a benchmark
+// whose history widens its threshold is not given rounds that only a narrower one needs.
+func Undecided(cfg *config.Config, h *History) func(run *report.Run, base, head []byte) []report.Func {
 	return func(run *report.Run, base, head []byte) []report.Func {
 		res, err := ReadRun(base, head)
 		if err != nil {
 			return nil // the final read reports it
 		}
-		_, undecided := res.Compare(cfg, Extra{Run: run})
+		_, undecided := res.Compare(cfg, Extra{Run: run, History: h})
 		return undecided
 	}
 }

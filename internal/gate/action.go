@@ -216,23 +216,44 @@ func (a *Action) failed(rep *report.Report) error {
 // checkout c, with its recorded history and its accepted regressions, and reports it every way
 // but the comment: the results directory, the job summary, annotations and outputs.
 func (a *Action) measurePullRequest(ctx context.Context, c checkout, pr *ghapi.PullRequest) (*report.Report, error) {
-	m, err := Measure(ctx, a.pullRequestOptions(c, pr))
+	m, err := Measure(ctx, a.pullRequestOptions(ctx, c, pr))
 	if err != nil {
 		return nil, err
 	}
-	return a.reportPullRequest(ctx, c, m, pr)
+	return a.reportPullRequest(ctx, m, pr)
 }
 
 // pullRequestOptions are what measuring a pull request (or a shard of it) takes: its head
-// against the merge-base with its base, profiled as the profile input says.
-func (a *Action) pullRequestOptions(c checkout, pr *ghapi.PullRequest) MeasureOptions {
+// against the merge-base with its base, judged beside the recorded history (read first, so
+// that the looks that give extra rounds judge with it too), profiled as the profile input says.
+func (a *Action) pullRequestOptions(ctx context.Context, c checkout, pr *ghapi.PullRequest) MeasureOptions {
 	opts := a.runOptions(c, pr.BaseSHA, pr.HeadSHA)
 	opts.MergeBase = true
-	mo := MeasureOptions{Run: opts, Config: c.cfg}
+	mo := MeasureOptions{Run: opts, Config: c.cfg, History: a.history(ctx, c)}
 	if a.Inputs.Profile && a.Inputs.Command == "" { // profiles are go test's
 		mo.ProfileDir = filepath.Join(a.Env.Workspace, ghactions.ResultsDir, "profiles")
 	}
 	return mo
+}
+
+// history is the recorded history a pull request is judged beside, nil when there is none to
+// read. The comparison stands on its own and the history only adds to it, so a history that
+// cannot be read is a warning and the run goes on without it; a repository without the remote
+// has no history to read, which is no warning.
+func (a *Action) history(ctx context.Context, c checkout) *History {
+	h, err := ReadHistory(ctx, a.store(c), trend.Recent)
+	if err == nil {
+		_, err = h.forComparisons()
+	}
+	switch {
+	case errors.Is(err, baseline.ErrNoRemote):
+		a.Runtime.Infof("benchgate: no recorded history: %v", err)
+		return nil
+	case err != nil:
+		a.Runtime.Warningf("benchgate: %v; the comparison is judged without the recorded history (and shards are split without its costs)", err)
+		return nil
+	}
+	return h
 }
 
 // measureShard measures the shard of a pull request's benchmarks that the shard input names,
@@ -240,12 +261,10 @@ func (a *Action) pullRequestOptions(c checkout, pr *ghapi.PullRequest) MeasureOp
 // results directory for the merge job, with a job summary of its part. A shard's verdict is its
 // part's alone: it comments on nothing and fails nothing; the merge job does both.
 func (a *Action) measureShard(ctx context.Context, c checkout, pr *ghapi.PullRequest) error {
-	mo := a.pullRequestOptions(c, pr)
+	mo := a.pullRequestOptions(ctx, c, pr)
 	mo.Run.Shard = a.Inputs.Shard
-	if history, err := ReadHistory(ctx, a.store(c), trend.Recent); err == nil {
-		mo.Run.ShardCosts, mo.Run.ShardCostsFrom = history.ShardCosts()
-	} else if !errors.Is(err, baseline.ErrNoRemote) {
-		a.Runtime.Warningf("benchgate: %v; the shards are split without recorded costs", err)
+	if mo.History != nil {
+		mo.Run.ShardCosts, mo.Run.ShardCostsFrom = mo.History.ShardCosts()
 	}
 	m, err := Measure(ctx, mo)
 	if err != nil {
@@ -277,14 +296,14 @@ func (a *Action) mergePullRequest(ctx context.Context, c checkout, pr *ghapi.Pul
 	if err != nil {
 		return nil, err
 	}
-	m, err := Merge(MergeOptions{Dirs: dirs, Config: c.cfg})
+	m, err := Merge(MergeOptions{Dirs: dirs, Config: c.cfg, History: a.history(ctx, c)})
 	if err != nil {
 		return nil, err
 	}
 	if got := m.Report.Run.Head.SHA; got != pr.HeadSHA {
 		return nil, fmt.Errorf("the shards in %s measured head %s, and the pull request's head is %s", dir, report.ShortSHA(got), report.ShortSHA(pr.HeadSHA))
 	}
-	return a.reportPullRequest(ctx, c, m, pr)
+	return a.reportPullRequest(ctx, m, pr)
 }
 
 // shardDirs are the directories in dir that hold a report.json, in name order: the shards'
@@ -309,21 +328,10 @@ func shardDirs(dir string) ([]string, error) {
 	return dirs, nil
 }
 
-// reportPullRequest adds the recorded history and the accepted regressions to a measurement of
-// a pull request, and reports it every way but the comment: the results directory, the job
-// summary, annotations and outputs.
-func (a *Action) reportPullRequest(ctx context.Context, c checkout, m *Measurement, pr *ghapi.PullRequest) (*report.Report, error) {
-	history, err := ReadHistory(ctx, a.store(c), trend.Recent)
-	switch {
-	case errors.Is(err, baseline.ErrNoRemote):
-		a.Runtime.Infof("benchgate: no recorded history: %v", err)
-	case err == nil:
-		_, err = m.AttachHistory(history)
-	}
-	if err != nil && !errors.Is(err, baseline.ErrNoRemote) {
-		// The comparison stands on its own; the history only adds to it.
-		a.Runtime.Warningf("benchgate: %v; the comparison is reported without the history", err)
-	}
+// reportPullRequest adds the accepted regressions to a measurement of a pull request, judged
+// beside its history already, and reports it every way but the comment: the results directory,
+// the job summary, annotations and outputs.
+func (a *Action) reportPullRequest(ctx context.Context, m *Measurement, pr *ghapi.PullRequest) (*report.Report, error) {
 	rep := m.Report
 	a.acceptRegressions(ctx, rep, pr.Number, pr.HeadSHA)
 	if err := m.WriteDir(filepath.Join(a.Env.Workspace, ghactions.ResultsDir)); err != nil {

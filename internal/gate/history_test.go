@@ -1,10 +1,19 @@
 package gate
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/benchgate/benchgate/internal/baseline"
+	"github.com/benchgate/benchgate/internal/ghactions"
+	"github.com/benchgate/benchgate/internal/gittest"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
@@ -33,5 +42,159 @@ func TestMachineDifference(t *testing.T) {
 		if tt.want == "" && got != "" || tt.want != "" && !strings.HasPrefix(got, tt.want) {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// steadyFiles is a module whose BenchmarkStep reports a time per op it is given, not one it
+// measures, so that a test knows every sample: on base 1000ns each run; on head (counter set)
+// 1000ns times the next of the ratios +4%, +8%, +5%, +9%, +4%, counted in the file counter. Every
+// pair is then 4–9% slower: significant, and too spread for five pairs to tell whether past a
+// 5% threshold, so without more it is undecided.
+func steadyFiles(counter string) map[string]string {
+	value := "1000"
+	if counter != "" {
+		value = fmt.Sprintf(`func() float64 {
+		data, _ := os.ReadFile(%q)
+		k, _ := strconv.Atoi(string(data))
+		os.WriteFile(%[1]q, []byte(strconv.Itoa(k+1)), 0o666)
+		return 1000 * []float64{1.04, 1.08, 1.05, 1.09, 1.04}[k%%5]
+	}()`, counter)
+	}
+	return map[string]string{
+		"go.mod": "module example.com/steady\n\ngo 1.26\n",
+		"steady_test.go": fmt.Sprintf(`package steady
+
+import (
+	"os"
+	"strconv"
+	"testing"
+)
+
+var _, _ = os.ReadFile, strconv.Itoa
+
+func BenchmarkStep(b *testing.B) {
+	for b.Loop() {
+	}
+	b.ReportMetric(%s, "ns/op")
+}
+`, value),
+		".github/benchgate.yml": "noise-multiple: 3\n",
+	}
+}
+
+// recordSwings gives repo an origin whose data branch holds eight records of BenchmarkStep,
+// each against its parent, in which it swung by +120%, -60%, +100%, -50%, +110%, -55%, +90%
+// and -45%: a run-to-run spread of about 115%, so that noise-multiple: 3 widens its threshold
+// to about 345%. It returns the bare origin.
+func recordSwings(t *testing.T, repo string) string {
+	t.Helper()
+	bare := filepath.Join(t.TempDir(), "origin.git")
+	gittest.Git(t, repo, "clone", "-q", "--bare", repo, bare)
+	gittest.Git(t, repo, "remote", "add", "origin", bare)
+	name := "BenchmarkStep"
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		name += fmt.Sprintf("-%d", n)
+	}
+	results := func(ns float64) string {
+		return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: example.com/steady\n%s", runtime.GOOS, runtime.GOARCH, strings.Repeat(fmt.Sprintf("%s 1 %.0f ns/op\n", name, ns), 5))
+	}
+	store := baseline.Open(repo, "origin", "benchgate-data", os.Environ())
+	for i, delta := range []float64{1.2, -0.6, 1.0, -0.5, 1.1, -0.55, 0.9, -0.45} {
+		rec := baseline.Record{
+			Commit:        baseline.Commit{SHA: fmt.Sprintf("%040x", i+1), AuthorDate: time.Date(2026, 11, 1+i, 0, 0, 0, 0, time.UTC), Subject: fmt.Sprintf("change %d", i)},
+			Results:       results(1000 * (1 + delta)),
+			ParentResults: results(1000),
+		}
+		if err := store.Add(context.Background(), rec, baseline.Retention{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return bare
+}
+
+// corruptRecord pushes a record that is not JSON to the data branch of the bare origin, as a
+// damaged or hand-edited branch would hold, and returns its path on the branch.
+func corruptRecord(t *testing.T, bare string) string {
+	t.Helper()
+	work := filepath.Join(t.TempDir(), "data")
+	gittest.Git(t, "", "clone", "-q", "--branch", "benchgate-data", bare, work)
+	name := fmt.Sprintf("records/%040x.json", 9)
+	gittest.WriteFiles(t, work, map[string]string{name: "{not a record"})
+	gittest.Commit(t, work, "a damaged record")
+	gittest.Git(t, work, "push", "-q", "origin", "benchgate-data")
+	return name
+}
+
+// TestActionPullRequestJudgedWithHistory runs the action on a pull request whose BenchmarkStep
+// is 4–9% slower in every pair (steadyFiles), with noise-multiple: 3. Beside a data branch whose
+// history of the benchmark swings by about 115% from commit to commit, its threshold is about
+// 345%, so it is within the threshold after the first five pairs: the looks judged with the
+// history, and gave no extra rounds. A damaged record is a warning, and the other records still
+// count. A data branch that cannot be fetched is a warning too, and the run goes on without the
+// history: then the same pairs are undecided against 5% and get extra rounds.
+func TestActionPullRequestJudgedWithHistory(t *testing.T) {
+	tests := []struct {
+		name    string
+		history func(t *testing.T, repo string) (warning string)
+		// withHistory: the report is judged beside the history, which gives no extra rounds.
+		withHistory bool
+	}{
+		{"the history widens the threshold", func(t *testing.T, repo string) string {
+			recordSwings(t, repo)
+			return ""
+		}, true},
+		{"a damaged record is a warning", func(t *testing.T, repo string) string {
+			return corruptRecord(t, recordSwings(t, repo)) + ": skipped: not a record"
+		}, true},
+		{"a data branch that cannot be fetched is a warning", func(t *testing.T, repo string) string {
+			gittest.Git(t, repo, "remote", "add", "origin", filepath.Join(t.TempDir(), "gone.git"))
+			return "the comparison is judged without the recorded history"
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gittest.NewRepo(t)
+			gittest.WriteFiles(t, repo, steadyFiles(""))
+			base := gittest.Commit(t, repo, "base")
+			gittest.WriteFiles(t, repo, steadyFiles(filepath.Join(gittest.SharedTempDir(t), "counter")))
+			head := gittest.Commit(t, repo, "head: 4-9% slower")
+			warning := tt.history(t, repo)
+			r := newPRRunner(t, repo, base, head)
+			err, log := r.run(t, map[string]string{"INPUT_COUNT": "5", "INPUT_MAX-COUNT": "15", "INPUT_BENCHTIME": "1x", "INPUT_PROFILE": "false", "INPUT_FAIL-ON": "never"})
+			if err != nil {
+				t.Fatalf("%v, want a report\n%s", err, log)
+			}
+			rep, err := report.ReadFile(filepath.Join(repo, ghactions.ResultsDir, "report.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var step *report.Comparison
+			for i, c := range rep.Comparisons {
+				if c.Unit == "sec/op" {
+					step = &rep.Comparisons[i]
+				}
+			}
+			if step == nil || step.Paired == nil || step.Paired.DeltaPercent < 4 || step.Paired.DeltaPercent > 9 {
+				t.Fatalf("Step's sec/op: %+v, want a paired change of 4–9%%", step)
+			}
+			if tt.withHistory {
+				if rep.History == nil || rep.History.Commits != 8 || step.History == nil || step.Verdict != report.WithinThreshold || step.ThresholdPercent < 340 || !strings.Contains(step.Reason, "run-to-run spread") {
+					t.Errorf("history %+v; Step %s, threshold %v, reason %q: want within a threshold the history widened", rep.History, step.Verdict, step.ThresholdPercent, step.Reason)
+				}
+				if !slices.Equal(rep.Run.Looks, []int{5}) || len(rep.Run.Extra) != 0 {
+					t.Errorf("looks %v, extra rounds for %v: want none, since the looks judged beside the history", rep.Run.Looks, rep.Run.Extra)
+				}
+			} else {
+				if rep.History != nil || step.History != nil || step.ThresholdPercent != 5 {
+					t.Errorf("history %+v, Step's threshold %v: want the comparison alone", rep.History, step.ThresholdPercent)
+				}
+				if len(rep.Run.Extra) == 0 || len(rep.Run.Looks) < 2 {
+					t.Errorf("looks %v, extra %v: want Step undecided against 5%% after five pairs, and given extra rounds", rep.Run.Looks, rep.Run.Extra)
+				}
+			}
+			if warning != "" && !strings.Contains(log+strings.Join(rep.Warnings, "\n"), warning) {
+				t.Errorf("no warning %q in the log or the report:\n%s\n%q", warning, log, rep.Warnings)
+			}
+		})
 	}
 }

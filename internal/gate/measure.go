@@ -2,8 +2,9 @@
 //
 //   - Measure runs a module's benchmarks on two revisions and judges them: run (benchexec),
 //     read and compare (compare), verdicts under the config; the undecided get extra pairs.
-//   - ReadHistory reads the data branch, and AttachHistory judges a measurement again beside
-//     it, so each comparison shows its recorded past and the config's noise-multiple applies.
+//   - ReadHistory reads the data branch; Measure judges beside it (MeasureOptions.History),
+//     so each comparison shows its recorded past and the config's noise-multiple applies, and
+//     AttachHistory judges a finished measurement again beside a history read after it.
 //   - Record stores a measured commit, with its parent's results, on the data branch, and
 //     republishes the branch's site of charts.
 //
@@ -51,10 +52,16 @@ type Measurement struct {
 }
 
 // Measure runs the benchmarks on both revisions, reads their results and judges them in one
-// pass. At each look of the run, the verdicts under the config say which benchmarks are still
-// undecided and get more pairs.
+// pass. At each look of the run, the verdicts under the config, beside the history when there
+// is one, say which benchmarks are still undecided and get more pairs: the looks and the
+// report judge alike.
 func Measure(ctx context.Context, opts MeasureOptions) (*Measurement, error) {
-	opts.Run.Undecided = compare.Undecided(opts.Config)
+	// Before the run: a history that cannot be put beside the comparisons should not cost one.
+	ch, err := opts.History.forComparisons()
+	if err != nil {
+		return nil, err
+	}
+	opts.Run.Undecided = compare.Undecided(opts.Config, ch)
 	if opts.ProfileDir != "" {
 		opts.Run.Explain, opts.Run.ProfileDir = regressed(opts.Config), opts.ProfileDir
 	}
@@ -68,23 +75,29 @@ func Measure(ctx context.Context, opts MeasureOptions) (*Measurement, error) {
 	}
 	m := &Measurement{Exec: res, results: results, cfg: opts.Config}
 	m.profiles, res.Warnings = diffProfiles(res.Profiles, res.Warnings)
-	if _, err := m.AttachHistory(opts.History); err != nil {
-		return nil, err
-	}
+	m.judge(opts.History, ch)
 	return m, nil
 }
 
 // AttachHistory judges the measurement again, in one pass, beside the history h (nil for
-// none), and returns the new report, which is also m.Report. The run's warnings come first in
-// it, then those of reading the history.
+// none), and returns the new report, which is also m.Report. It is for a history read after
+// the measurement (a baseline's, its new record included); one read before goes to
+// MeasureOptions.History, so the looks that gave extra rounds judged with it too.
 func (m *Measurement) AttachHistory(h *History) (*report.Report, error) {
-	x := compare.Extra{Run: &m.Exec.Run, Warnings: slices.Clone(m.Exec.Warnings)}
+	ch, err := h.forComparisons()
+	if err != nil {
+		return nil, err
+	}
+	m.judge(h, ch)
+	return m.Report, nil
+}
+
+// judge sets m.Report: the comparisons judged beside h, whose series for comparisons are ch.
+// The run's warnings come first in it, then those of reading the history.
+func (m *Measurement) judge(h *History, ch *compare.History) {
+	x := compare.Extra{Run: &m.Exec.Run, Warnings: slices.Clone(m.Exec.Warnings), History: ch}
 	if h != nil {
-		ch, err := h.forComparisons()
-		if err != nil {
-			return nil, err
-		}
-		x.History, x.Warnings = ch, append(x.Warnings, h.Warnings...)
+		x.Warnings = append(x.Warnings, h.Warnings...)
 		if ch != nil {
 			if d := h.machineDifference(m.Exec.Run.Machine); d != "" {
 				x.Warnings = append(x.Warnings, d)
@@ -93,7 +106,6 @@ func (m *Measurement) AttachHistory(h *History) (*report.Report, error) {
 	}
 	m.Report, _ = m.results.Compare(m.cfg, x)
 	m.Report.Profiles = m.profiles
-	return m.Report, nil
 }
 
 // WriteDir writes the raw results (base.txt, head.txt), the report (report.json) and its

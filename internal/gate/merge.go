@@ -27,6 +27,8 @@ type MergeOptions struct {
 	// base.txt and head.txt in each.
 	Dirs   []string
 	Config *config.Config
+	// History, when not nil, is put beside each comparison of the union (see AttachHistory).
+	History *History
 }
 
 // maxResultsBytes bounds one shard's raw results file: a shard's files come from another job,
@@ -72,7 +74,7 @@ func Merge(opts MergeOptions) (*Measurement, error) {
 		m.profiles = append(m.profiles, s.rep.Profiles...)
 	}
 	m.profiles = m.profiles[:min(len(m.profiles), report.MaxProfiles)]
-	if _, err := m.AttachHistory(nil); err != nil {
+	if _, err := m.AttachHistory(opts.History); err != nil {
 		return nil, err
 	}
 	// The shards were judged under some config; the union must be judged under the same one.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/compare"
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/report"
@@ -198,5 +199,32 @@ func TestMergeBoundsRounds(t *testing.T) {
 	_, err := Merge(MergeOptions{Dirs: []string{filepath.Join(dir, "1"), filepath.Join(dir, "2")}, Config: config.Default()})
 	if err == nil || !strings.Contains(err.Error(), "got 1000000000") {
 		t.Errorf("merge of shards asking for a billion rounds: %v, want them refused", err)
+	}
+}
+
+// TestMergeWithHistory judges the union beside a recorded history: A's comparison shows its
+// recorded medians, and the report names the history it was judged beside.
+func TestMergeWithHistory(t *testing.T) {
+	dir := t.TempDir()
+	writeShard(t, filepath.Join(dir, "s1"), 1, "A", "B")
+	writeShard(t, filepath.Join(dir, "s2"), 2, "C", "D")
+	h := &History{Branch: "benchgate-data"}
+	for i, ns := range []int{990, 1010, 1000} {
+		h.Records = append(h.Records, baseline.Record{
+			Commit:  baseline.Commit{SHA: fmt.Sprintf("%040x", i+1)},
+			Results: fmt.Sprintf("pkg: example.com/p\nBenchmarkA-2 1000 %d ns/op\n", ns),
+		})
+	}
+	m, err := Merge(MergeOptions{Dirs: []string{filepath.Join(dir, "s1"), filepath.Join(dir, "s2")}, Config: config.Default(), History: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Report.History; got == nil || got.Branch != "benchgate-data" || got.Commits != 3 {
+		t.Errorf("the merged report's history: %+v, want the 3 records of benchgate-data", got)
+	}
+	for _, c := range m.Report.Comparisons {
+		if want := c.Benchmark == "A-2"; (c.History != nil && len(c.History.Values) == 3) != want {
+			t.Errorf("%s %s: history %+v, want one of 3 values: %v", c.Benchmark, c.Unit, c.History, want)
+		}
 	}
 }
