@@ -68,11 +68,7 @@ Any file gate compare reads will do, including gate run's base.txt and head.txt.
 				return err
 			}
 			if charts != "" {
-				names := make([]string, len(inputs))
-				for i, in := range inputs {
-					names[i] = in.Name
-				}
-				files, err := trend.Site(series, names)
+				files, err := trend.Site(series, inputs)
 				if err != nil {
 					return err
 				}

@@ -119,11 +119,7 @@ var site = &baseline.Site{
 		if err != nil {
 			return nil, err
 		}
-		names := make([]string, len(commits))
-		for i, c := range commits {
-			names[i] = c.Name
-		}
-		return trend.Site(series, names)
+		return trend.Site(series, commits)
 	},
 }
 

@@ -20,6 +20,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -30,11 +32,13 @@ var SitePaths = []string{"index.html", ".nojekyll", "charts/"}
 
 // Site draws each series as an SVG, with its change points marked, and an index.html listing
 // them: a static site GitHub Pages can serve as it is (.nojekyll tells Pages to serve the files
-// as they are). commits names the commits the series index, for the steps' captions. Series
-// that are zero throughout (B/op of a benchmark that never allocates) are left out: a flat line
-// at zero tells nothing. It returns the files by path, all under SitePaths: "index.html",
-// ".nojekyll" and "charts/<name>.svg".
-func Site(all []*Series, commits []string) (map[string][]byte, error) {
+// as they are). history is the commits the series index: their names caption the steps, and a
+// step at a commit whose pull request accepted the regression is marked apart, with who
+// accepted it, so a reader sees which steps were meant. Series that are zero throughout (B/op
+// of a benchmark that never allocates) are left out: a flat line at zero tells nothing. It
+// returns the files by path, all under SitePaths: "index.html", ".nojekyll" and
+// "charts/<name>.svg".
+func Site(all []*Series, history []Commit) (map[string][]byte, error) {
 	files := map[string][]byte{".nojekyll": {}}
 	var names []string
 	var series []*Series
@@ -50,7 +54,7 @@ func Site(all []*Series, commits []string) (map[string][]byte, error) {
 		}
 		seen[name]++
 		name = "charts/" + name + ".svg"
-		svg, err := chart(s)
+		svg, err := chart(s, history)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -58,7 +62,7 @@ func Site(all []*Series, commits []string) (map[string][]byte, error) {
 		names = append(names, name)
 	}
 	var page bytes.Buffer
-	if err := index(&page, series, names, commits); err != nil {
+	if err := index(&page, series, names, history); err != nil {
 		return nil, err
 	}
 	files["index.html"] = page.Bytes()
@@ -79,10 +83,18 @@ func WriteSite(dir string, files map[string][]byte) error {
 	return nil
 }
 
-// chart draws one series: its medians by commit, in the unit's humane scale (µsec/op, KiB/op),
-// each level between change points as a dashed line at its median, and a triangle at each
-// change point.
-func chart(s *Series) ([]byte, error) {
+// Colors of the chart's marks: a step nobody accepted stands out in red; an accepted one, a
+// known and wanted cost, in a quieter blue.
+var (
+	stepColor     = color.RGBA{R: 200, A: 255}
+	acceptedColor = color.RGBA{R: 40, G: 100, B: 180, A: 255}
+)
+
+// chart draws one series of history: its medians by commit, in the unit's humane scale
+// (µsec/op, KiB/op), each level between change points as a dashed line at its median, a red
+// triangle at each change point, and a blue diamond at each one whose regression its pull
+// request accepted, labelled with who accepted it.
+func chart(s *Series, history []Commit) ([]byte, error) {
 	scale := benchunit.CommonScale(s.Values, benchunit.ClassOf(s.Unit))
 	y := func(v float64) float64 { return v / scale.Factor }
 	p := plot.New()
@@ -115,24 +127,56 @@ func chart(s *Series) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			level.Color = color.RGBA{R: 200, A: 255}
+			level.Color = stepColor
 			level.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 			p.Add(level)
 			if i == 0 {
 				p.Legend.Add("level", level)
 			}
 		}
-		marks := make(plotter.XYs, len(s.Changes))
-		for i, c := range s.Changes {
-			marks[i].X, marks[i].Y = x(c.Index), y(s.Values[c.Index])
+		var marks, accepted plotter.XYs
+		var by []string
+		for _, c := range s.Changes {
+			at := plotter.XY{X: x(c.Index), Y: y(s.Values[c.Index])}
+			if a := s.acknowledged(c, history); a != nil {
+				accepted = append(accepted, at)
+				by = append(by, "accepted by "+a.By)
+			} else {
+				marks = append(marks, at)
+			}
 		}
-		sc, err := plotter.NewScatter(marks)
-		if err != nil {
-			return nil, err
+		for _, m := range []struct {
+			at     plotter.XYs
+			legend string
+			color  color.Color
+			shape  draw.GlyphDrawer
+		}{
+			{marks, "change point", stepColor, draw.TriangleGlyph{}},
+			{accepted, "change point, accepted", acceptedColor, diamond{}},
+		} {
+			if len(m.at) == 0 {
+				continue
+			}
+			sc, err := plotter.NewScatter(m.at)
+			if err != nil {
+				return nil, err
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: m.color, Radius: vg.Points(5), Shape: m.shape}
+			p.Add(sc)
+			p.Legend.Add(m.legend, sc)
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{R: 200, A: 255}, Radius: vg.Points(5), Shape: draw.TriangleGlyph{}}
-		p.Add(sc)
-		p.Legend.Add("change point", sc)
+		if len(accepted) > 0 {
+			labels, err := plotter.NewLabels(plotter.XYLabels{XYs: accepted, Labels: by})
+			if err != nil {
+				return nil, err
+			}
+			for i := range labels.TextStyle {
+				labels.TextStyle[i].Color = acceptedColor
+				labels.TextStyle[i].Font.Size = vg.Points(8)
+			}
+			labels.Offset = vg.Point{X: vg.Points(6), Y: vg.Points(6)}
+			p.Add(labels)
+		}
 	}
 	// Room above the data for the legend, so it never hides the newest points.
 	lo, hi := y(slices.Min(s.Values)), y(slices.Max(s.Values))
@@ -154,6 +198,30 @@ func chart(s *Series) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// diamond is the glyph of an accepted change point: a square on its corner.
+type diamond struct{}
+
+func (diamond) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetColor(sty.Color)
+	r := sty.Radius
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X, Y: pt.Y + r})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y})
+	p.Line(vg.Point{X: pt.X, Y: pt.Y - r})
+	p.Line(vg.Point{X: pt.X - r, Y: pt.Y})
+	p.Close()
+	c.Fill(p)
+}
+
+// acknowledged is the acceptance of the series' regression at change point c, from the
+// history's commit it starts at; nil when none was accepted there.
+func (s *Series) acknowledged(c ChangePoint, history []Commit) *report.Acceptance {
+	if at := s.First + c.Index; at < len(history) {
+		return acknowledged(history[at].Accepted, s)
+	}
+	return nil
 }
 
 // commitTicks marks whole commits only, at a round step that gives about six marks.
@@ -181,16 +249,19 @@ var page = template.Must(template.New("index").Parse(`<!doctype html>
 <meta charset="utf-8">
 <title>benchgate: benchmark history</title>
 <h1>Benchmark history</h1>
-<p>{{.Commits}} recorded commits{{with .Newest}}, the newest {{.}}{{end}}. Each chart shows a benchmark's median per commit, oldest first; a triangle marks a change point, the first commit of a new level.</p>
+<p>{{.Commits}} recorded commits{{with .Newest}}, the newest {{.}}{{end}}. Each chart shows a benchmark's median per commit, oldest first; a red triangle marks a change point, the first commit of a new level, and a blue diamond one whose regression was accepted in its pull request, labelled with who accepted it.</p>
 {{range .Charts}}<figure>
 <img src="{{.File}}" alt="{{.Title}}">
-<figcaption>{{.Title}}{{range .Changes}}; step at {{.At}}: {{.Size}}{{end}}</figcaption>
+<figcaption>{{.Title}}{{range .Changes}}; step at {{.At}}: {{.Size}}{{with .Accepted}}, accepted by {{.By}}{{with .Reason}} ({{.}}){{end}}{{end}}{{end}}</figcaption>
 </figure>
 {{end}}</html>
 `))
 
-func index(w io.Writer, series []*Series, names, commits []string) error {
-	type change struct{ At, Size string }
+func index(w io.Writer, series []*Series, names []string, history []Commit) error {
+	type change struct {
+		At, Size string
+		Accepted *report.Acceptance
+	}
 	type entry struct {
 		File, Title string
 		Changes     []change
@@ -200,20 +271,20 @@ func index(w io.Writer, series []*Series, names, commits []string) error {
 		e := entry{File: names[i], Title: s.Title()}
 		for _, c := range s.Changes {
 			at := fmt.Sprintf("commit %d", s.First+c.Index+1)
-			if i := s.First + c.Index; i < len(commits) {
-				at = commits[i]
+			if i := s.First + c.Index; i < len(history) {
+				at = history[i].Name
 			}
-			e.Changes = append(e.Changes, change{at, fmt.Sprintf("%+.1f%%", 100*c.Change())})
+			e.Changes = append(e.Changes, change{at, fmt.Sprintf("%+.1f%%", 100*c.Change()), s.acknowledged(c, history)})
 		}
 		entries = append(entries, e)
 	}
 	newest := ""
-	if len(commits) > 0 {
-		newest = commits[len(commits)-1]
+	if len(history) > 0 {
+		newest = history[len(history)-1].Name
 	}
 	return page.Execute(w, struct {
 		Commits int
 		Newest  string
 		Charts  []entry
-	}{len(commits), newest, entries})
+	}{len(history), newest, entries})
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 // TestCharts draws two series, one with a step, and checks that each SVG is well-formed XML that
@@ -22,9 +24,9 @@ func TestCharts(t *testing.T) {
 		{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "Flat-8 <&>", Unit: "B/op", Values: flat, Changes: ChangePoints(flat, Options{Seed: 2})},
 		{Config: map[string]string{"pkg": "example.com/m"}, Benchmark: "Step-8", Unit: "allocs/op", Values: make([]float64, 60)}, // zero throughout: not drawn
 	}
-	var commits []string
+	var commits []Commit
 	for i := range 60 {
-		commits = append(commits, fmt.Sprintf("c%02d change %d", i, i))
+		commits = append(commits, Commit{Name: fmt.Sprintf("c%02d change %d", i, i)})
 	}
 	dir := t.TempDir()
 	files, err := Site(in, commits)
@@ -88,6 +90,92 @@ func TestCharts(t *testing.T) {
 	// html/template writes "+" as &#43;, which a browser shows as "+".
 	if !strings.Contains(string(page), "step at c40 change 40: &#43;1") || !strings.Contains(string(page), "60 recorded commits, the newest c59 change 59") || strings.Contains(string(page), "<&>") {
 		t.Errorf("index.html:\n%s", page)
+	}
+}
+
+// svgTexts are the texts an SVG shows, joined by "|"; it fails the test when the SVG is not
+// well-formed XML.
+func svgTexts(t *testing.T, name string, svg []byte) string {
+	t.Helper()
+	var texts []string
+	dec := xml.NewDecoder(strings.NewReader(string(svg)))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s is not well-formed XML: %v", name, err)
+		}
+		if cd, ok := tok.(xml.CharData); ok {
+			texts = append(texts, string(cd))
+		}
+	}
+	return strings.Join(texts, "|")
+}
+
+// TestChartsAcknowledged draws a history in which A steps up twice: at c06, a regression its
+// pull request accepted (alice, "a safer hash"), and at c11, one nobody accepted. The chart marks
+// both, the accepted one apart and labelled with who accepted it; the index says so beside
+// that step only. B, level throughout, has no marks.
+func TestChartsAcknowledged(t *testing.T) {
+	var history []Commit
+	for i := range 16 {
+		a := 100.0
+		switch {
+		case i >= 11:
+			a = 170
+		case i >= 6:
+			a = 130
+		}
+		c := Commit{Name: fmt.Sprintf("c%02d", i), Results: results(a, 50)}
+		if i == 6 {
+			c.Accepted = []report.AcceptedChange{{Package: "example.com/m", Benchmark: "A-8", Unit: "sec/op", Acceptance: report.Acceptance{By: "alice", Source: report.AcceptDescription, Reason: "a safer hash"}}}
+		}
+		history = append(history, c)
+	}
+	_, series, err := FindSteps(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Site(series, history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		chart     string
+		want, not []string
+		diamonds  int // shapes filled in the accepted color: the marks and the legend's
+	}{
+		{"charts/m.A-8_sec_op.svg", []string{"|change point|", "|change point, accepted|", "|accepted by alice|"}, nil, 2},
+		{"charts/m.B-8_sec_op.svg", nil, []string{"change point", "accepted by"}, 0},
+	}
+	for _, tt := range tests {
+		svg, ok := files[tt.chart]
+		if !ok {
+			t.Fatalf("no %s among %d files", tt.chart, len(files))
+		}
+		texts := "|" + svgTexts(t, tt.chart, svg) + "|"
+		for _, want := range tt.want {
+			if !strings.Contains(texts, want) {
+				t.Errorf("%s lacks %q: %s", tt.chart, want, texts)
+			}
+		}
+		for _, not := range tt.not {
+			if strings.Contains(texts, not) {
+				t.Errorf("%s shows %q: %s", tt.chart, not, texts)
+			}
+		}
+		if got := strings.Count(string(svg), `style="fill:#2864B4" />`); got != tt.diamonds {
+			t.Errorf("%s: %d shapes filled in the accepted color, want %d", tt.chart, got, tt.diamonds)
+		}
+	}
+	page := string(files["index.html"])
+	// html/template writes "+" as &#43;, which a browser shows as "+".
+	for _, want := range []string{"step at c06: &#43;30.0%, accepted by alice (a safer hash)", "step at c11: &#43;30.8%</figcaption>", "a blue diamond"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("index.html lacks %q:\n%s", want, page)
+		}
 	}
 }
 
