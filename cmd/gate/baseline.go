@@ -34,9 +34,11 @@ rounds on this machine as gate run does, and stores it on the data branch: the c
 results and its parent's, the machine's fingerprint, the settings, and the commit's parent,
 author date and subject. Keeping the parent's results makes every record carry the commit's
 own change, measured on one machine; the run-to-run spread that gate run --history and the
-action show next to a regression is taken over those changes. With --from, it records a
-finished gate run (the directory written by gate run --out) instead of measuring; the base
-side is kept when it was the head's first parent.
+action show next to a regression is taken over those changes. --command records another
+harness's benchmarks (criterion, Google Benchmark, pytest-benchmark, hyperfine), measured in
+pairs as gate run --command measures them. With --from, it records a finished gate run (the
+directory written by gate run --out, of go test or of a --command) instead of measuring; the
+base side is kept when it was the head's first parent.
 
 The branch holds one file per commit, records/<sha>.json; index.json, which every write
 checks against the records and stores again; and a static site, index.html and an SVG chart per benchmark and
@@ -48,6 +50,7 @@ A commit is recorded once; --keep drops the records it does not keep, by number 
 age of their commits, in the same commit.`,
 		Example: `  gate baseline record                          # HEAD against HEAD~1, 10 rounds
   gate baseline record --rev v1.4.0 --count 20 ./...
+  gate baseline record --command 'hyperfine -N --export-json results.json "sh bench.sh"' --results results.json
   gate run --base HEAD~1 --head HEAD --out results && gate baseline record --from results
   gate trend --branch benchgate-data`,
 		RunE: func(cmd *cobra.Command, packages []string) error {
@@ -65,6 +68,7 @@ age of their commits, in the same commit.`,
 	fl.StringVar(&f.measure, "measure", "", "the `instrument`: time, instructions or both, as gate run --measure (default: the config's measure, else time)")
 	fl.IntVar(&f.countJobs, "count-jobs", 0, "with --measure instructions or both, count `n` benchmarks at a time, as gate run --count-jobs (default: one per logical CPU)")
 	fl.BoolVar(&f.retained, "retained", false, "after the rounds, measure retained-B/op, as gate run --retained")
+	f.registerHarness(fl)
 	fl.StringVar(&f.from, "from", "", "record the head side of a finished gate run from `dir` (written by gate run --out) instead of measuring")
 	fl.StringVar(&f.branch, "branch", "benchgate-data", "the data `branch`")
 	fl.StringVar(&f.remote, "remote", "origin", "the `remote` the data branch is pushed to")
@@ -80,6 +84,7 @@ type recordFlags struct {
 	count, countJobs                                          int
 	retained                                                  bool
 	timeout, budget                                           time.Duration
+	harnessFlags
 }
 
 func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages []string) error {
@@ -91,7 +96,7 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages
 	}
 	rec := gate.RecordOptions{Store: baseline.Open(".", f.remote, f.branch, env), Keep: keep}
 	if f.from != "" {
-		for _, name := range []string{"rev", "count", "bench", "benchtime", "timeout", "budget", "config", "measure", "count-jobs", "retained"} {
+		for _, name := range append([]string{"rev", "count", "bench", "benchtime", "timeout", "budget", "config", "measure", "count-jobs", "retained"}, harnessFlagNames...) {
 			if cmd.Flags().Changed(name) {
 				return usageError{fmt.Errorf("--%s: --from records a finished run, which is measured already", name)}
 			}
@@ -113,6 +118,10 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages
 		if f.count < 1 && cmd.Flags().Changed("count") {
 			return usageError{fmt.Errorf("--count %d: expected at least 1", f.count)}
 		}
+		harness, err := f.harness(cmd, packages, "bench", "benchtime", "retained")
+		if err != nil {
+			return err
+		}
 		cfg, err := config.Load(f.config, cmd.Flags().Changed("config"))
 		if err != nil {
 			return err
@@ -127,7 +136,7 @@ func recordBaseline(cmd *cobra.Command, f recordFlags, env environment, packages
 			Run: benchexec.Options{
 				Dir: ".", Packages: packages, Bench: f.bench,
 				Count: f.count, Benchtime: f.benchtime, Timeout: f.timeout, Budget: f.budget, CountJobs: f.countJobs, Retained: f.retained,
-				Measure: measure, Env: env, Progress: progressFor(cmd.ErrOrStderr()),
+				Harness: harness, Measure: measure, Env: env, Progress: progressFor(cmd.ErrOrStderr()),
 			},
 			Config: cfg,
 		})

@@ -1,13 +1,18 @@
 package main
 
 import (
+	"encoding/json"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/gittest"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/trend"
 )
 
 // need skips a test whose harness is not installed, saying how to install it; .ci/run installs
@@ -123,6 +128,99 @@ func TestRunPytestBenchmark(t *testing.T) {
 	for _, p := range r.Run.Processes {
 		if p.Runs < 2*5 || p.Runs > 2*r.Run.Rounds {
 			t.Errorf("%s ran %d times on %s in %d rounds, want 10, and at most two a round after", p.Package, p.Runs, p.Side, r.Run.Rounds)
+		}
+	}
+}
+
+// TestBaselineRecordHarness records a hyperfine harness's commit on a real data branch, once
+// measured by gate baseline record --command and once from the directory a gate run --command
+// --out wrote, and reads each back with gate trend --branch: the record holds the commit's
+// results and its parent's, both of the harness's two commands.
+func TestBaselineRecordHarness(t *testing.T) {
+	need(t, "hyperfine", "hyperfine")
+	bench := "hyperfine -N --style none --warmup 1 --runs 3 --export-json results.json -n parse \"sh work.sh $PARSE\" -n render 'sh work.sh 20000'"
+	harness := []string{"--command", "sh bench.sh", "--results", "results.json", "--format-in", "hyperfine", "--count", "3"}
+	tests := []struct {
+		name   string
+		record func(t *testing.T, clone string) []string // gate baseline record's arguments
+	}{
+		{"measured by gate baseline record", func(t *testing.T, clone string) []string {
+			return append([]string{"baseline", "record"}, harness...)
+		}},
+		{"from a gate run's directory", func(t *testing.T, clone string) []string {
+			out := t.TempDir()
+			code, stdout, stderr := runGate(t, clone, append([]string{"run", "--base", "HEAD~1", "--head", "HEAD", "--out", out}, harness...)...)
+			if code != exitPass && code != exitFail {
+				t.Fatalf("gate run: exit %d\n%s%s", code, stdout, stderr)
+			}
+			return []string{"baseline", "record", "--from", out}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			repo, base := harnessRepo(t,
+				map[string]string{"work.sh": workScript, "bench.sh": "PARSE=20000\n" + bench + "\n"},
+				map[string]string{"bench.sh": "PARSE=40000\n" + bench + "\n"})
+			head := gittest.Git(t, repo, "rev-parse", "HEAD")
+			bare := filepath.Join(t.TempDir(), "origin.git")
+			gittest.Git(t, repo, "clone", "-q", "--bare", repo, bare)
+			clone := filepath.Join(t.TempDir(), "clone")
+			gittest.Git(t, repo, "clone", "-q", bare, clone)
+
+			code, stdout, stderr := runGate(t, clone, tt.record(t, clone)...)
+			if code != exitPass || !strings.HasPrefix(stdout, "recorded "+head[:12]+" (head: one benchmark twice as slow) on benchgate-data; against its parent: ") {
+				t.Fatalf("gate baseline record: exit %d\n%s%s", code, stdout, stderr)
+			}
+			var rec baseline.Record
+			if err := json.Unmarshal([]byte(gittest.Git(t, bare, "show", "benchgate-data:records/"+head+".json")), &rec); err != nil {
+				t.Fatal(err)
+			}
+			for _, side := range []struct{ name, results, sha string }{{"head", rec.Results, head}, {"parent", rec.ParentResults, base}} {
+				if !strings.Contains(side.results, "Benchmarkparse") || !strings.Contains(side.results, "Benchmarkrender") || !strings.Contains(side.results, "benchgate-commit: "+side.sha) {
+					t.Errorf("the record's %s results lack a command or its commit %s:\n%s", side.name, side.sha[:12], side.results)
+				}
+			}
+
+			code, stdout, stderr = runGate(t, clone, "trend", "--branch", "benchgate-data", "--format", "json")
+			if code != exitPass {
+				t.Fatalf("gate trend: exit %d\n%s%s", code, stdout, stderr)
+			}
+			var steps trend.Steps
+			if err := json.Unmarshal([]byte(stdout), &steps); err != nil {
+				t.Fatalf("gate trend's JSON: %v\n%s", err, stdout)
+			}
+			var series []string
+			for _, s := range steps.Series {
+				if s.Unit == "sec/op" && len(s.Values) == 1 && s.Values[0] > 0 {
+					series = append(series, s.Benchmark)
+				}
+			}
+			if steps.Commits != 1 || !slices.Equal(series, []string{"parse", "render"}) {
+				t.Errorf("trend: %d commits, sec/op series %q; want 1 commit, parse and render\n%s", steps.Commits, series, stdout)
+			}
+		})
+	}
+}
+
+// TestHarnessFlagsRefused refuses each harness flag where gate baseline record or gate run
+// would ignore it, and each go test flag that does not apply to a --command.
+func TestHarnessFlagsRefused(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"baseline", "record", "--from", "results", "--command", "sh bench.sh"}, "--command: --from records a finished run"},
+		{[]string{"baseline", "record", "--from", "results", "--results", "results.json"}, "--results: --from records a finished run"},
+		{[]string{"baseline", "record", "--build", "make"}, "--build applies to --command only"},
+		{[]string{"baseline", "record", "--command", "sh bench.sh", "--benchtime", "1x"}, "--benchtime applies to go test's benchmarks, not to --command"},
+		{[]string{"baseline", "record", "--command", "sh bench.sh", "./..."}, "packages ./...: a --command measures what it runs"},
+		{[]string{"baseline", "record", "--command", "sh bench.sh", "--format-in", "yaml"}, "--format-in: "},
+		{[]string{"run", "--format-in", "hyperfine"}, "--format-in applies to --command only"},
+		{[]string{"run", "--command", "sh bench.sh", "--interleave", "package"}, "--interleave applies to go test's benchmarks, not to --command"},
+	} {
+		code, _, stderr := runGate(t, t.TempDir(), tt.args...)
+		if code != exitError || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%q: exit %d, want %d and %q\n%s", tt.args, code, exitError, tt.want, stderr)
 		}
 	}
 }

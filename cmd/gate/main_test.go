@@ -124,9 +124,10 @@ func TestCompareOut(t *testing.T) {
 func TestHelp(t *testing.T) {
 	t.Parallel()
 	for name, args := range map[string][]string{
-		"help-gate.txt":    {"--help"},
-		"help-compare.txt": {"compare", "--help"},
-		"help-run.txt":     {"run", "--help"},
+		"help-gate.txt":            {"--help"},
+		"help-compare.txt":         {"compare", "--help"},
+		"help-run.txt":             {"run", "--help"},
+		"help-baseline-record.txt": {"baseline", "record", "--help"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/benchgate/benchgate/internal/baseline"
@@ -34,10 +35,25 @@ type runFlags struct {
 	retained                     bool
 	timeout, budget              time.Duration
 	seed                         uint64
-	command, build, results      string
-	formatIn                     string
 	shard                        string
+	harnessFlags
 }
+
+// harnessFlags are the flags that measure another harness than go test, alike in gate run and
+// gate baseline record.
+type harnessFlags struct {
+	command, build, results, formatIn string
+}
+
+func (f *harnessFlags) registerHarness(fl *pflag.FlagSet) {
+	fl.StringVar(&f.command, "command", "", "measure this benchmark `command` of another harness instead of go test (criterion, Google Benchmark, pytest-benchmark, hyperfine; gate run's help says how)")
+	fl.StringVar(&f.build, "build", "", "with --command, build each side once with this `command` before the rounds")
+	fl.StringVar(&f.results, "results", "", "with --command, read the results from this `path` (a file, or criterion's target/criterion) instead of standard output")
+	fl.StringVar(&f.formatIn, "format-in", "auto", "with --command, the `format` of its results: "+formatNames()+" (auto detects it)")
+}
+
+// harnessFlagNames are the names registerHarness gives its flags.
+var harnessFlagNames = []string{"command", "build", "results", "format-in"}
 
 func newRun(env environment) *cobra.Command {
 	var f runFlags
@@ -108,10 +124,7 @@ nothing measured.`,
 	fl.Uint64Var(&f.seed, "seed", 0, "`seed` for the shuffled order of the rounds (default: a new one)")
 	fl.BoolVar(&f.noProfile, "no-profile", false, "do not profile the regressions after the rounds (by default the five largest run once more on each side with a CPU or memory profile, and the report says where their time or allocations went)")
 	fl.BoolVar(&f.retained, "retained", false, "after the rounds, measure retained-B/op: each benchmark runs 6 more pairs at N and 2N operations with every allocation recorded, and the live heap that grew between them, per operation, is compared like any unit (what the change makes the program keep)")
-	fl.StringVar(&f.command, "command", "", "measure this benchmark `command` of another harness instead of go test (see above)")
-	fl.StringVar(&f.build, "build", "", "with --command, build each side once with this `command` before the rounds")
-	fl.StringVar(&f.results, "results", "", "with --command, read the results from this `path` (a file, or criterion's target/criterion) instead of standard output")
-	fl.StringVar(&f.formatIn, "format-in", "auto", "with --command, the `format` of its results: "+formatNames()+" (auto detects it)")
+	f.registerHarness(fl)
 	fl.StringVar(&f.measure, "measure", "", "the `instrument`: time (the run's own time and memory), instructions (instructions per op counted under Valgrind: near-deterministic on a noisy machine) or both (default: the config's measure, else time)")
 	fl.StringVar(&f.shard, "shard", "", "measure only shard `K/N` of the selected benchmark functions, split the same way on every runner (balanced by the costs recorded in --history when given); needs --out, and gate merge judges the shards together")
 	fl.IntVar(&f.countJobs, "count-jobs", 0, "with --measure instructions or both, count `n` benchmarks at a time (default: one per logical CPU; counts do not depend on what runs beside them)")
@@ -148,7 +161,7 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 		}
 		spec = &s
 	}
-	harness, err := harnessOf(cmd, f, packages)
+	harness, err := f.harness(cmd, packages, "bench", "benchtime", "interleave", "timed-iterations", "retained")
 	if err != nil {
 		return err
 	}
@@ -248,13 +261,13 @@ func runRun(cmd *cobra.Command, f runFlags, env environment, packages []string) 
 	return nil
 }
 
-// harnessOf is the harness --command asks for, nil without it. The flags of go test's schedule
-// do not apply to it, and the ones of a harness need --command: each is refused where it would
-// be ignored.
-func harnessOf(cmd *cobra.Command, f runFlags, packages []string) (*benchexec.Harness, error) {
+// harness is the harness --command asks for, nil without it. The command's flags of go test
+// (goTestOnly) do not apply to it, and the ones of a harness need --command: each is refused
+// where it would be ignored.
+func (f harnessFlags) harness(cmd *cobra.Command, packages []string, goTestOnly ...string) (*benchexec.Harness, error) {
 	changed := cmd.Flags().Changed
 	if f.command == "" {
-		for _, name := range []string{"build", "results", "format-in"} {
+		for _, name := range harnessFlagNames[1:] {
 			if changed(name) {
 				return nil, usageError{fmt.Errorf("--%s applies to --command only", name)}
 			}
@@ -264,7 +277,7 @@ func harnessOf(cmd *cobra.Command, f runFlags, packages []string) (*benchexec.Ha
 	if len(packages) > 0 {
 		return nil, usageError{fmt.Errorf("packages %s: a --command measures what it runs; give no packages", strings.Join(packages, " "))}
 	}
-	for _, name := range []string{"bench", "benchtime", "interleave", "timed-iterations", "retained"} {
+	for _, name := range goTestOnly {
 		if changed(name) {
 			return nil, usageError{fmt.Errorf("--%s applies to go test's benchmarks, not to --command (which selects with {bench})", name)}
 		}
