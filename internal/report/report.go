@@ -701,10 +701,17 @@ func (f Finding) Accepted() bool {
 // each benchmark first appears.
 func (r *Report) Findings() []Finding {
 	var out []Finding
-	index := map[string]int{}
+	index := map[benchmarkKey]int{}
+	// Neighbouring comparisons mostly share a configuration: its part of the key is made once
+	// for each run of them, not for each of the 15,000 comparisons of a large suite.
+	var cfg map[string]string
+	cfgKey := ""
 	for i := range r.Comparisons {
 		c := &r.Comparisons[i]
-		key := benchmarkKey(c)
+		if !maps.Equal(c.Config, cfg) {
+			cfg, cfgKey = c.Config, configKey(c.Config)
+		}
+		key := benchmarkKey{cfgKey, c.Benchmark}
 		j, ok := index[key]
 		if !ok {
 			j = len(out)
@@ -720,14 +727,15 @@ func (r *Report) Findings() []Finding {
 	return out
 }
 
-// benchmarkKey identifies a comparison's benchmark: its configuration and name.
-func benchmarkKey(c *Comparison) string {
-	keys := slices.Sorted(maps.Keys(c.Config))
+// benchmarkKey identifies a comparison's benchmark: its configuration (see configKey) and name.
+type benchmarkKey struct{ config, name string }
+
+// configKey is a configuration as one string, the same for equal configurations.
+func configKey(cfg map[string]string) string {
 	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%q=%q ", k, c.Config[k])
+	for _, k := range slices.Sorted(maps.Keys(cfg)) {
+		fmt.Fprintf(&b, "%q=%q ", k, cfg[k])
 	}
-	b.WriteString(c.Benchmark)
 	return b.String()
 }
 
