@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Measures gate compare against benchstat of the same x/perf version on one large input: wall
-# time and peak memory (/usr/bin/time -v), several runs each, interleaved, and prints the medians.
+# time and peak memory (/usr/bin/time -v), several runs each, interleaved, and prints the medians
+# and gate's ratios to benchstat. It exits 1 when gate misses a target: peak RSS at most
+# benchstat's, wall time at most half of benchstat's. Wall times move with whatever else the
+# machine runs: measure on an otherwise idle one.
 #
 #   bash bench/vs-benchstat.sh [runs] [benchmarks]     # defaults: 7 runs, 5000 benchmarks
 #
 # The input is synthetic (bench/synth): 10 samples per benchmark and side in 3 units (sec/op,
 # B/op, allocs/op), a tenth of the benchmarks 15% slower on head.
 set -euo pipefail
+declare -A wall rss
 runs=${1:-7}
 benchmarks=${2:-5000}
 cd "$(dirname "$0")/.."
@@ -29,9 +33,19 @@ for _ in $(seq "$runs"); do
   measure benchstat "$work/benchstat" "$work/in/base.txt" "$work/in/head.txt"
 done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-printf '%-10s %12s %16s   (medians of %d runs)\n' tool "wall (s)" "peak RSS (MiB)" "$runs"
 for tool in gate benchstat; do
-  s=$(cut -d' ' -f1 "$work/times-$tool" | median)
-  m=$(cut -d' ' -f2 "$work/times-$tool" | median)
-  printf '%-10s %12.2f %16.1f\n' "$tool" "$s" "$(echo "$m / 1024" | bc -l)"
+  wall[$tool]=$(cut -d' ' -f1 "$work/times-$tool" | median)
+  rss[$tool]=$(cut -d' ' -f2 "$work/times-$tool" | median)
 done
+printf '%-16s %12s %16s   (medians of %d runs)\n' "" "wall (s)" "peak RSS (MiB)" "$runs"
+for tool in gate benchstat; do
+  printf '%-16s %12.2f %16.1f\n' "$tool" "${wall[$tool]}" "$(echo "${rss[$tool]} / 1024" | bc -l)"
+done
+wall_ratio=$(echo "${wall[gate]} / ${wall[benchstat]}" | bc -l)
+rss_ratio=$(echo "${rss[gate]} / ${rss[benchstat]}" | bc -l)
+printf '%-16s %12.2f %16.2f\n' "gate/benchstat" "$wall_ratio" "$rss_ratio"
+printf '%-16s %12s %16s\n' "target" "<= 0.50" "<= 1.00"
+missed=0
+if (($(echo "$wall_ratio > 0.5" | bc -l))); then echo "missed: wall time ratio $(printf '%.2f' "$wall_ratio") > 0.50"; missed=1; fi
+if (($(echo "$rss_ratio > 1" | bc -l))); then echo "missed: peak RSS ratio $(printf '%.2f' "$rss_ratio") > 1.00"; missed=1; fi
+exit $missed
