@@ -69,6 +69,7 @@ const countShort = 2
 
 // countLong is the long run's iterations for a benchmark whose N is n.
 func countLong(n int) int { return countShort + 3*n }
+
 // Simulated caches, the same on every machine so that est-cycles/op compares across runners
 // and over a history: 32 KiB 8-way L1 caches and an 8 MiB 16-way last level, 64-byte lines.
 var cacheGeometry = []string{"--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"}
