@@ -168,13 +168,13 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 		assumption := units.GetAssumption(unit)
 		better := better(units, cfg, unit)
 		first := len(cmps)
-		rows := make([]benchproc.Key, len(t.cells))
+		rows := make([]int, len(t.cells))
 		for i, cl := range t.cells {
 			rows[i] = cl.row
 		}
-		benchproc.SortKeys(rows)
+		slices.Sort(rows)
 		for _, row := range rows {
-			name := row.StringValues()
+			name := c.names[row]
 			c := report.Comparison{
 				Config:     cfgMap,
 				Benchmark:  name,

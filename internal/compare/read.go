@@ -42,11 +42,15 @@ var ignored = strings.Split(ignoredKeys, ",")
 // groups them, ready to be compared. Compare may be called more than once (with different
 // configs), but not concurrently.
 type Results struct {
-	reader   *benchfmt.Reader
-	tableBy  *benchproc.Projection
-	rowBy    *benchproc.Projection
-	unitF    *benchproc.Field
-	tables   map[benchproc.Key]*table
+	reader  *benchfmt.Reader
+	tableBy *benchproc.Projection
+	unitF   *benchproc.Field
+	tables  map[benchproc.Key]*table
+	// rows numbers the benchmarks' full names in the order they first appear, which is
+	// benchstat's order of rows (its projection of .fullname); names holds them by number.
+	rows     map[string]int
+	names    []string
+	last     lastConfig
 	warnings []string
 	dropped  int // warnings past report.MaxWarnings
 	inputs   []report.Input
@@ -68,9 +72,24 @@ func (c *Results) sawCPU(side report.Side, cpu []byte, pos func() string) {
 	c.cpus[side] = append(c.cpus[side], seenAt{string(cpu), pos()})
 }
 
+// lastConfig is what follows from the configuration of the last result read. That changes only
+// at a configuration line, so most results need none of it worked out again.
+type lastConfig struct {
+	config []benchfmt.Config // a copy
+	why    string            // unreportableConfig's answer
+	tables map[string]*table // by unit
+}
+
+// of tells whether res has the configuration l was worked out for.
+func (l *lastConfig) of(res *benchfmt.Result) bool {
+	return slices.EqualFunc(l.config, res.Config, func(a, b benchfmt.Config) bool {
+		return a.Key == b.Key && a.File == b.File && bytes.Equal(a.Value, b.Value)
+	})
+}
+
 // table is one configuration and unit: a cell per benchmark, as benchstat's table has a row.
 type table struct {
-	rows  map[benchproc.Key]int // index into cells
+	rows  map[int]int // row number → index into cells
 	cells []cell
 }
 
@@ -78,7 +97,7 @@ type table struct {
 // lookup finds both sides, and values are kept bare, not as benchfmt results: a run of 5,000
 // benchmarks is 300,000 of them.
 type cell struct {
-	row benchproc.Key
+	row int
 	// fn is the benchmark of the schedule (package and top-level function) of the row.
 	fn    report.Func
 	sides [2]samples // base, head
@@ -106,13 +125,13 @@ func newResults() *Results {
 	must(err)
 	tableBy, unitF, err := p.ParseWithUnit(".config", filter)
 	must(err)
-	rowBy, err := p.Parse(".fullname", filter)
-	must(err)
 	_, err = p.Parse(ignoredKeys, filter)
 	must(err)
 	return &Results{
-		tableBy: tableBy, rowBy: rowBy, unitF: unitF,
+		tableBy: tableBy, unitF: unitF,
 		tables:  map[benchproc.Key]*table{},
+		rows:    map[string]int{},
+		last:    lastConfig{tables: map[string]*table{}},
 		results: map[report.Side]int{},
 		cpus:    map[report.Side][]seenAt{},
 		unitPos: map[string]string{},
@@ -187,7 +206,21 @@ func (c *Results) add(res *benchfmt.Result, fileSide report.Side) bool {
 		}
 		return false
 	}
-	if why := unreportable(res); why != "" {
+	if !c.last.of(res) {
+		c.last = lastConfig{
+			config: slices.Clone(res.Config),
+			why:    unreportableConfig(res.Config),
+			tables: map[string]*table{},
+		}
+		for i := range c.last.config {
+			c.last.config[i].Value = bytes.Clone(c.last.config[i].Value)
+		}
+	}
+	why := c.last.why
+	if name := res.Name.Full(); len(name) == 0 || !fits(name) {
+		why = fmt.Sprintf("the benchmark's name is empty, longer than %d bytes or not UTF-8", report.MaxNameLen)
+	}
+	if why != "" {
 		c.warn(fmt.Sprintf("%s: %s; result skipped", pos(), why))
 		return false
 	}
@@ -209,16 +242,28 @@ func (c *Results) add(res *benchfmt.Result, fileSide report.Side) bool {
 		c.sawCPU(side, cpu, pos)
 	}
 
-	row := c.rowBy.Project(res)
-	for i, tk := range c.tableBy.ProjectValues(res) {
-		t := c.tables[tk]
+	row, ok := c.rows[string(res.Name.Full())]
+	if !ok {
+		row = len(c.names)
+		c.names = append(c.names, string(res.Name.Full()))
+		c.rows[c.names[row]] = row
+	}
+	var tableKeys []benchproc.Key // projected only for a configuration or unit not met before
+	for i, v := range res.Values {
+		t := c.last.tables[v.Unit]
 		if t == nil {
-			t = &table{rows: map[benchproc.Key]int{}}
-			c.tables[tk] = t
-			// A unit's first value always starts a table.
-			if unit := res.Values[i].Unit; c.unitPos[unit] == "" {
-				c.unitPos[unit] = pos()
+			if tableKeys == nil {
+				tableKeys = c.tableBy.ProjectValues(res)
 			}
+			if t = c.tables[tableKeys[i]]; t == nil {
+				t = &table{rows: map[int]int{}}
+				c.tables[tableKeys[i]] = t
+				// A unit's first value always starts a table.
+				if c.unitPos[v.Unit] == "" {
+					c.unitPos[v.Unit] = pos()
+				}
+			}
+			c.last.tables[v.Unit] = t
 		}
 		k, ok := t.rows[row]
 		if !ok {
@@ -450,16 +495,16 @@ func (g *lineGuard) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// unreportable says why a result's name or configuration cannot go into a report (see
-// report.Validate's limits), or "" when they can: benchfmt reads names and values of any length
-// and bytes, and a report that holds one is refused by every reader.
-func unreportable(res *benchfmt.Result) string {
-	fits := func(s []byte) bool { return len(s) <= report.MaxNameLen && utf8.Valid(s) }
-	if name := res.Name.Full(); len(name) == 0 || !fits(name) {
-		return fmt.Sprintf("the benchmark's name is empty, longer than %d bytes or not UTF-8", report.MaxNameLen)
-	}
+// fits tells whether a name, unit, configuration key or value can go into a report (see
+// report.Validate's limits): benchfmt reads them of any length and bytes, and a report that holds
+// one is refused by every reader.
+func fits(s []byte) bool { return len(s) <= report.MaxNameLen && utf8.Valid(s) }
+
+// unreportableConfig says why a result's configuration cannot go into a report, or "" when it
+// can.
+func unreportableConfig(config []benchfmt.Config) string {
 	keys := 0
-	for _, cfg := range res.Config {
+	for _, cfg := range config {
 		if !cfg.File || len(cfg.Value) == 0 || slices.Contains(ignored, cfg.Key) {
 			continue
 		}
