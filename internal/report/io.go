@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -50,12 +51,7 @@ func Write(w io.Writer, r *Report) error {
 		jw.field(",", "comparisons", nil)
 	} else {
 		jw.raw(`,"comparisons":[`)
-		for i := range r.Comparisons {
-			if i > 0 {
-				jw.raw(",")
-			}
-			jw.value(&r.Comparisons[i])
-		}
+		jw.comparisons(r.Comparisons)
 		jw.raw("]")
 	}
 	if len(r.Geomeans) > 0 {
@@ -109,6 +105,54 @@ func (j *jsonWriter) value(v any) {
 	j.buf.Reset()
 	if j.err = j.enc.Encode(v); j.err == nil {
 		_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	}
+}
+
+// comparisons writes cs, comma-separated. Encoding them is most of writing a large report, so
+// chunks of them are encoded on every core and written in order, a few buffers ahead at most.
+func (j *jsonWriter) comparisons(cs []Comparison) {
+	const chunk = 256
+	type encoded struct {
+		buf *bytes.Buffer
+		err error
+	}
+	chunks := make([]chan encoded, (len(cs)+chunk-1)/chunk)
+	for i := range chunks {
+		chunks[i] = make(chan encoded, 1)
+	}
+	free := make(chan *bytes.Buffer, 2*runtime.GOMAXPROCS(0))
+	for range cap(free) {
+		free <- new(bytes.Buffer)
+	}
+	go func() {
+		for i := range chunks {
+			buf := <-free
+			go func() {
+				buf.Reset()
+				enc := json.NewEncoder(buf)
+				enc.SetEscapeHTML(false)
+				var err error
+				for k := i * chunk; k < min((i+1)*chunk, len(cs)) && err == nil; k++ {
+					if k > 0 {
+						buf.WriteByte(',')
+					}
+					if err = enc.Encode(&cs[k]); err == nil {
+						buf.Truncate(buf.Len() - 1) // Encode's newline
+					}
+				}
+				chunks[i] <- encoded{buf, err}
+			}()
+		}
+	}()
+	for _, c := range chunks {
+		e := <-c
+		if j.err == nil {
+			j.err = e.err
+		}
+		if j.err == nil {
+			_, j.err = j.w.Write(e.buf.Bytes())
+		}
+		free <- e.buf
 	}
 }
 

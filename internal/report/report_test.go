@@ -3,6 +3,9 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -57,18 +60,29 @@ func TestRoundTrip(t *testing.T) {
 }
 
 // TestWriteIsEncodingJSON holds the streaming writer to the bytes encoding/json makes of the
-// whole report, for full and sparse reports, so the two can never drift apart.
+// whole report, for full and sparse reports and for one with comparisons in several chunks of
+// the parallel encoding, so the two can never drift apart. A value JSON cannot hold fails both.
 func TestWriteIsEncodingJSON(t *testing.T) {
 	sparse := sample()
 	sparse.Geomeans, sparse.Warnings, sparse.Comparisons = nil, nil, nil
 	sparse.Tally()
+	empty := sample()
+	empty.Comparisons = []Comparison{}
+	empty.Tally()
+	many := sample()
+	for i := range 1000 {
+		c := many.Comparisons[i%2]
+		c.Benchmark = fmt.Sprintf("B%d", i)
+		many.Comparisons = append(many.Comparisons, c)
+	}
+	many.Tally()
 	full := sample()
 	full.Geomeans = []Geomean{{Unit: "sec/op", Base: ptr(1), Head: ptr(2), DeltaPercent: ptr(100), Warnings: []string{"<b>&</b>"}}}
 	full.Run = &Run{Base: Revision{Ref: "main", SHA: "abc"}, Head: Revision{SHA: "def", Dirty: true}, Count: 10, Rounds: 9,
 		Machine:   Machine{CPUModel: "x", LogicalCores: 2, LoadBefore: []float64{1, 2, 3}},
 		Processes: []Process{{Package: "p", Side: "head", Runs: 9, PeakRSSBytes: 1 << 20}},
 		Failures:  []Failure{{Package: "q", Side: "base", Round: 2, Message: "exit status 2", Output: "panic: <boom>"}}}
-	for _, r := range []*Report{full, sparse} {
+	for _, r := range []*Report{full, sparse, empty, many} {
 		var got, want bytes.Buffer
 		if err := Write(&got, r); err != nil {
 			t.Fatal(err)
@@ -81,6 +95,11 @@ func TestWriteIsEncodingJSON(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("Write:\n%s\nencoding/json:\n%s", got.String(), want.String())
 		}
+	}
+	many.Comparisons[700].DeltaPercent = ptr(math.NaN())
+	_, want := json.Marshal(many)
+	if err := Write(io.Discard, many); err == nil || want == nil || err.Error() != want.Error() {
+		t.Errorf("Write of a NaN: %v; encoding/json: %v", err, want)
 	}
 }
 
