@@ -176,7 +176,7 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 			name := c.names[row]
 			c := report.Comparison{
 				Config:     cfgMap,
-				Benchmark:  name,
+				Benchmark:  name.full,
 				Unit:       unit,
 				Better:     better,
 				Assumption: assumptionName(assumption),
@@ -187,7 +187,8 @@ func (c *Results) compare(cfg *config.Config) ([]report.Comparison, []report.Geo
 			cmps = append(cmps, c)
 			cl := &t.cells[t.rows[row]]
 			jobs = append(jobs, job{cell: cl, assumption: assumption})
-			funcs = append(funcs, cl.fn)
+			// The benchmark of the schedule: a table's rows share its configuration's package.
+			funcs = append(funcs, report.Func{Package: cfgMap["pkg"], Name: name.base})
 		}
 		if len(rows) > 1 {
 			geoms = append(geoms, report.Geomean{Config: cfgMap, Unit: unit})

@@ -49,7 +49,7 @@ type Results struct {
 	// rows numbers the benchmarks' full names in the order they first appear, which is
 	// benchstat's order of rows (its projection of .fullname); names holds them by number.
 	rows     map[string]int
-	names    []string
+	names    []rowName
 	last     lastConfig
 	warnings []string
 	dropped  int // warnings past report.MaxWarnings
@@ -71,6 +71,9 @@ func (c *Results) sawCPU(side report.Side, cpu []byte, pos func() string) {
 	}
 	c.cpus[side] = append(c.cpus[side], seenAt{string(cpu), pos()})
 }
+
+// rowName is a row's benchmark: its full name, and the name of its function.
+type rowName struct{ full, base string }
 
 // lastConfig is what follows from the configuration of the last result read. That changes only
 // at a configuration line, so most results need none of it worked out again.
@@ -97,9 +100,7 @@ type table struct {
 // lookup finds both sides, and values are kept bare, not as benchfmt results: a run of 5,000
 // benchmarks is 300,000 of them.
 type cell struct {
-	row int
-	// fn is the benchmark of the schedule (package and top-level function) of the row.
-	fn    report.Func
+	row   int
 	sides [2]samples // base, head
 }
 
@@ -245,8 +246,8 @@ func (c *Results) add(res *benchfmt.Result, fileSide report.Side) bool {
 	row, ok := c.rows[string(res.Name.Full())]
 	if !ok {
 		row = len(c.names)
-		c.names = append(c.names, string(res.Name.Full()))
-		c.rows[c.names[row]] = row
+		c.names = append(c.names, rowName{string(res.Name.Full()), string(res.Name.Base())})
+		c.rows[c.names[row].full] = row
 	}
 	var tableKeys []benchproc.Key // projected only for a configuration or unit not met before
 	for i, v := range res.Values {
@@ -269,7 +270,7 @@ func (c *Results) add(res *benchfmt.Result, fileSide report.Side) bool {
 		if !ok {
 			k = len(t.cells)
 			t.rows[row] = k
-			t.cells = append(t.cells, cell{row: row, fn: report.Func{Package: string(configValue(res, "pkg")), Name: string(res.Name.Base())}})
+			t.cells = append(t.cells, cell{row: row})
 		}
 		s := &t.cells[k].sides[sideIndex(side)]
 		if len(s.values) == report.MaxValues {
