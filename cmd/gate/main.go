@@ -95,7 +95,7 @@ Exit status: 0 when the gate passes, 1 when it fails (a regression past its thre
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCompare(), newRun(env), newMerge(), newAction(env), newComment(env), newTrend(env), newBaseline(env))
+	root.AddCommand(newCompare(env), newRun(env), newMerge(), newAction(env), newComment(env), newTrend(env), newBaseline(env))
 	return root
 }
 
