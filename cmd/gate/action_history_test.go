@@ -1,47 +1,23 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/benchgate/benchgate/internal/baseline"
+	"github.com/benchgate/benchgate/internal/baseline/baselinetest"
 	"github.com/benchgate/benchgate/internal/gittest"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
 // recordSwings gives repo an origin whose data branch holds eight recorded commits, each measured
-// against its parent, in which the tiny module's BenchmarkA swung by +120%, -60%, +100%, -50%,
-// +110%, -55%, +90% and -45%. It returns the benchmark's name as the tiny module's binary prints
-// it on this machine.
+// against its parent, in which the tiny module's BenchmarkA swung by ±45–120%
+// (baselinetest.Swings). It returns the benchmark's name as the tiny module's binary prints it
+// on this machine.
 func recordSwings(t *testing.T, repo string) string {
-	t.Helper()
-	bare := filepath.Join(t.TempDir(), "origin.git")
-	gittest.Git(t, repo, "clone", "-q", "--bare", repo, bare)
-	gittest.Git(t, repo, "remote", "add", "origin", bare)
-	name := "BenchmarkA"
-	if n := runtime.GOMAXPROCS(0); n > 1 {
-		name += fmt.Sprintf("-%d", n)
-	}
-	results := func(ns float64) string {
-		return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: example.com/tiny\n%s", runtime.GOOS, runtime.GOARCH, strings.Repeat(fmt.Sprintf("%s 2000 %.0f ns/op\n", name, ns), 5))
-	}
-	store := baseline.Open(repo, "origin", "benchgate-data", os.Environ())
-	for i, delta := range []float64{1.2, -0.6, 1.0, -0.5, 1.1, -0.55, 0.9, -0.45} {
-		rec := baseline.Record{
-			Commit:        baseline.Commit{SHA: fmt.Sprintf("%040x", i+1), AuthorDate: time.Date(2026, 11, 1+i, 0, 0, 0, 0, time.UTC), Subject: fmt.Sprintf("change %d", i)},
-			Results:       results(20000 * (1 + delta)),
-			ParentResults: results(20000),
-		}
-		if err := store.Add(context.Background(), rec, baseline.Retention{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, name := baselinetest.RecordSwings(t, repo, "example.com/tiny", "BenchmarkA", 2000, 20000)
 	return name
 }
 

@@ -1,17 +1,14 @@
 package gate
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/benchgate/benchgate/internal/baseline"
+	"github.com/benchgate/benchgate/internal/baseline/baselinetest"
 	"github.com/benchgate/benchgate/internal/ghactions"
 	"github.com/benchgate/benchgate/internal/gittest"
 	"github.com/benchgate/benchgate/internal/report"
@@ -82,34 +79,11 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
-// recordSwings gives repo an origin whose data branch holds eight records of BenchmarkStep,
-// each against its parent, in which it swung by +120%, -60%, +100%, -50%, +110%, -55%, +90%
-// and -45%: a run-to-run spread of about 115%, so that noise-multiple: 3 widens its threshold
-// to about 345%. It returns the bare origin.
-func recordSwings(t *testing.T, repo string) string {
-	t.Helper()
-	bare := filepath.Join(t.TempDir(), "origin.git")
-	gittest.Git(t, repo, "clone", "-q", "--bare", repo, bare)
-	gittest.Git(t, repo, "remote", "add", "origin", bare)
-	name := "BenchmarkStep"
-	if n := runtime.GOMAXPROCS(0); n > 1 {
-		name += fmt.Sprintf("-%d", n)
-	}
-	results := func(ns float64) string {
-		return fmt.Sprintf("goos: %s\ngoarch: %s\npkg: example.com/steady\n%s", runtime.GOOS, runtime.GOARCH, strings.Repeat(fmt.Sprintf("%s 1 %.0f ns/op\n", name, ns), 5))
-	}
-	store := baseline.Open(repo, "origin", "benchgate-data", os.Environ())
-	for i, delta := range []float64{1.2, -0.6, 1.0, -0.5, 1.1, -0.55, 0.9, -0.45} {
-		rec := baseline.Record{
-			Commit:        baseline.Commit{SHA: fmt.Sprintf("%040x", i+1), AuthorDate: time.Date(2026, 11, 1+i, 0, 0, 0, 0, time.UTC), Subject: fmt.Sprintf("change %d", i)},
-			Results:       results(1000 * (1 + delta)),
-			ParentResults: results(1000),
-		}
-		if err := store.Add(context.Background(), rec, baseline.Retention{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return bare
+// swingingOrigin gives repo an origin whose data branch holds eight records of BenchmarkStep
+// swinging by ±45–120% (baselinetest.Swings), and returns the origin.
+func swingingOrigin(t *testing.T, repo string) string {
+	origin, _ := baselinetest.RecordSwings(t, repo, "example.com/steady", "BenchmarkStep", 1, 1000)
+	return origin
 }
 
 // corruptRecord pushes a record that is not JSON to the data branch of the bare origin, as a
@@ -140,11 +114,11 @@ func TestActionPullRequestJudgedWithHistory(t *testing.T) {
 		withHistory bool
 	}{
 		{"the history widens the threshold", func(t *testing.T, repo string) string {
-			recordSwings(t, repo)
+			swingingOrigin(t, repo)
 			return ""
 		}, true},
 		{"a damaged record is a warning", func(t *testing.T, repo string) string {
-			return corruptRecord(t, recordSwings(t, repo)) + ": skipped: not a record"
+			return corruptRecord(t, swingingOrigin(t, repo)) + ": skipped: not a record"
 		}, true},
 		{"a data branch that cannot be fetched is a warning", func(t *testing.T, repo string) string {
 			gittest.Git(t, repo, "remote", "add", "origin", filepath.Join(t.TempDir(), "gone.git"))

@@ -50,27 +50,7 @@ func TestCharts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var texts []string
-		dec := xml.NewDecoder(strings.NewReader(string(data)))
-		paths := 0
-		for {
-			tok, err := dec.Token()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s is not well-formed XML: %v", name, err)
-			}
-			switch tok := tok.(type) {
-			case xml.CharData:
-				texts = append(texts, string(tok))
-			case xml.StartElement:
-				if tok.Name.Local == "path" {
-					paths++
-				}
-			}
-		}
-		all := strings.Join(texts, "|")
+		all, paths := svgParts(t, name, data)
 		if !strings.Contains(all, in[i].Title()) || !strings.Contains(all, "median, ") || paths < 10 {
 			t.Errorf("%s: texts %q, %d paths", name, all, paths)
 		}
@@ -93,11 +73,11 @@ func TestCharts(t *testing.T) {
 	}
 }
 
-// svgTexts are the texts an SVG shows, joined by "|"; it fails the test when the SVG is not
-// well-formed XML.
-func svgTexts(t *testing.T, name string, svg []byte) string {
+// svgParts are the texts an SVG shows, joined by "|", and how many paths it draws; it fails the
+// test when the SVG is not well-formed XML.
+func svgParts(t *testing.T, name string, svg []byte) (texts string, paths int) {
 	t.Helper()
-	var texts []string
+	var all []string
 	dec := xml.NewDecoder(strings.NewReader(string(svg)))
 	for {
 		tok, err := dec.Token()
@@ -107,11 +87,16 @@ func svgTexts(t *testing.T, name string, svg []byte) string {
 		if err != nil {
 			t.Fatalf("%s is not well-formed XML: %v", name, err)
 		}
-		if cd, ok := tok.(xml.CharData); ok {
-			texts = append(texts, string(cd))
+		switch tok := tok.(type) {
+		case xml.CharData:
+			all = append(all, string(tok))
+		case xml.StartElement:
+			if tok.Name.Local == "path" {
+				paths++
+			}
 		}
 	}
-	return strings.Join(texts, "|")
+	return strings.Join(all, "|"), paths
 }
 
 // TestChartsAcknowledged draws a history in which A steps up twice: at c06, a regression its
@@ -155,7 +140,8 @@ func TestChartsAcknowledged(t *testing.T) {
 		if !ok {
 			t.Fatalf("no %s among %d files", tt.chart, len(files))
 		}
-		texts := "|" + svgTexts(t, tt.chart, svg) + "|"
+		texts, _ := svgParts(t, tt.chart, svg)
+		texts = "|" + texts + "|"
 		for _, want := range tt.want {
 			if !strings.Contains(texts, want) {
 				t.Errorf("%s lacks %q: %s", tt.chart, want, texts)
