@@ -4,8 +4,8 @@
 // 1,000), real-world scenarios (a whole gate run, rendering a comment), the baseline store
 // (recording a commit, reading back 1,000 records) and trends (change points in a 1,000-commit
 // history). They run with go test -bench, and benchgate gates this repository's pull requests on
-// them. Every benchmark uses b.Loop, so each costs one -benchtime (500ms in the README's command
-// and the workflows), which keeps the suite under five minutes when gate run runs it for both
+// them. Every benchmark uses b.Loop, so each costs one -benchtime (500ms in the workflows,
+// 100ms in the README's first command), which keeps the suite under five minutes when gate run runs it for both
 // sides: a measurement that would cost another benchmark is reported beside one that runs the
 // same loop.
 package bench

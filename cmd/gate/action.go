@@ -35,7 +35,7 @@ func newAction(env environment) *cobra.Command {
                        records it on the data branch (data-branch, keep), and writes a job
                        summary with the change and the steps in the recorded history
 
-The README lists every input and output.`,
+docs/action.md lists every input and output.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)

@@ -107,7 +107,7 @@ func stolen(t *testing.T, dir string) []string {
 // benchmarks run as an unprivileged user, and nothing is theirs to read. As another user, they
 // are that user's own processes: the test process above gate, which holds the canary in its
 // memory, is theirs to read where ptrace is not restricted (as on a plain runner, where the
-// step's shell is: see the README's threat model), so there only gate itself must hold nothing.
+// step's shell is: see the threat model in docs/action.md), so there only gate itself must hold nothing.
 func checkNothingStolen(t *testing.T, finds []string) {
 	t.Helper()
 	for _, f := range finds {

@@ -97,7 +97,7 @@ neither; in a GitHub Actions job it also sets no_new_privs (no sudo for what it 
 gate is root, benchmarks and --command run as the user benchgate (else nobody), which owns
 their checkouts and nothing else of gate's. What gate cannot guard: the processes that started
 it, which a benchmark of the same user can read (start gate with exec), and files its user can
-read. The README's threat model says what holds where.
+read. docs/action.md's threat model says what holds where.
 
 Exit status: 0 when the gate passes, 1 when a comparison is a regression or a package's
 benchmarks fail on head only, 2 for bad usage or config, a head that does not build, or

@@ -14,7 +14,7 @@ import (
 )
 
 // MaxCount is the most rounds a command may ask for: enough to resolve small changes (the
-// README's detection tables go to 30 pairs), few enough that a comment cannot hold a runner
+// detection tables in docs/performance.md go to 30 pairs), few enough that a comment cannot hold a runner
 // for hours.
 const MaxCount = 100
 

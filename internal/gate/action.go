@@ -193,7 +193,7 @@ func (a *Action) PullRequest(ctx context.Context, pr *ghapi.PullRequest) error {
 		url, err := a.post(ctx, pr.Number, pr.HeadSHA, rep, want == ghactions.Create)
 		switch {
 		case errors.Is(err, ghapi.ErrReadOnly):
-			a.Runtime.Warningf("benchgate: no comment posted: %v. The check's result stands. See the README's fork-safe setup.", err)
+			a.Runtime.Warningf("benchgate: no comment posted: %v. The check's result stands. See the fork-safe setup in docs/action.md.", err)
 		case errors.Is(err, ghapi.ErrStale):
 			a.Runtime.Noticef("benchgate: no comment posted: %v; the run for the newer commit reports.", err)
 		case err != nil:

@@ -89,7 +89,7 @@ func (a *Action) Command(ctx context.Context, ev *ghapi.IssueComment) error {
 	text := fmt.Sprintf("requested with the label %s: the pull request's own benchgate workflow measures its head, now %s, against its merge-base, in %s, and the sticky comment is updated with the result when it is done (by the comment workflow, in the fork-safe setup). If the head moves on first, that run measures nothing and the run for the new head reports.",
 		code(label), code(report.ShortSHA(pr.HeadSHA)), rounds)
 	if ownToken {
-		text += " The label was added with the action's token input, as no label-token is set: if that is the workflow's own GITHUB_TOKEN, GitHub starts no workflow run for it, so a maintainer has to remove the label and add it again by hand, or set label-token (see the README)."
+		text += " The label was added with the action's token input, as no label-token is set: if that is the workflow's own GITHUB_TOKEN, GitHub starts no workflow run for it, so a maintainer has to remove the label and add it again by hand, or set label-token (see docs/action.md)."
 	}
 	return a.reply(ctx, client, ev, text)
 }

@@ -115,7 +115,7 @@ func needValgrind(t *testing.T) {
 // TestMeasureCountsInstructions counts a head that does 3% more work per operation in
 // BenchmarkWork: it is a regression in instructions/op and est-cycles/op, and nothing else is,
 // and the functions that grew are named. Then an A/A run of the same commit calls nothing.
-// Every count stays within the spread the README states.
+// Every count stays within the spread docs/counting.md states.
 //
 // The first run counts three benchmarks at a time, the second one at a time: each benchmark's
 // head, the same commit in both, must count the same, or concurrent counts got mixed up.
