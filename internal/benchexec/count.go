@@ -70,6 +70,9 @@ const countShort = 2
 // countLong is the long run's iterations for a benchmark whose N is n.
 func countLong(n int) int { return countShort + 3*n }
 
+// countedOps is the operations the long run does past the short one, which a count divides by.
+func countedOps(n int) int { return countLong(n) - countShort }
+
 // Simulated caches, the same on every machine so that est-cycles/op compares across runners
 // and over a history: 32 KiB 8-way L1 caches and an 8 MiB 16-way last level, 64-byte lines.
 var cacheGeometry = []string{"--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"}
@@ -426,7 +429,7 @@ func (s *schedule) countBenchmark(ctx context.Context, b binary, name string, n 
 	if failure != "" {
 		return "", 0, used, failure, tail
 	}
-	per := cachegrind.Diff(counts[0], counts[1], 3*n)
+	per := cachegrind.Diff(counts[0], counts[1], countedOps(n))
 	if per.Instructions <= 0 {
 		return "", 0, used, fmt.Sprintf("the count did not grow from %d to %d iterations (%.0f to %.0f instructions): the benchmark's work does not scale with b.N", countShort, countLong(n), counts[0].Totals["Ir"], counts[1].Totals["Ir"]), ""
 	}

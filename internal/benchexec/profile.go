@@ -174,7 +174,7 @@ func (s *schedule) profileInstructions(ctx context.Context, req ProfileRequest, 
 	if n == 0 {
 		return
 	}
-	p := Profile{Func: req.Func, Benchmark: subBenchmark(req), Kind: InstructionsProfile, Ops: 3 * n}
+	p := Profile{Func: req.Func, Benchmark: subBenchmark(req), Kind: InstructionsProfile, Ops: countedOps(n)}
 	for _, side := range []struct {
 		bin         binary
 		long, short *string
